@@ -1,0 +1,44 @@
+#include "reports/run_result.hpp"
+
+namespace mx3pid::reports {
+
+const char* to_string(Verdict verdict) {
+    switch (verdict) {
+        case Verdict::pass: return "pass";
+        case Verdict::warn: return "warn";
+        case Verdict::fail: return "fail";
+        case Verdict::error: return "error";
+        case Verdict::skip: return "skip";
+        case Verdict::xfail: return "xfail";
+        case Verdict::xpass: return "xpass";
+    }
+    return "error";
+}
+
+bool is_unexpected(Verdict verdict) {
+    return verdict == Verdict::fail || verdict == Verdict::error || verdict == Verdict::xpass;
+}
+
+Counts RunResult::counts() const {
+    Counts counts;
+    for (const auto& result : cases) {
+        ++counts.total;
+        switch (result.verdict) {
+            case Verdict::pass: ++counts.passed; break;
+            case Verdict::warn: ++counts.warned; break;
+            case Verdict::fail: ++counts.failed; break;
+            case Verdict::error: ++counts.errors; break;
+            case Verdict::skip: ++counts.skipped; break;
+            case Verdict::xfail: ++counts.xfailed; break;
+            case Verdict::xpass: ++counts.xpassed; break;
+        }
+    }
+    return counts;
+}
+
+double seconds_between(Clock::time_point from, Clock::time_point to) {
+    if (to < from) return 0.0;
+    return std::chrono::duration<double>(to - from).count();
+}
+
+}  // namespace mx3pid::reports

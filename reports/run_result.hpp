@@ -1,0 +1,98 @@
+#pragma once
+// The result model: what a finished (or interrupted) run produced. The harness fills it; every
+// writer in this library reads only this. Field names here are the JSON report's field names.
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mx3pid::reports {
+
+enum class Verdict {
+    pass,   ///< every check held
+    warn,   ///< only SHOULD-level checks failed
+    fail,   ///< a MUST-level check failed: the server answered wrongly
+    error,  ///< the case could not be judged: transport failure, harness fault, rate limit not lifted
+    skip,   ///< the case does not apply to this edition or profile
+    xfail,  ///< failed, and listed as a known failure
+    xpass,  ///< listed as a known failure, but passed
+};
+
+const char* to_string(Verdict verdict);
+
+/// True for verdicts that make a run non-conformant: fail, error, xpass.
+bool is_unexpected(Verdict verdict);
+
+using Clock = std::chrono::system_clock;
+
+struct SpecRef {
+    std::string edition;  ///< e.g. "r0.4.0"
+    std::string section;  ///< e.g. "requestToken-facts §4b"
+};
+
+/// One assertion about the answer or the side channel.
+struct CheckResult {
+    std::string name;      ///< e.g. "status", "errcode", "sid grammar", "identity server requests"
+    Verdict verdict = Verdict::pass;  ///< pass, warn or fail
+    std::string expected;  ///< one line
+    std::string actual;    ///< one line
+};
+
+/// One request mx3pid sent and what came back, secrets already redacted.
+struct HttpExchange {
+    std::string method;
+    std::string url;
+    std::vector<std::pair<std::string, std::string>> request_headers;
+    std::string request_body;
+    std::optional<int> status;  ///< absent when no response arrived
+    std::vector<std::pair<std::string, std::string>> response_headers;
+    std::string response_body;
+    std::string transport_error;  ///< one line; empty when a response arrived
+    Clock::time_point started{};
+    Clock::time_point finished{};
+};
+
+struct CaseResult {
+    std::string id;        ///< "<endpoint key>/<kind>", e.g. "register/email/duplicate"
+    std::string endpoint;  ///< e.g. "register/email"
+    std::string kind;      ///< e.g. "duplicate"
+    std::string title;
+    std::string level;     ///< "MUST" or "SHOULD"
+    std::vector<SpecRef> spec;
+    Verdict verdict = Verdict::pass;
+    std::string message;   ///< one line: for fail/warn "expected … got …", for error the cause, for skip the reason
+    std::vector<CheckResult> checks;
+    std::vector<HttpExchange> exchanges;
+    std::vector<std::string> side_channel;  ///< what the identity server / mailbox saw, one line each
+    std::string curl;      ///< a command that repeats the first request (secrets redacted)
+    std::string known_failure_reason;  ///< for xfail/xpass: the expectations entry's reason
+    Clock::time_point started{};
+    Clock::time_point finished{};
+};
+
+struct Counts {
+    std::size_t total = 0, passed = 0, warned = 0, failed = 0, errors = 0, skipped = 0, xfailed = 0, xpassed = 0;
+};
+
+struct RunResult {
+    std::string tool_version;
+    std::string target;          ///< URL or "builtin:NAME"
+    std::string edition;         ///< the edition judged, e.g. "r0.4.0"
+    std::string edition_source;  ///< "given" or "detected"
+    std::string profile;         ///< path of the target profile
+    std::string seed;            ///< reproduces the generated addresses and secrets
+    std::vector<std::pair<std::string, std::string>> properties;  ///< extra name/value pairs for reports
+    std::vector<std::string> warnings;  ///< run-level notes a reader must see
+    std::vector<CaseResult> cases;      ///< in the order they were selected
+    bool interrupted = false;
+    Clock::time_point started{};
+    Clock::time_point finished{};
+
+    Counts counts() const;
+};
+
+double seconds_between(Clock::time_point from, Clock::time_point to);
+
+}  // namespace mx3pid::reports

@@ -1,0 +1,32 @@
+#pragma once
+// Writers that render a finished RunResult. They never fail on content: whatever bytes a server
+// sent, the output is well-formed (XML-illegal characters and invalid UTF-8 are made visible).
+#include <filesystem>
+#include <functional>
+#include <iosfwd>
+
+#include "reports/run_result.hpp"
+
+namespace mx3pid::reports {
+
+struct ConsoleOptions {
+    bool color = false;
+    bool verbose = false;  ///< also print each check and the transcript of failures
+};
+
+void write_junit(const RunResult& run, std::ostream& out);
+void write_json(const RunResult& run, std::ostream& out);
+void write_markdown(const RunResult& run, std::ostream& out);
+
+/// The header (target, edition and why) printed before the first case.
+void write_console_header(const RunResult& run, std::ostream& out, const ConsoleOptions& options);
+/// One line for a finished case, printed as soon as it finishes.
+void write_console_case(const CaseResult& result, std::ostream& out, const ConsoleOptions& options);
+/// The failures again with expected vs actual, then the counts line.
+void write_console_summary(const RunResult& run, std::ostream& out, const ConsoleOptions& options);
+
+/// Writes to a temporary file beside `path`, then renames it over `path`.
+/// Throws std::runtime_error naming the path when the file cannot be written.
+void write_file_atomically(const std::filesystem::path& path, const std::function<void(std::ostream&)>& render);
+
+}  // namespace mx3pid::reports
