@@ -36,6 +36,8 @@ public:
     explicit operator bool() const { return ok(); }
     T& value() { return std::get<0>(state_); }
     const T& value() const { return std::get<0>(state_); }
+    T& operator*() { return value(); }
+    const T& operator*() const { return value(); }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
     const TransportFailure& failure() const { return std::get<1>(state_); }

@@ -1,0 +1,247 @@
+#include <algorithm>
+#include <filesystem>
+#include <fnmatch.h>
+#include <map>
+
+#include "harness/case_model.hpp"
+#include "harness/detail/yaml_reader.hpp"
+
+namespace mx3pid::harness {
+namespace {
+
+using detail::YamlReader;
+
+nlohmann::json to_json(const YamlReader& reader, const YAML::Node& node) {
+    if (node.IsNull()) return nullptr;
+    if (node.IsSequence()) {
+        auto array = nlohmann::json::array();
+        for (const auto& item : node) array.push_back(to_json(reader, item));
+        return array;
+    }
+    if (node.IsMap()) {
+        auto object = nlohmann::json::object();
+        for (const auto& entry : node) object[reader.string(entry.first, "key")] = to_json(reader, entry.second);
+        return object;
+    }
+    // A quoted scalar stays a string; a plain one becomes the JSON value it spells.
+    const auto& text = node.Scalar();
+    if (node.Tag() == "!") return text;
+    if (text == "true") return true;
+    if (text == "false") return false;
+    if (text == "null" || text == "~") return nullptr;
+    auto number = nlohmann::json::parse(text, nullptr, false);
+    if (!number.is_discarded() && number.is_number()) return number;
+    return text;
+}
+
+std::vector<int> read_statuses(const YamlReader& reader, const YAML::Node& node) {
+    std::vector<int> statuses;
+    auto one = [&](const YAML::Node& item) {
+        auto value = reader.integer(item, "status");
+        if (value < 100 || value > 599) reader.fail(item, "status must be between 100 and 599");
+        statuses.push_back(static_cast<int>(value));
+    };
+    if (node.IsSequence()) {
+        for (const auto& item : node) one(item);
+    } else {
+        one(node);
+    }
+    return statuses;
+}
+
+RequestSpec read_request(const YamlReader& reader, const YAML::Node& node) {
+    RequestSpec request;
+    if (node.IsNull()) return request;
+    reader.expect_map(node, {"method", "id_server", "set", "remove", "raw_body", "content_type"}, "send");
+    if (node["method"]) request.method = reader.string(node["method"], "method");
+    if (auto choice = node["id_server"]) {
+        auto text = reader.string(choice, "id_server");
+        if (text == "trusted") request.id_server = IdServerChoice::trusted;
+        else if (text == "untrusted") request.id_server = IdServerChoice::untrusted;
+        else if (text == "omit") request.id_server = IdServerChoice::omit;
+        else reader.fail(choice, "id_server must be trusted, untrusted or omit");
+    }
+    if (auto set = node["set"]) {
+        if (!set.IsMap()) reader.fail(set, "set must be a mapping of field to JSON value");
+        request.set = to_json(reader, set);
+    }
+    if (node["remove"]) request.remove = reader.strings(node["remove"], "remove");
+    if (node["raw_body"]) request.raw_body = reader.string(node["raw_body"], "raw_body");
+    if (node["content_type"]) request.content_type = reader.string(node["content_type"], "content_type");
+    return request;
+}
+
+StepExpectation read_expectation(const YamlReader& reader, const YAML::Node& node) {
+    reader.expect_map(node, {"status", "errcode", "sid"}, "expect");
+    StepExpectation expect;
+    if (!node["status"]) reader.fail(node, "expect needs a status");
+    expect.status = read_statuses(reader, node["status"]);
+    if (auto errcode = node["errcode"]; errcode && errcode.IsMap()) {
+        for (const auto& entry : errcode) {
+            auto status = static_cast<int>(reader.integer(entry.first, "a status in errcode"));
+            if (std::find(expect.status.begin(), expect.status.end(), status) == expect.status.end())
+                reader.fail(entry.first, "errcode names status " + std::to_string(status) + ", which status does not expect");
+            expect.errcode_by_status[status] = reader.strings(entry.second, "errcode");
+        }
+    } else if (errcode) {
+        expect.errcode = reader.strings(errcode, "errcode");
+    }
+    if (auto sid = node["sid"]) {
+        if (reader.string(sid, "sid") != "valid") reader.fail(sid, "sid can only be 'valid'");
+        expect.sid = true;
+    }
+    return expect;
+}
+
+SideChannelExpectation read_side_channel(const YamlReader& reader, const YAML::Node& node) {
+    reader.expect_map(node, {"identity_requests", "forwarded_fields", "sid_from_identity", "messages_at_most"},
+                      "side_channel");
+    SideChannelExpectation side;
+    if (node["identity_requests"])
+        side.identity_requests = static_cast<int>(reader.integer(node["identity_requests"], "identity_requests"));
+    if (node["forwarded_fields"]) side.forwarded_fields = reader.boolean(node["forwarded_fields"], "forwarded_fields");
+    if (node["sid_from_identity"]) side.sid_from_identity = reader.boolean(node["sid_from_identity"], "sid_from_identity");
+    if (node["messages_at_most"])
+        side.messages_at_most = static_cast<int>(reader.integer(node["messages_at_most"], "messages_at_most"));
+    return side;
+}
+
+AddressChoice read_address(const YamlReader& reader, const YAML::Node& node) {
+    auto text = reader.string(node, "address");
+    if (text == "acceptable") return AddressChoice::acceptable;
+    if (text == "conflicting") return AddressChoice::conflicting;
+    if (text == "fresh") return AddressChoice::fresh;
+    if (text == "bound") return AddressChoice::bound;
+    if (text == "denied") return AddressChoice::denied;
+    reader.fail(node, "address must be acceptable, conflicting, fresh, bound or denied");
+}
+
+CaseTemplate read_template(const YamlReader& reader, const YAML::Node& node) {
+    reader.expect_map(node,
+                      {"kind", "title", "endpoints", "editions", "spec", "level", "address", "requires", "steps",
+                       "side_channel"},
+                      "a case");
+    CaseTemplate result;
+    result.file = reader.file();
+    result.line = detail::line_of(node);
+    for (const char* key : {"kind", "title", "endpoints", "spec", "steps"})
+        if (!node[key]) reader.fail(node, std::string("a case needs '") + key + "'");
+    result.kind = reader.string(node["kind"], "kind");
+    if (result.kind.empty() || result.kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
+        reader.fail(node["kind"], "kind must be lower-case letters, digits, '_' and '-'");
+    result.title = reader.string(node["title"], "title");
+    result.endpoints = reader.strings(node["endpoints"], "endpoints");
+    for (const auto& glob : result.endpoints) {
+        bool any = std::any_of(spec::endpoints().begin(), spec::endpoints().end(),
+                               [&](const spec::Endpoint& e) { return glob_match(glob, std::string(e.key)); });
+        if (!any) reader.fail(node["endpoints"], "'" + glob + "' matches none of the six endpoints");
+    }
+    if (auto editions = node["editions"]) {
+        std::string why;
+        auto range = spec::EditionRange::parse(reader.string(editions, "editions"), &why);
+        if (!range) reader.fail(editions, "editions: " + why);
+        result.editions = *range;
+    } else {
+        result.editions = *spec::EditionRange::parse("*");
+    }
+    auto refs = node["spec"];
+    reader.expect_sequence(refs, "spec");
+    if (refs.size() == 0) reader.fail(refs, "a case must cite at least one spec reference");
+    for (const auto& ref : refs) {
+        reader.expect_map(ref, {"edition", "ref"}, "a spec reference");
+        if (!ref["edition"] || !ref["ref"]) reader.fail(ref, "a spec reference needs edition and ref");
+        auto edition = reader.string(ref["edition"], "edition");
+        if (!spec::Edition::parse(edition)) reader.fail(ref["edition"], "unknown edition '" + edition + "'");
+        result.spec.push_back({edition, reader.string(ref["ref"], "ref")});
+    }
+    if (auto level = node["level"]) {
+        auto text = reader.string(level, "level");
+        if (text == "MUST") result.level = Level::must;
+        else if (text == "SHOULD") result.level = Level::should;
+        else reader.fail(level, "level must be MUST or SHOULD");
+    }
+    if (node["address"]) result.address = read_address(reader, node["address"]);
+    if (auto requires_node = node["requires"]) {
+        reader.expect_map(requires_node, {"validation"}, "requires");
+        auto text = reader.string(requires_node["validation"], "validation");
+        if (text != "proxy" && text != "delegate" && text != "self")
+            reader.fail(requires_node["validation"], "validation must be proxy, delegate or self");
+        result.requires_validation = text;
+    }
+    auto steps = node["steps"];
+    reader.expect_sequence(steps, "steps");
+    if (steps.size() == 0) reader.fail(steps, "a case needs at least one step");
+    for (const auto& step : steps) {
+        reader.expect_map(step, {"send", "expect"}, "a step");
+        if (!step["expect"]) reader.fail(step, "a step needs expect");
+        result.steps.push_back({step["send"] ? read_request(reader, step["send"]) : RequestSpec{},
+                                read_expectation(reader, step["expect"])});
+    }
+    if (node["side_channel"]) result.side_channel = read_side_channel(reader, node["side_channel"]);
+    return result;
+}
+
+}  // namespace
+
+AddressChoice resolve_address(AddressChoice choice, const spec::Endpoint& endpoint) {
+    if (choice == AddressChoice::acceptable)
+        return endpoint.wants_bound_address() ? AddressChoice::bound : AddressChoice::fresh;
+    if (choice == AddressChoice::conflicting)
+        return endpoint.wants_bound_address() ? AddressChoice::fresh : AddressChoice::bound;
+    return choice;
+}
+
+bool glob_match(const std::string& glob, const std::string& text) {
+    return fnmatch(glob.c_str(), text.c_str(), 0) == 0;
+}
+
+std::vector<CaseTemplate> load_case_file(const std::string& path) {
+    YamlReader reader(path);
+    YAML::Node root = reader.load();
+    if (root.IsNull()) return {};
+    reader.expect_sequence(root, "a case file");
+    std::vector<CaseTemplate> templates;
+    for (const auto& node : root) templates.push_back(read_template(reader, node));
+    return templates;
+}
+
+std::vector<CaseTemplate> load_cases(const std::string& directory) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_directory(directory, ec)) throw ConfigError(directory, 0, "is not a directory of case files");
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(directory, ec))
+        if (entry.is_regular_file() && entry.path().extension() == ".yaml") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    std::vector<CaseTemplate> templates;
+    for (const auto& file : files) {
+        auto loaded = load_case_file(file.string());
+        templates.insert(templates.end(), loaded.begin(), loaded.end());
+    }
+    // Two templates may share an ID only for editions that do not overlap.
+    std::map<std::string, const CaseTemplate*> seen;
+    for (const auto& candidate : expand(templates)) {
+        auto [it, inserted] = seen.emplace(candidate.id, candidate.source);
+        if (inserted) continue;
+        for (const auto& edition : spec::Edition::all()) {
+            if (it->second->editions.contains(edition) && candidate.source->editions.contains(edition))
+                throw ConfigError(candidate.source->file, candidate.source->line,
+                                  "case " + candidate.id + " is also defined at " + it->second->file + ":" +
+                                      std::to_string(it->second->line) + " for edition " + edition.name());
+        }
+    }
+    return templates;
+}
+
+std::vector<Case> expand(const std::vector<CaseTemplate>& templates) {
+    std::vector<Case> cases;
+    for (const auto& source : templates)
+        for (const auto& endpoint : spec::endpoints()) {
+            bool named = std::any_of(source.endpoints.begin(), source.endpoints.end(),
+                                     [&](const std::string& glob) { return glob_match(glob, std::string(endpoint.key)); });
+            if (named) cases.push_back({&source, &endpoint, std::string(endpoint.key) + "/" + source.kind});
+        }
+    return cases;
+}
+
+}  // namespace mx3pid::harness

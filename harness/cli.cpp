@@ -1,0 +1,256 @@
+#include "harness/cli.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <random>
+#include <sstream>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "harness/case_model.hpp"
+#include "harness/config_error.hpp"
+#include "harness/profile.hpp"
+#include "harness/runner.hpp"
+#include "harness/selection.hpp"
+#include "harness/target.hpp"
+#include "reference_homeserver/variants.hpp"
+#include "reports/writers.hpp"
+
+#ifndef MX3PID_CASES_DIR
+#define MX3PID_CASES_DIR "cases"
+#endif
+#ifndef MX3PID_VERSION
+#define MX3PID_VERSION "0.0.0"
+#endif
+
+namespace mx3pid::harness {
+namespace {
+
+struct Options {
+    std::string homeserver;
+    std::string profile;
+    std::string spec;
+    std::string cases = MX3PID_CASES_DIR;
+    std::vector<std::string> filters;
+    bool list = false;
+    bool list_builtin = false;
+    std::string junit, json, markdown;
+    std::string identity_listen, smtp_listen;
+    double timeout_seconds = 10;
+    std::optional<std::uint64_t> seed;
+    bool verbose = false;
+    std::string color = "auto";
+    bool version = false;
+};
+
+/// Newest edition that both the server's /versions and mx3pid know.
+std::optional<spec::Edition> detect_edition(const net::Response& versions) {
+    auto body = nlohmann::json::parse(versions.body, nullptr, false);
+    if (versions.status != 200 || !body.is_object() || !body.contains("versions") || !body["versions"].is_array())
+        return std::nullopt;
+    std::optional<spec::Edition> newest;
+    for (const auto& item : body["versions"]) {
+        if (!item.is_string()) continue;
+        auto edition = spec::Edition::parse(item.get<std::string>());
+        if (edition && (!newest || *newest < *edition)) newest = edition;
+    }
+    return newest;
+}
+
+std::vector<std::string> split_filters(const std::vector<std::string>& raw) {
+    std::vector<std::string> globs;
+    for (const auto& item : raw) {
+        std::stringstream parts(item);
+        std::string glob;
+        while (std::getline(parts, glob, ','))
+            if (!glob.empty()) globs.push_back(glob);
+    }
+    return globs;
+}
+
+void list_cases(const std::vector<CaseTemplate>& templates, const std::vector<std::string>& filters,
+                const std::optional<spec::Edition>& edition, std::ostream& out, std::size_t& listed) {
+    std::vector<std::string> seen;
+    for (const auto& instance : expand(templates)) {
+        if (!filters.empty() && std::none_of(filters.begin(), filters.end(),
+                                             [&](const std::string& glob) { return glob_match(glob, instance.id); }))
+            continue;
+        if (edition && !instance.source->editions.contains(*edition)) continue;
+        std::string refs;
+        for (const auto& ref : instance.source->spec) refs += (refs.empty() ? "" : "; ") + ref.edition + " " + ref.section;
+        out << instance.id << "  [" << instance.source->editions.text() << "]  " << instance.source->title << "  ("
+            << refs << ")\n";
+        if (std::find(seen.begin(), seen.end(), instance.id) == seen.end()) seen.push_back(instance.id);
+    }
+    listed = seen.size();
+}
+
+void write_reports(const Options& options, const reports::RunResult& run) {
+    if (!options.junit.empty())
+        reports::write_file_atomically(options.junit, [&](std::ostream& out) { reports::write_junit(run, out); });
+    if (!options.json.empty())
+        reports::write_file_atomically(options.json, [&](std::ostream& out) { reports::write_json(run, out); });
+    if (!options.markdown.empty())
+        reports::write_file_atomically(options.markdown, [&](std::ostream& out) { reports::write_markdown(run, out); });
+}
+
+}  // namespace
+
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+    Options options;
+    CLI::App app{"mx3pid: conformance tests for the Matrix 3PID requestToken API", "mx3pid"};
+    app.add_option("--homeserver", options.homeserver,
+                   "URL of the homeserver under test, or builtin[:VARIANT] (default: builtin)");
+    app.add_option("--profile", options.profile, "target profile (YAML): what the homeserver is configured to do")
+        ->check(CLI::ExistingFile);
+    app.add_option("--spec", options.spec, "edition to judge against (r0.4.0 … v1.19), or auto (default)");
+    app.add_option("--cases", options.cases, "directory of case files")->capture_default_str();
+    app.add_option("--filter", options.filters, "run only cases whose ID matches one of these globs (comma-separated)");
+    app.add_flag("--list", options.list, "list the cases that would run, and exit");
+    app.add_flag("--list-builtin", options.list_builtin, "list the built-in homeservers, reference first, and exit");
+    app.add_option("--junit", options.junit, "write a JUnit XML report to FILE");
+    app.add_option("--json", options.json, "write a JSON report to FILE");
+    app.add_option("--markdown", options.markdown, "write a Markdown summary to FILE");
+    app.add_option("--identity-listen", options.identity_listen,
+                   "HOST:PORT for the mock identity server (default from the profile, else 127.0.0.1:0)");
+    app.add_option("--timeout", options.timeout_seconds, "seconds to wait for each answer (default 10)")
+        ->check(CLI::Range(0.1, 600.0));
+    app.add_option("--seed", options.seed, "seed for generated addresses and secrets (printed on every run)");
+    app.add_flag("-v,--verbose", options.verbose, "print every check");
+    app.add_option("--color", options.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
+    app.add_flag("--version", options.version, "print the version and exit");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        out << app.help();
+        return exit_conformant;
+    } catch (const CLI::ParseError& e) {
+        err << "mx3pid: " << e.what() << "\n" << "Run mx3pid --help for usage.\n";
+        return exit_usage;
+    }
+    if (options.version) {
+        out << "mx3pid " << MX3PID_VERSION << "\n";
+        return exit_conformant;
+    }
+    if (options.list_builtin) {
+        for (const auto& variant : reference_homeserver::variants()) out << variant.name << "\n";
+        return exit_conformant;
+    }
+
+    const auto filters = split_filters(options.filters);
+    Profile profile;
+    std::vector<CaseTemplate> templates;
+    try {
+        if (!options.profile.empty()) profile = load_profile(options.profile);
+        if (options.homeserver.empty()) options.homeserver = profile.homeserver.value_or("builtin");
+        bool builtin = options.homeserver == "builtin" || options.homeserver.rfind("builtin:", 0) == 0;
+        if (options.profile.empty() && builtin) profile = load_profile(options.cases + "/profiles/builtin.yaml");
+        if (options.profile.empty() && !builtin) profile.path = "(defaults)";
+        templates = load_cases(options.cases);
+    } catch (const ConfigError& e) {
+        err << "mx3pid: " << e.what() << "\n";
+        return exit_usage;
+    }
+    if (!options.identity_listen.empty()) profile.identity_listen = options.identity_listen;
+    if (options.spec.empty()) options.spec = profile.spec;
+    std::optional<spec::Edition> given_edition;
+    if (options.spec != "auto") {
+        given_edition = spec::Edition::parse(options.spec);
+        if (!given_edition) {
+            err << "mx3pid: unknown edition '" << options.spec << "' (r0.4.0, r0.5.0, r0.6.0, r0.6.1, v1.1 … v1.19, or auto)\n";
+            return exit_usage;
+        }
+    }
+
+    if (options.list) {
+        std::size_t listed = 0;
+        list_cases(templates, filters, given_edition, out, listed);
+        if (listed == 0) {
+            err << "mx3pid: the filter selected no case\n";
+            return exit_no_case;
+        }
+        return exit_conformant;
+    }
+
+    std::string target_error;
+    auto choice = parse_target(options.homeserver, target_error);
+    if (!choice) {
+        err << "mx3pid: " << target_error << "\n";
+        return exit_usage;
+    }
+
+    net::ClientOptions client;
+    client.read_timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_seconds * 1000));
+    client.connect_timeout = std::min(client.read_timeout, std::chrono::milliseconds(5000));
+
+    std::unique_ptr<Target> target;
+    try {
+        target = std::make_unique<Target>(*choice, profile, given_edition.value_or(*spec::Edition::parse("r0.4.0")));
+    } catch (const std::exception& e) {
+        err << "mx3pid: " << e.what() << "\n";
+        return exit_usage;
+    }
+
+    auto versions = net::send(target->homeserver_url(),
+                              net::Request{"GET", "/_matrix/client/versions", {{"Accept", "application/json"}}, "", ""},
+                              client);
+    if (!versions) {
+        err << "mx3pid: cannot test " << choice->text << ": " << versions.failure().describe() << "\n";
+        return exit_untestable;
+    }
+    std::string edition_source = "given";
+    auto edition = given_edition;
+    if (!edition) {
+        edition = detect_edition(*versions);
+        edition_source = "detected from /_matrix/client/versions";
+        if (!edition) {
+            err << "mx3pid: cannot test " << choice->text
+                << ": GET /_matrix/client/versions names no edition mx3pid knows (status " << versions->status
+                << "); give one with --spec\n";
+            return exit_untestable;
+        }
+    }
+
+    auto selected = select_cases(templates, *edition, profile, filters);
+    if (selected.empty()) {
+        err << "mx3pid: the filter selected no case\n";
+        return exit_no_case;
+    }
+
+    std::uint64_t seed = options.seed.value_or(std::random_device{}());
+    FixtureFactory fixtures(seed, profile);
+    Environment environment{target->homeserver_url(), *edition, profile, target->identity(), target->decoy(), client, fixtures};
+
+    reports::RunResult run;
+    run.tool_version = MX3PID_VERSION;
+    run.target = choice->text;
+    run.edition = edition->name();
+    run.edition_source = edition_source;
+    run.profile = profile.path;
+    run.seed = std::to_string(seed);
+    run.properties.emplace_back("identity_server", target->identity().authority());
+    run.started = reports::Clock::now();
+
+    reports::ConsoleOptions console;
+    console.verbose = options.verbose;
+    console.color = options.color == "always" || (options.color == "auto" && &out == &std::cout && isatty(STDOUT_FILENO));
+    reports::write_console_header(run, out, console);
+    run.cases = run_cases(selected, environment,
+                          [&](const reports::CaseResult& result) { reports::write_console_case(result, out, console); });
+    run.finished = reports::Clock::now();
+    reports::write_console_summary(run, out, console);
+
+    try {
+        write_reports(options, run);
+    } catch (const std::exception& e) {
+        err << "mx3pid: " << e.what() << "\n";
+        return exit_usage;
+    }
+    bool conformant = std::none_of(run.cases.begin(), run.cases.end(),
+                                   [](const reports::CaseResult& result) { return reports::is_unexpected(result.verdict); });
+    return conformant ? exit_conformant : exit_not_conformant;
+}
+
+}  // namespace mx3pid::harness

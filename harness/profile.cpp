@@ -1,0 +1,105 @@
+#include "harness/profile.hpp"
+
+#include "harness/detail/yaml_reader.hpp"
+#include "spec/edition.hpp"
+#include "spec/grammar.hpp"
+
+namespace mx3pid::harness {
+
+const char* to_string(Validation validation) {
+    switch (validation) {
+        case Validation::proxy: return "proxy";
+        case Validation::delegate: return "delegate";
+        case Validation::self: return "self";
+    }
+    return "proxy";
+}
+
+namespace {
+
+Validation read_validation(const detail::YamlReader& reader, const YAML::Node& node) {
+    auto text = reader.string(node, "validation");
+    if (text == "proxy") return Validation::proxy;
+    if (text == "delegate") return Validation::delegate;
+    if (text == "self") return Validation::self;
+    reader.fail(node, "validation must be proxy, delegate or self, not '" + text + "'");
+}
+
+Msisdn read_msisdn(const detail::YamlReader& reader, const YAML::Node& node) {
+    reader.expect_map(node, {"country", "phone_number"}, "msisdn");
+    if (!node["country"] || !node["phone_number"]) reader.fail(node, "msisdn needs country and phone_number");
+    Msisdn msisdn{reader.string(node["country"], "country"), reader.string(node["phone_number"], "phone_number")};
+    if (!spec::is_country_code(msisdn.country)) reader.fail(node["country"], "country must be two upper-case letters");
+    if (!spec::is_plausible_phone_number(msisdn.phone_number))
+        reader.fail(node["phone_number"], "phone_number must be digits");
+    return msisdn;
+}
+
+std::string read_email(const detail::YamlReader& reader, const YAML::Node& node) {
+    auto email = reader.string(node, "email");
+    if (!spec::is_plausible_email(email)) reader.fail(node, "'" + email + "' is not an email address");
+    return email;
+}
+
+void read_addresses(const detail::YamlReader& reader, const YAML::Node& node, std::optional<std::string>& email,
+                    std::optional<Msisdn>& msisdn, std::string_view what) {
+    reader.expect_map(node, {"email", "msisdn"}, what);
+    if (node["email"]) email = read_email(reader, node["email"]);
+    if (node["msisdn"]) msisdn = read_msisdn(reader, node["msisdn"]);
+}
+
+}  // namespace
+
+Profile load_profile(const std::string& path) {
+    detail::YamlReader reader(path);
+    YAML::Node root = reader.load();
+    Profile profile;
+    profile.path = path;
+    if (root.IsNull()) return profile;
+    reader.expect_map(root,
+                      {"homeserver", "spec", "validation", "fresh", "bound", "denied", "identity",
+                       "enumeration_protection"},
+                      "the profile");
+    if (root["homeserver"]) profile.homeserver = reader.string(root["homeserver"], "homeserver");
+    if (auto node = root["spec"]) {
+        profile.spec = reader.string(node, "spec");
+        if (profile.spec != "auto" && !spec::Edition::parse(profile.spec))
+            reader.fail(node, "unknown edition '" + profile.spec + "' (r0.4.0 … v1.19, or auto)");
+    }
+    if (auto node = root["validation"]) {
+        reader.expect_map(node, {"email", "msisdn"}, "validation");
+        if (node["email"]) profile.email_validation = read_validation(reader, node["email"]);
+        if (node["msisdn"]) profile.msisdn_validation = read_validation(reader, node["msisdn"]);
+    }
+    if (auto node = root["fresh"]) {
+        reader.expect_map(node, {"email_domain", "msisdn"}, "fresh");
+        if (node["email_domain"]) profile.fresh_email_domain = reader.string(node["email_domain"], "email_domain");
+        if (auto msisdn = node["msisdn"]) {
+            reader.expect_map(msisdn, {"country", "prefix"}, "fresh.msisdn");
+            if (msisdn["country"]) profile.fresh_msisdn_country = reader.string(msisdn["country"], "country");
+            if (msisdn["prefix"]) profile.fresh_msisdn_prefix = reader.string(msisdn["prefix"], "prefix");
+            if (!spec::is_country_code(profile.fresh_msisdn_country))
+                reader.fail(msisdn, "country must be two upper-case letters");
+            if (profile.fresh_msisdn_prefix.size() > 12 ||
+                profile.fresh_msisdn_prefix.find_first_not_of("0123456789") != std::string::npos)
+                reader.fail(msisdn, "prefix must be at most 12 digits");
+        }
+    }
+    if (auto node = root["bound"]) read_addresses(reader, node, profile.bound_email, profile.bound_msisdn, "bound");
+    if (auto node = root["denied"]) read_addresses(reader, node, profile.denied_email, profile.denied_msisdn, "denied");
+    if (auto node = root["identity"]) {
+        reader.expect_map(node, {"listen", "decoy_listen", "scheme"}, "identity");
+        if (node["listen"]) profile.identity_listen = reader.string(node["listen"], "listen");
+        if (node["decoy_listen"]) profile.decoy_listen = reader.string(node["decoy_listen"], "decoy_listen");
+        if (node["scheme"]) {
+            profile.identity_scheme = reader.string(node["scheme"], "scheme");
+            if (profile.identity_scheme != "http" && profile.identity_scheme != "https")
+                reader.fail(node["scheme"], "scheme must be http or https");
+        }
+    }
+    if (auto node = root["enumeration_protection"])
+        profile.enumeration_protection = reader.boolean(node, "enumeration_protection");
+    return profile;
+}
+
+}  // namespace mx3pid::harness

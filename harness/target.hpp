@@ -1,0 +1,51 @@
+#pragma once
+// The thing under test, and the in-process servers a run needs beside it.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "harness/profile.hpp"
+#include "mock_identity/identity_server.hpp"
+#include "net/url.hpp"
+#include "spec/edition.hpp"
+
+namespace mx3pid::reference_homeserver {
+class Homeserver;
+}
+
+namespace mx3pid::harness {
+
+struct TargetChoice {
+    bool builtin = true;
+    std::string variant = "reference";  ///< for builtin targets
+    std::optional<net::Url> url;        ///< for live targets
+    std::string text;                   ///< as the user wrote it, for reports
+};
+
+/// "builtin", "builtin:NAME" or an http(s) URL; nothing (with `error` set) otherwise.
+std::optional<TargetChoice> parse_target(const std::string& text, std::string& error);
+
+/// "HOST:PORT" (or "[v6]:PORT") for a listener; nothing for anything else.
+std::optional<mock_identity::ListenOptions> parse_listen(const std::string& text);
+
+/// Starts the mock identity servers and, for a builtin target, the reference homeserver configured
+/// from the profile. Throws std::runtime_error when a listener cannot be bound.
+class Target {
+public:
+    Target(const TargetChoice& choice, const Profile& profile, const spec::Edition& builtin_edition);
+    ~Target();
+
+    const net::Url& homeserver_url() const { return homeserver_url_; }
+    mock_identity::IdentityServer& identity() { return *identity_; }
+    mock_identity::IdentityServer& decoy() { return *decoy_; }
+    /// The in-process reference homeserver, for builtin targets; null otherwise.
+    reference_homeserver::Homeserver* builtin() { return builtin_.get(); }
+
+private:
+    std::unique_ptr<mock_identity::IdentityServer> identity_;
+    std::unique_ptr<mock_identity::IdentityServer> decoy_;
+    std::unique_ptr<reference_homeserver::Homeserver> builtin_;
+    net::Url homeserver_url_;
+};
+
+}  // namespace mx3pid::harness

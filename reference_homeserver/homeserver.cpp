@@ -1,0 +1,45 @@
+#include "reference_homeserver/homeserver.hpp"
+
+#include "net/client.hpp"
+#include "net/server.hpp"
+#include "reference_homeserver/detail/request_token.hpp"
+
+namespace mx3pid::reference_homeserver {
+
+namespace {
+
+detail::ForwardResult forward_over_http(const std::string& url, const nlohmann::json& body) {
+    auto parsed = net::Url::parse(url);
+    if (!parsed) return {};
+    net::Request request{"POST", parsed->path, {{"Content-Type", "application/json"}}, body.dump(), ""};
+    net::ClientOptions options;
+    options.connect_timeout = std::chrono::seconds(5);
+    options.read_timeout = std::chrono::seconds(10);
+    options.max_response_bytes = 64 * 1024;
+    auto outcome = net::send(*parsed, std::move(request), options);
+    if (!outcome) return {};
+    return {true, outcome->status, outcome->body};
+}
+
+}  // namespace
+
+struct Homeserver::Impl {
+    detail::RequestTokenService service;
+    net::Server server;
+
+    Impl(Config config, const ListenOptions& listen)
+        : service(std::move(config), forward_over_http),
+          server([this](const net::Request& request) { return service.handle(request); },
+                 net::ServerOptions{listen.host, listen.port, 64 * 1024, 64, std::chrono::seconds(10), 4}) {}
+};
+
+Homeserver::Homeserver(Config config, ListenOptions listen) : impl_(std::make_unique<Impl>(std::move(config), listen)) {}
+Homeserver::~Homeserver() = default;
+
+std::string Homeserver::base_url() const { return impl_->server.base_url(); }
+
+void Homeserver::set_denied(std::vector<std::string> email_domains, std::vector<std::string> msisdn_countries) {
+    impl_->service.set_denied(std::move(email_domains), std::move(msisdn_countries));
+}
+
+}  // namespace mx3pid::reference_homeserver

@@ -1,0 +1,81 @@
+#pragma once
+// A small homeserver that answers the six requestToken endpoints as the spec says, and, when
+// given a Fault, answers them wrongly in exactly that one way. It is mx3pid's built-in target
+// and the oracle for mx3pid's own tests; it knows nothing of the harness.
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mx3pid::reference_homeserver {
+
+struct Msisdn {
+    std::string country;  ///< ISO 3166-1 alpha-2, upper case
+    std::string phone_number;
+};
+
+/// One realistic way a homeserver gets the requestToken API wrong.
+enum class Fault {
+    none,
+    in_use_answers_200,            ///< an address in use is proxied as if it were free
+    in_use_wrong_errcode,          ///< 400, but M_UNKNOWN instead of M_THREEPID_IN_USE
+    bound_check_after_forwarding,  ///< forwards to the identity server, then refuses the address in use
+    untrusted_id_server_forwarded, ///< any id_server is trusted
+    untrusted_wrong_status,        ///< M_SERVER_NOT_TRUSTED with 403
+    no_sid,                        ///< 200 without sid
+    sid_not_string,                ///< sid as a number
+    sid_forbidden_character,       ///< sid with a '/' in it
+    sid_too_long,                  ///< sid of 256 characters
+    own_sid,                       ///< answers a sid of its own instead of the identity server's
+    next_link_dropped,             ///< next_link not forwarded
+    send_attempt_dropped,          ///< send_attempt forwarded as 1 whatever the client sent
+    resend_on_repeat,              ///< bumps send_attempt when forwarding, so every repeat sends a message
+    error_without_errcode,         ///< error bodies lack errcode
+    error_not_json,                ///< error bodies are plain text
+    error_without_message,         ///< error bodies lack the error string
+    valid_request_500,             ///< a valid request gets 500
+    policy_skipped_on_3pid,        ///< the address policy is applied on register and password, not on 3pid
+    password_unknown_200,          ///< password reset for an unbound address is proxied (no enumeration protection configured)
+    password_denied_proxied,       ///< password reset skips the policy and the bound check for denied addresses
+    denied_wrong_status,           ///< M_THREEPID_DENIED with 400
+    msisdn_policy_skipped,         ///< the address policy is applied to email only
+    register_msisdn_missing,       ///< /register/msisdn/requestToken answers 404 M_UNRECOGNIZED
+    password_email_as_register,    ///< /account/password/email/requestToken behaves like /register/email
+    client_secret_first_character_only,  ///< the client_secret grammar is checked on its first character
+    send_attempt_string_accepted,  ///< send_attempt "1" (a string) is taken as 1
+};
+
+struct Config {
+    /// The newest edition the server advertises in /versions, e.g. "r0.4.0" or "v1.11".
+    std::string edition = "r0.4.0";
+    std::vector<std::string> denied_email_domains;
+    std::vector<std::string> denied_msisdn_countries;
+    std::vector<std::string> bound_emails;
+    std::vector<Msisdn> bound_msisdns;
+    std::vector<std::string> trusted_identity_servers;  ///< "host:port" values accepted in id_server
+    std::string identity_scheme = "http";               ///< how id_server becomes a URL
+    Fault fault = Fault::none;
+};
+
+struct ListenOptions {
+    std::string host = "127.0.0.1";
+    unsigned short port = 0;
+};
+
+class Homeserver {
+public:
+    explicit Homeserver(Config config, ListenOptions listen = {});
+    ~Homeserver();
+    Homeserver(const Homeserver&) = delete;
+    Homeserver& operator=(const Homeserver&) = delete;
+
+    std::string base_url() const;  ///< "http://127.0.0.1:PORT"
+
+    /// Replaces the address policy while the server runs (for tests that need a server to change its mind).
+    void set_denied(std::vector<std::string> email_domains, std::vector<std::string> msisdn_countries);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mx3pid::reference_homeserver

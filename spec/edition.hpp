@@ -1,0 +1,46 @@
+#pragma once
+// Client-server spec editions as mx3pid knows them, in release order.
+#include <compare>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mx3pid::spec {
+
+class Edition {
+public:
+    /// "r0.4.0", "r0.5.0", "r0.6.0", "r0.6.1", "v1.1" … "v1.19"; nothing for anything else.
+    static std::optional<Edition> parse(std::string_view text);
+    static const std::vector<Edition>& all();  ///< every known edition, oldest first
+
+    const std::string& name() const;
+    /// The path segment of the client-server API: "r0" for r0.x, "v3" for v1.x.
+    std::string_view client_prefix() const;
+    bool is_v1() const;
+
+    auto operator<=>(const Edition& other) const { return index_ <=> other.index_; }
+    bool operator==(const Edition& other) const { return index_ == other.index_; }
+
+private:
+    friend class EditionRange;
+    explicit Edition(std::size_t index) : index_(index) {}
+    std::size_t index_;
+};
+
+/// A set of editions written as comparisons joined by spaces: ">= r0.4.0", ">= r0.6.0 < v1.13", "*".
+class EditionRange {
+public:
+    /// Nothing, with `error` set, when the text is not a range of known editions.
+    static std::optional<EditionRange> parse(std::string_view text, std::string* error = nullptr);
+
+    bool contains(const Edition& edition) const;
+    const std::string& text() const { return text_; }
+
+private:
+    std::size_t lowest_ = 0;                 ///< index, inclusive
+    std::size_t below_ = static_cast<std::size_t>(-1);  ///< index, exclusive
+    std::string text_;
+};
+
+}  // namespace mx3pid::spec

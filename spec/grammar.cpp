@@ -1,0 +1,45 @@
+#include "spec/grammar.hpp"
+
+namespace mx3pid::spec {
+namespace {
+bool is_ascii_alnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+}  // namespace
+
+bool is_opaque_id(std::string_view text) {
+    if (text.empty() || text.size() > 255) return false;
+    for (char c : text)
+        if (!is_ascii_alnum(c) && c != '.' && c != '=' && c != '_' && c != '-') return false;
+    return true;
+}
+
+bool is_country_code(std::string_view text) {
+    return text.size() == 2 && text[0] >= 'A' && text[0] <= 'Z' && text[1] >= 'A' && text[1] <= 'Z';
+}
+
+bool is_plausible_email(std::string_view text) {
+    auto at = text.find('@');
+    if (at == std::string_view::npos || at == 0 || text.find('@', at + 1) != std::string_view::npos) return false;
+    auto domain = text.substr(at + 1);
+    auto dot = domain.find('.');
+    if (domain.empty() || dot == 0 || dot == std::string_view::npos || domain.back() == '.') return false;
+    for (unsigned char c : text)
+        if (c <= ' ' || c == 0x7f) return false;
+    return true;
+}
+
+bool is_plausible_phone_number(std::string_view text) {
+    std::size_t digits = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c >= '0' && c <= '9') {
+            ++digits;
+        } else if ((c == ' ' || c == '-') && i > 0 && i + 1 < text.size()) {
+            continue;
+        } else {
+            return false;
+        }
+    }
+    return digits >= 1 && digits <= 20;
+}
+
+}  // namespace mx3pid::spec
