@@ -1,0 +1,138 @@
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "reports/detail/case_text.hpp"
+#include "reports/detail/text.hpp"
+#include "reports/detail/time_format.hpp"
+#include "reports/writers.hpp"
+
+namespace mx3pid::reports {
+namespace {
+
+using detail::one_line;
+
+constexpr std::size_t id_width = 44;
+
+const char* tag(Verdict verdict) {
+    switch (verdict) {
+        case Verdict::pass: return "PASS ";
+        case Verdict::warn: return "WARN ";
+        case Verdict::fail: return "FAIL ";
+        case Verdict::error: return "ERROR";
+        case Verdict::skip: return "SKIP ";
+        case Verdict::xfail: return "XFAIL";
+        case Verdict::xpass: return "XPASS";
+    }
+    return "?????";
+}
+
+const char* colour(Verdict verdict) {
+    switch (verdict) {
+        case Verdict::pass: return "\x1b[32m";
+        case Verdict::warn: return "\x1b[33m";
+        case Verdict::fail: return "\x1b[31m";
+        case Verdict::error: return "\x1b[1;31m";
+        case Verdict::skip: return "\x1b[90m";
+        case Verdict::xfail: return "\x1b[36m";
+        case Verdict::xpass: return "\x1b[1;35m";
+    }
+    return "";
+}
+
+constexpr const char* reset = "\x1b[0m";
+
+std::string painted(std::string_view text, const char* code, const ConsoleOptions& options) {
+    if (!options.color) return std::string(text);
+    return std::string(code) + std::string(text) + reset;
+}
+
+std::string verdict_tag(Verdict verdict, const ConsoleOptions& options) {
+    return painted(tag(verdict), colour(verdict), options);
+}
+
+std::size_t display_width(std::string_view text) {
+    std::size_t width = 0;
+    for (const char c : text)
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++width;
+    return width;
+}
+
+std::string padded(const std::string& text, std::size_t width) {
+    const auto used = display_width(text);
+    return used >= width ? text : text + std::string(width - used, ' ');
+}
+
+std::string indented(const std::string& text, std::string_view indent) {
+    std::string out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        out.append(indent).append(text, start, end - start).append("\n");
+        start = end + 1;
+    }
+    return out;
+}
+
+void write_summary_entry(const CaseResult& result, std::ostream& out, const ConsoleOptions& options) {
+    out << verdict_tag(result.verdict, options) << ' ' << one_line(result.id);
+    if (!result.title.empty()) out << " \u2014 " << one_line(result.title);
+    out << '\n';
+    if (const auto spec = detail::spec_line(result); !spec.empty()) out << "      spec: " << one_line(spec) << '\n';
+    bool checks_shown = false;
+    for (const auto& check : result.checks) {
+        if (check.verdict == Verdict::pass) continue;
+        out << "      " << one_line(check.name) << ": expected " << one_line(check.expected) << ", got "
+            << one_line(check.actual) << '\n';
+        checks_shown = true;
+    }
+    if (!checks_shown || result.verdict == Verdict::error || result.verdict == Verdict::xpass)
+        out << "      " << one_line(detail::headline(result)) << '\n';
+}
+
+}  // namespace
+
+void write_console_header(const RunResult& run, std::ostream& out, const ConsoleOptions& options) {
+    out << "mx3pid " << one_line(run.tool_version) << " \u00B7 target " << one_line(run.target) << " \u00B7 edition "
+        << one_line(run.edition);
+    if (!run.edition_source.empty()) out << " (" << one_line(run.edition_source) << ')';
+    out << " \u00B7 profile " << (run.profile.empty() ? std::string("(none)") : one_line(run.profile)) << '\n';
+    for (const auto& warning : run.warnings)
+        out << painted("warning:", "\x1b[33m", options) << ' ' << one_line(warning) << '\n';
+}
+
+void write_console_case(const CaseResult& result, std::ostream& out, const ConsoleOptions& options) {
+    std::string time = detail::decimal_seconds(seconds_between(result.started, result.finished)) + "s";
+    if (time.size() < 8) time.insert(0, 8 - time.size(), ' ');
+    out << verdict_tag(result.verdict, options) << ' ' << padded(one_line(result.id), id_width) << ' ' << time;
+    if (result.verdict != Verdict::pass) out << "  " << one_line(detail::headline(result));
+    out << '\n';
+    if (!options.verbose) return;
+    for (const auto& check : result.checks)
+        out << "      " << one_line(detail::check_summary(check)) << " [" << to_string(check.verdict) << "]\n";
+    if (is_unexpected(result.verdict) || result.verdict == Verdict::warn)
+        for (const auto& exchange : result.exchanges)
+            out << indented(detail::visible_text(detail::transcript(exchange)), "    ");
+}
+
+void write_console_summary(const RunResult& run, std::ostream& out, const ConsoleOptions& options) {
+    bool heading = false;
+    for (const bool unexpected : {true, false}) {
+        for (const auto& result : run.cases) {
+            const bool listed = unexpected ? is_unexpected(result.verdict) : result.verdict == Verdict::warn;
+            if (!listed) continue;
+            if (!heading) out << "\nfailures and warnings:\n";
+            heading = true;
+            write_summary_entry(result, out, options);
+        }
+    }
+
+    const auto counts = run.counts();
+    const auto line = detail::count_summary(counts, run.interrupted);
+
+    const bool conformant = counts.failed + counts.errors + counts.xpassed == 0 && !run.interrupted;
+    out << '\n' << painted(line, conformant ? "\x1b[1;32m" : "\x1b[1;31m", options) << '\n';
+}
+
+}  // namespace mx3pid::reports

@@ -1,0 +1,138 @@
+#include "reports/detail/case_text.hpp"
+
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "reports/detail/text.hpp"
+#include "reports/detail/time_format.hpp"
+
+namespace mx3pid::reports::detail {
+namespace {
+
+constexpr std::string_view dash = " \xE2\x80\x94 ";  // " — "
+
+void append_prefixed_lines(std::string& out, std::string_view prefix, std::string_view text) {
+    while (true) {
+        const auto newline = text.find('\n');
+        auto line = text.substr(0, newline);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        out.append(prefix);
+        if (!line.empty()) out += ' ';
+        out.append(line);
+        out += '\n';
+        if (newline == std::string_view::npos) return;
+        text.remove_prefix(newline + 1);
+    }
+}
+
+void append_message(std::string& out, const std::vector<std::pair<std::string, std::string>>& headers, std::string_view prefix,
+                    const std::string& body) {
+    for (const auto& [name, value] : headers) append_prefixed_lines(out, prefix, name + ": " + value);
+    if (body.empty()) return;
+    append_prefixed_lines(out, prefix, "");
+    auto capped = cap_bytes(body, body_limit);
+    // A body's final line break ends its last line; it does not start an empty one.
+    if (capped.ends_with('\n')) capped.pop_back();
+    if (capped.ends_with('\r')) capped.pop_back();
+    append_prefixed_lines(out, prefix, capped);
+}
+
+}  // namespace
+
+std::string spec_line(const CaseResult& result) {
+    std::string line;
+    for (const auto& ref : result.spec) {
+        if (!line.empty()) line += "; ";
+        line += ref.edition;
+        if (!ref.edition.empty() && !ref.section.empty()) line += dash;
+        line += ref.section;
+    }
+    return line;
+}
+
+std::string check_summary(const CheckResult& check) {
+    return check.name + ": expected " + check.expected + ", got " + check.actual;
+}
+
+std::string headline(const CaseResult& result) {
+    switch (result.verdict) {
+        case Verdict::xfail:
+            return result.known_failure_reason.empty() ? "known failure"
+                                                       : "known failure: " + result.known_failure_reason;
+        case Verdict::xpass:
+            return result.known_failure_reason.empty()
+                       ? "listed as a known failure but passed: remove this entry"
+                       : "listed as a known failure but passed: remove this entry (" +
+                             result.known_failure_reason + ")";
+        case Verdict::skip:
+            return result.message.empty() ? "does not apply" : result.message;
+        default:
+            break;
+    }
+    if (!result.message.empty()) return result.message;
+    for (const auto& check : result.checks)
+        if (check.verdict != Verdict::pass) return check_summary(check);
+    return to_string(result.verdict);
+}
+
+std::string transcript(const HttpExchange& exchange) {
+    std::string out;
+    append_prefixed_lines(out, "  >", exchange.method + " " + exchange.url);
+    append_message(out, exchange.request_headers, "  >", exchange.request_body);
+    if (exchange.status) {
+        append_prefixed_lines(out, "  <", "HTTP " + std::to_string(*exchange.status));
+        append_message(out, exchange.response_headers, "  <", exchange.response_body);
+    } else {
+        append_prefixed_lines(out, "  !", exchange.transport_error.empty() ? "no response"
+                                                                         : "no response: " + exchange.transport_error);
+    }
+    return out;
+}
+
+std::string count_summary(const Counts& counts, bool interrupted) {
+    const auto number = [](std::size_t count, const char* one, const char* many) {
+        return std::to_string(count) + ' ' + (count == 1 ? one : many);
+    };
+    std::string line = number(counts.total, "case", "cases") + ": " + std::to_string(counts.passed) + " passed, " +
+                       std::to_string(counts.warned) + " warned, " + std::to_string(counts.failed) + " failed, " +
+                       number(counts.errors, "error", "errors") + ", " + std::to_string(counts.skipped) + " skipped";
+    if (counts.xfailed) line += ", " + std::to_string(counts.xfailed) + " xfailed";
+    if (counts.xpassed) line += ", " + std::to_string(counts.xpassed) + " xpassed";
+    if (interrupted) line += std::string(dash) + "interrupted";
+    return line;
+}
+
+std::string case_details(const CaseResult& result) {
+    std::string out = result.id;
+    if (!result.title.empty()) out += ": " + result.title;
+    out += '\n';
+    if (!result.level.empty()) out += "level: " + result.level + '\n';
+    if (const auto spec = spec_line(result); !spec.empty()) out += "spec: " + spec + '\n';
+    out += "verdict: ";
+    out += to_string(result.verdict);
+    if (result.verdict != Verdict::pass) out += std::string(dash) + one_line(headline(result));
+    out += '\n';
+
+    if (!result.checks.empty()) {
+        out += "checks:\n";
+        for (const auto& check : result.checks)
+            out += "  " + check_summary(check) + " [" + to_string(check.verdict) + "]\n";
+    }
+    if (!result.side_channel.empty()) {
+        out += "side channel:\n";
+        for (const auto& line : result.side_channel) out += "  " + line + '\n';
+    }
+    for (std::size_t i = 0; i < result.exchanges.size(); ++i) {
+        const auto& exchange = result.exchanges[i];
+        out += "exchange " + std::to_string(i + 1) + " of " + std::to_string(result.exchanges.size()) + ", " +
+               decimal_seconds(seconds_between(exchange.started, exchange.finished)) + " s:\n";
+        out += transcript(exchange);
+    }
+    if (!result.curl.empty()) out += "curl: " + result.curl + '\n';
+    out += "started: " + iso8601_ms(result.started) + '\n';
+    out += "finished: " + iso8601_ms(result.finished) + '\n';
+    return out;
+}
+
+}  // namespace mx3pid::reports::detail

@@ -1,0 +1,32 @@
+#pragma once
+// The words every writer uses about one case. Everything returned here is raw: it may still hold
+// whatever the server sent, so each writer passes it through visible_text or one_line.
+#include <string>
+
+#include "reports/run_result.hpp"
+
+namespace mx3pid::reports::detail {
+
+/// "r0.4.0 — requestToken-facts §4b; v1.1 — …", or empty.
+std::string spec_line(const CaseResult& result);
+
+/// "status: expected 400, got 200"
+std::string check_summary(const CheckResult& check);
+
+/// What the verdict means for this case, in one sentence: the message (or the first broken
+/// check), the skip reason, or what a known-failure entry says.
+std::string headline(const CaseResult& result);
+
+/// One exchange as a readable transcript: request, then response or transport error. Bodies are
+/// capped at body_limit.
+std::string transcript(const HttpExchange& exchange);
+
+/// "30 cases: 28 passed, 1 warned, 1 failed, 0 errors, 0 skipped", plus xfailed/xpassed counts
+/// when not zero and " — interrupted".
+std::string count_summary(const Counts& counts, bool interrupted);
+
+/// The whole story of a case: id and title, level, spec, verdict, checks, side channel, every
+/// exchange, the curl line and the times. Ends with a newline.
+std::string case_details(const CaseResult& result);
+
+}  // namespace mx3pid::reports::detail

@@ -1,0 +1,110 @@
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string_view>
+
+#include "reports/detail/text.hpp"
+#include "reports/detail/time_format.hpp"
+#include "reports/writers.hpp"
+
+namespace mx3pid::reports {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json text(std::string_view value) { return detail::valid_utf8(value); }
+
+Json body(std::string_view value) { return detail::valid_utf8(detail::cap_bytes(value, detail::body_limit)); }
+
+Json time(Clock::time_point point) { return detail::iso8601_ms(point); }
+
+Json seconds(Clock::time_point from, Clock::time_point to) {
+    return std::round(seconds_between(from, to) * 1e6) / 1e6;
+}
+
+Json lines(const std::vector<std::string>& values) {
+    auto array = Json::array();
+    for (const auto& value : values) array.push_back(text(value));
+    return array;
+}
+
+Json pairs(const std::vector<std::pair<std::string, std::string>>& values) {
+    auto array = Json::array();
+    for (const auto& [name, value] : values) array.push_back({{"name", text(name)}, {"value", text(value)}});
+    return array;
+}
+
+Json counts_json(const Counts& counts) {
+    return {{"total", counts.total},     {"passed", counts.passed},   {"warned", counts.warned},
+            {"failed", counts.failed},   {"errors", counts.errors},   {"skipped", counts.skipped},
+            {"xfailed", counts.xfailed}, {"xpassed", counts.xpassed}};
+}
+
+Json exchange_json(const HttpExchange& exchange) {
+    Json out;
+    out["method"] = text(exchange.method);
+    out["url"] = text(exchange.url);
+    out["request_headers"] = pairs(exchange.request_headers);
+    out["request_body"] = body(exchange.request_body);
+    out["status"] = exchange.status ? Json(*exchange.status) : Json(nullptr);
+    out["response_headers"] = pairs(exchange.response_headers);
+    out["response_body"] = body(exchange.response_body);
+    out["transport_error"] = text(exchange.transport_error);
+    out["started"] = time(exchange.started);
+    out["finished"] = time(exchange.finished);
+    out["seconds"] = seconds(exchange.started, exchange.finished);
+    return out;
+}
+
+Json case_json(const CaseResult& result) {
+    Json out;
+    out["id"] = text(result.id);
+    out["endpoint"] = text(result.endpoint);
+    out["kind"] = text(result.kind);
+    out["title"] = text(result.title);
+    out["level"] = text(result.level);
+    out["spec"] = Json::array();
+    for (const auto& ref : result.spec)
+        out["spec"].push_back({{"edition", text(ref.edition)}, {"section", text(ref.section)}});
+    out["verdict"] = to_string(result.verdict);
+    out["message"] = text(result.message);
+    out["checks"] = Json::array();
+    for (const auto& check : result.checks)
+        out["checks"].push_back({{"name", text(check.name)},
+                                 {"verdict", to_string(check.verdict)},
+                                 {"expected", text(check.expected)},
+                                 {"actual", text(check.actual)}});
+    out["exchanges"] = Json::array();
+    for (const auto& exchange : result.exchanges) out["exchanges"].push_back(exchange_json(exchange));
+    out["side_channel"] = lines(result.side_channel);
+    out["curl"] = text(result.curl);
+    out["known_failure_reason"] = text(result.known_failure_reason);
+    out["started"] = time(result.started);
+    out["finished"] = time(result.finished);
+    out["seconds"] = seconds(result.started, result.finished);
+    return out;
+}
+
+}  // namespace
+
+void write_json(const RunResult& run, std::ostream& out) {
+    Json document;
+    document["tool_version"] = text(run.tool_version);
+    document["target"] = text(run.target);
+    document["edition"] = text(run.edition);
+    document["edition_source"] = text(run.edition_source);
+    document["profile"] = text(run.profile);
+    document["seed"] = text(run.seed);
+    document["properties"] = pairs(run.properties);
+    document["warnings"] = lines(run.warnings);
+    document["interrupted"] = run.interrupted;
+    document["started"] = time(run.started);
+    document["finished"] = time(run.finished);
+    document["seconds"] = seconds(run.started, run.finished);
+    document["counts"] = counts_json(run.counts());
+    document["cases"] = Json::array();
+    for (const auto& result : run.cases) document["cases"].push_back(case_json(result));
+    out << document.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+}
+
+}  // namespace mx3pid::reports

@@ -1,0 +1,146 @@
+#include <unistd.h>
+
+#include <climits>
+#include <ostream>
+#include <pugixml.hpp>
+#include <string>
+#include <string_view>
+
+#include "reports/detail/case_text.hpp"
+#include "reports/detail/grouping.hpp"
+#include "reports/detail/text.hpp"
+#include "reports/detail/time_format.hpp"
+#include "reports/writers.hpp"
+
+namespace mx3pid::reports {
+namespace {
+
+using detail::one_line;
+using detail::visible_text;
+
+std::string host_name() {
+    char buffer[HOST_NAME_MAX + 1] = {};
+    if (::gethostname(buffer, sizeof buffer - 1) != 0 || buffer[0] == '\0') return "localhost";
+    return buffer;
+}
+
+std::string suite_name(std::string endpoint) {
+    for (auto& c : endpoint)
+        if (c == '/') c = '.';
+    return "mx3pid." + endpoint;
+}
+
+void set(pugi::xml_node node, const char* name, std::string_view value) {
+    node.append_attribute(name).set_value(visible_text(value).c_str());
+}
+
+void set(pugi::xml_node node, const char* name, std::size_t value) {
+    node.append_attribute(name).set_value(std::to_string(value).c_str());
+}
+
+void set_text(pugi::xml_node node, std::string_view text) {
+    node.append_child(pugi::node_pcdata).set_value(visible_text(text).c_str());
+}
+
+void add_property(pugi::xml_node properties, std::string_view name, std::string_view value) {
+    auto property = properties.append_child("property");
+    set(property, "name", name);
+    set(property, "value", value);
+}
+
+void add_properties(pugi::xml_node suite, const RunResult& run) {
+    auto properties = suite.append_child("properties");
+    add_property(properties, "target", run.target);
+    add_property(properties, "edition", run.edition);
+    add_property(properties, "edition_source", run.edition_source);
+    add_property(properties, "profile", run.profile);
+    add_property(properties, "mx3pid_version", run.tool_version);
+    add_property(properties, "seed", run.seed);
+    add_property(properties, "interrupted", run.interrupted ? "true" : "false");
+    for (const auto& [name, value] : run.properties) add_property(properties, name, value);
+}
+
+void set_counts(pugi::xml_node suite, const Counts& counts) {
+    set(suite, "tests", counts.total);
+    set(suite, "failures", counts.failed + counts.xpassed);
+    set(suite, "errors", counts.errors);
+}
+
+// The element that carries the verdict; text goes in its body. Both attributes are one line.
+pugi::xml_node add_outcome(pugi::xml_node testcase, const char* element, const char* type, const std::string& message) {
+    auto outcome = testcase.append_child(element);
+    if (type) outcome.append_attribute("type").set_value(type);
+    outcome.append_attribute("message").set_value(one_line(message).c_str());
+    return outcome;
+}
+
+void add_testcase(pugi::xml_node suite, const std::string& classname, const CaseResult& result) {
+    auto testcase = suite.append_child("testcase");
+    set(testcase, "name", detail::kind_of(result));
+    set(testcase, "classname", classname);
+    set(testcase, "time", detail::decimal_seconds(seconds_between(result.started, result.finished)));
+
+    const auto details = detail::case_details(result);
+    const auto headline = detail::headline(result);
+    switch (result.verdict) {
+        case Verdict::pass:
+            set_text(testcase.append_child("system-out"), details);
+            break;
+        case Verdict::warn:
+            set_text(testcase.append_child("system-out"), "warning (SHOULD): " + one_line(headline) + "\n" + details);
+            break;
+        case Verdict::fail:
+            set_text(add_outcome(testcase, "failure", "fail", headline), details);
+            break;
+        case Verdict::error:
+            set_text(add_outcome(testcase, "error", "error", headline), details);
+            break;
+        case Verdict::skip:
+            add_outcome(testcase, "skipped", nullptr, headline);
+            break;
+        case Verdict::xfail:
+            set_text(add_outcome(testcase, "skipped", "xfail", headline), details);
+            break;
+        case Verdict::xpass:
+            set_text(add_outcome(testcase, "failure", "xpass", headline), details);
+            break;
+    }
+}
+
+void add_suite(pugi::xml_node root, const RunResult& run, const std::string& name,
+               const std::vector<const CaseResult*>& cases, Clock::time_point timestamp, const std::string& host) {
+    const auto counts = detail::tally(cases);
+    auto suite = root.append_child("testsuite");
+    set(suite, "name", name);
+    set_counts(suite, counts);
+    set(suite, "skipped", counts.skipped + counts.xfailed);
+    set(suite, "time", detail::decimal_seconds(detail::total_seconds(cases)));
+    set(suite, "timestamp", detail::junit_timestamp(timestamp));
+    set(suite, "hostname", host);
+    add_properties(suite, run);
+    for (const auto* result : cases) add_testcase(suite, name, *result);
+}
+
+}  // namespace
+
+void write_junit(const RunResult& run, std::ostream& out) {
+    pugi::xml_document document;
+    auto declaration = document.append_child(pugi::node_declaration);
+    declaration.append_attribute("version").set_value("1.0");
+    declaration.append_attribute("encoding").set_value("UTF-8");
+
+    auto root = document.append_child("testsuites");
+    set(root, "name", "mx3pid");
+    set_counts(root, run.counts());
+    set(root, "time", detail::decimal_seconds(seconds_between(run.started, run.finished)));
+
+    const auto host = host_name();
+    const auto groups = detail::group_by_endpoint(run.cases);
+    if (groups.empty()) add_suite(root, run, "mx3pid", {}, run.started, host);
+    for (const auto& group : groups)
+        add_suite(root, run, suite_name(group.endpoint), group.cases, group.cases.front()->started, host);
+
+    document.save(out, "  ", pugi::format_indent, pugi::encoding_utf8);
+}
+
+}  // namespace mx3pid::reports

@@ -1,0 +1,86 @@
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+
+#include "reports/writers.hpp"
+#include "sample_run.hpp"
+
+using namespace mx3pid::reports;
+using namespace mx3pid::reports::test_support;
+
+namespace {
+
+std::string console(const RunResult& run, const ConsoleOptions& options) {
+    std::ostringstream out;
+    write_console_header(run, out, options);
+    for (const auto& result : run.cases) write_console_case(result, out, options);
+    write_console_summary(run, out, options);
+    return out.str();
+}
+
+std::string last_line(const std::string& text) {
+    const auto end = text.find_last_not_of('\n');
+    const auto start = text.rfind('\n', end);
+    return text.substr(start + 1, end - start);
+}
+
+}  // namespace
+
+TEST(Console, MatchesGolden) { expect_golden("console.txt", console(sample_run(), {})); }
+
+TEST(Console, VerboseMatchesGolden) {
+    expect_golden("console-verbose.txt", console(sample_run(), {.color = false, .verbose = true}));
+}
+
+TEST(Console, HeaderNamesTargetEditionAndWhy) {
+    std::ostringstream out;
+    write_console_header(sample_run(), out, {});
+    EXPECT_EQ(out.str(),
+              "mx3pid 0.1.0 \u00B7 target builtin:reference \u00B7 edition r0.4.0 (detected) \u00B7 profile "
+              "profiles/builtin.yaml\nwarning: the target also advertises v1.1; judged as r0.4.0\n");
+}
+
+TEST(Console, CaseLineHasTagIdTimeAndMessage) {
+    const auto run = sample_run();
+    std::ostringstream out;
+    write_console_case(run.cases[1], out, {});
+    EXPECT_EQ(out.str(), "FAIL  register/email/duplicate" + std::string(20, ' ') +
+                             "   0.025s  status: expected 400, got 200\n");
+    out.str("");
+    write_console_case(run.cases[0], out, {});
+    EXPECT_EQ(out.str(), "PASS  register/email/basic" + std::string(24, ' ') + "   0.012s\n");
+}
+
+TEST(Console, ColoursOnlyWhenAsked) {
+    const auto run = sample_run();
+    const auto plain = console(run, {.color = false, .verbose = true});
+    EXPECT_EQ(plain.find('\x1b'), std::string::npos) << "a server's escape sequence reached the terminal";
+    const auto coloured = console(run, {.color = true, .verbose = false});
+    EXPECT_NE(coloured.find("\x1b[31mFAIL \x1b[0m"), std::string::npos);
+    EXPECT_NE(coloured.find("\x1b[32mPASS \x1b[0m"), std::string::npos);
+}
+
+TEST(Console, SummaryLineCountsEveryVerdict) {
+    EXPECT_EQ(last_line(console(sample_run(), {})),
+              "8 cases: 2 passed, 1 warned, 1 failed, 1 error, 1 skipped, 1 xfailed, 1 xpassed");
+    EXPECT_EQ(last_line(console(empty_run(), {})),
+              "0 cases: 0 passed, 0 warned, 0 failed, 0 errors, 0 skipped \u2014 interrupted");
+}
+
+TEST(Console, SummaryRepeatsFailuresWithExpectedAndActual) {
+    std::ostringstream out;
+    write_console_summary(sample_run(), out, {});
+    const auto text = out.str();
+    const auto duplicate = text.find("FAIL  register/email/duplicate \u2014 an address that is already bound");
+    const auto refused = text.find("ERROR 3pid/msisdn/basic");
+    const auto fixed = text.find("XPASS password/email/unknown-address");
+    const auto grammar = text.find("WARN  register/email/sid-grammar");
+    ASSERT_NE(duplicate, std::string::npos);
+    EXPECT_LT(duplicate, refused);
+    EXPECT_LT(refused, fixed);
+    EXPECT_LT(fixed, grammar);
+    EXPECT_NE(text.find("      errcode: expected M_THREEPID_IN_USE, got M_UNKNOWN\n"), std::string::npos);
+    EXPECT_NE(text.find("      could not ask: connection refused\n"), std::string::npos);
+    EXPECT_EQ(text.find("password/email/basic"), std::string::npos) << "an xfail is not a failure";
+}

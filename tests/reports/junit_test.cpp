@@ -1,0 +1,211 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <pugixml.hpp>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "reports/detail/text.hpp"
+#include "reports/writers.hpp"
+#include "sample_run.hpp"
+
+using namespace mx3pid::reports;
+using namespace mx3pid::reports::test_support;
+
+namespace {
+
+std::string junit(const RunResult& run) {
+    std::ostringstream out;
+    write_junit(run, out);
+    return out.str();
+}
+
+pugi::xml_document parse(const std::string& text) {
+    pugi::xml_document document;
+    const auto parsed = document.load_string(text.c_str());
+    EXPECT_TRUE(parsed) << parsed.description();
+    return document;
+}
+
+std::string attribute(pugi::xml_node node, const char* name) { return node.attribute(name).value(); }
+
+void expect_schema_valid(const RunResult& run, const std::string& label) {
+    if (std::system("command -v xmllint >/dev/null 2>&1") != 0) GTEST_SKIP() << "xmllint is not installed";
+    ScratchDir dir;
+    const auto report = dir.path() / (label + ".xml");
+    const auto output = dir.path() / "xmllint.out";
+    write_file_atomically(report, [&](std::ostream& out) { write_junit(run, out); });
+    const std::string schema = std::string(MX3PID_SHARED_DIR) + "/junit/junit-10.xsd";
+    const std::string command = "xmllint --noout --schema '" + schema + "' '" + report.string() + "' >'" +
+                                output.string() + "' 2>&1";
+    EXPECT_EQ(std::system(command.c_str()), 0) << read_file(output);
+}
+
+}  // namespace
+
+TEST(Junit, MatchesGolden) { expect_golden("junit.xml", without_hostname(junit(sample_run()))); }
+
+TEST(Junit, EmptyRunMatchesGolden) { expect_golden("junit-empty.xml", without_hostname(junit(empty_run()))); }
+
+TEST(Junit, IsValidAgainstTheJenkinsSchema) { expect_schema_valid(sample_run(), "full"); }
+
+TEST(Junit, EmptyInterruptedRunIsValidAgainstTheJenkinsSchema) { expect_schema_valid(empty_run(), "empty"); }
+
+TEST(Junit, HasOneSuitePerEndpointInOrderOfFirstAppearance) {
+    const auto document = parse(junit(sample_run()));
+    const auto root = document.child("testsuites");
+    EXPECT_EQ(attribute(root, "name"), "mx3pid");
+    EXPECT_EQ(attribute(root, "tests"), "8");
+    EXPECT_EQ(attribute(root, "failures"), "2");  // fail + xpass
+    EXPECT_EQ(attribute(root, "errors"), "1");
+    EXPECT_EQ(attribute(root, "time"), "1.234");
+
+    std::vector<std::string> names;
+    for (auto suite : root.children("testsuite")) {
+        names.push_back(attribute(suite, "name"));
+        for (auto testcase : suite.children("testcase"))
+            EXPECT_EQ(attribute(testcase, "classname"), attribute(suite, "name"));
+    }
+    EXPECT_EQ(names, (std::vector<std::string>{"mx3pid.register.email", "mx3pid.3pid.msisdn",
+                                               "mx3pid.password.email", "mx3pid.register.msisdn"}));
+
+    const auto email = root.find_child_by_attribute("testsuite", "name", "mx3pid.register.email");
+    EXPECT_EQ(attribute(email, "tests"), "3");
+    EXPECT_EQ(attribute(email, "failures"), "1");
+    EXPECT_EQ(attribute(email, "skipped"), "0");
+    EXPECT_EQ(attribute(email, "time"), "0.040");
+    EXPECT_EQ(attribute(email, "timestamp"), "2024-05-01T12:00:00");
+    EXPECT_FALSE(attribute(email, "hostname").empty());
+
+    const auto password = root.find_child_by_attribute("testsuite", "name", "mx3pid.password.email");
+    EXPECT_EQ(attribute(password, "skipped"), "1");
+    EXPECT_EQ(attribute(password, "failures"), "1");
+    EXPECT_EQ(attribute(password, "timestamp"), "2024-05-01T12:00:01");
+}
+
+TEST(Junit, EverySuiteCarriesTheRunProperties) {
+    const auto document = parse(junit(sample_run()));
+    for (auto suite : document.child("testsuites").children("testsuite")) {
+        std::vector<std::pair<std::string, std::string>> properties;
+        for (auto property : suite.child("properties").children("property"))
+            properties.emplace_back(attribute(property, "name"), attribute(property, "value"));
+        EXPECT_EQ(properties, (std::vector<std::pair<std::string, std::string>>{
+                                  {"target", "builtin:reference"},
+                                  {"edition", "r0.4.0"},
+                                  {"edition_source", "detected"},
+                                  {"profile", "profiles/builtin.yaml"},
+                                  {"mx3pid_version", "0.1.0"},
+                                  {"seed", "20240501"},
+                                  {"interrupted", "false"},
+                                  {"jobs", "1"},
+                                  {"filter", "*"}}));
+    }
+}
+
+TEST(Junit, MapsEachVerdictToItsElement) {
+    const auto document = parse(junit(sample_run()));
+    const auto root = document.child("testsuites");
+    const auto find = [&](const char* suite, const char* name) {
+        return root.find_child_by_attribute("testsuite", "name", suite).find_child_by_attribute("testcase", "name", name);
+    };
+
+    const auto pass = find("mx3pid.register.email", "basic");
+    EXPECT_FALSE(pass.child("failure") || pass.child("error") || pass.child("skipped"));
+    EXPECT_NE(std::string(pass.child("system-out").text().get()).find("status: expected 200, got 200 [pass]"),
+              std::string::npos);
+
+    const auto warn = find("mx3pid.register.email", "sid-grammar");
+    EXPECT_FALSE(warn.child("failure") || warn.child("error") || warn.child("skipped"));
+    EXPECT_EQ(std::string(warn.child("system-out").text().get()).rfind("warning (SHOULD): sid grammar: expected", 0), 0u);
+
+    const auto fail = find("mx3pid.register.email", "duplicate");
+    EXPECT_EQ(attribute(fail.child("failure"), "type"), "fail");
+    EXPECT_EQ(attribute(fail.child("failure"), "message"), "status: expected 400, got 200");
+
+    const auto error = find("mx3pid.3pid.msisdn", "basic");
+    EXPECT_EQ(attribute(error.child("error"), "type"), "error");
+    EXPECT_EQ(attribute(error.child("error"), "message"), "could not ask: connection refused");
+    EXPECT_NE(std::string(error.child("error").text().get()).find("no response: connection refused (127.0.0.1:8008)"),
+              std::string::npos);
+
+    const auto skip = find("mx3pid.3pid.msisdn", "duplicate");
+    EXPECT_EQ(attribute(skip.child("skipped"), "message"), "the profile sets enumeration_protection");
+    EXPECT_FALSE(skip.child("skipped").attribute("type"));
+
+    const auto xfail = find("mx3pid.password.email", "basic");
+    EXPECT_EQ(attribute(xfail.child("skipped"), "type"), "xfail");
+    EXPECT_EQ(attribute(xfail.child("skipped"), "message"), "known failure: upstream issue 1234: 500 on reset");
+
+    const auto xpass = find("mx3pid.password.email", "unknown-address");
+    EXPECT_EQ(attribute(xpass.child("failure"), "type"), "xpass");
+    EXPECT_EQ(attribute(xpass.child("failure"), "message"),
+              "listed as a known failure but passed: remove this entry (upstream issue 99)");
+}
+
+TEST(Junit, KeepsTheFileWellFormedWhateverTheServerSent) {
+    const auto text = junit(sample_run());
+    EXPECT_EQ(detail::valid_utf8(text), text);
+    for (const unsigned char c : text) EXPECT_TRUE(c >= 0x20 || c == '\n' || c == '\t') << int(c);
+    EXPECT_EQ(text.find("\xEF\xBF\xBF"), std::string::npos);
+    EXPECT_EQ(text.find("]]>"), std::string::npos);
+    EXPECT_EQ(text.find("&#1;"), std::string::npos);
+
+    const auto document = parse(text);
+    const std::string body = document.child("testsuites")
+                                 .find_child_by_attribute("testsuite", "name", "mx3pid.register.email")
+                                 .find_child_by_attribute("testcase", "name", "duplicate")
+                                 .child("failure")
+                                 .text()
+                                 .get();
+    for (const char* expected : {"\\x00\\x01\\x1b[31mred\\x1b[0m", "\xEF\xBF\xBD\xEF\xBF\xBD invalid", "\\uFFFF nonchar",
+                                 "]]> <&>", "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80", "truncated \xEF\xBF\xBD\"}",
+                                 "  < second\\rline\n"})
+        EXPECT_NE(body.find(expected), std::string::npos) << expected << "\nin\n" << body;
+}
+
+TEST(Junit, MessagesStayOnOneLineAndShort) {
+    auto run = sample_run();
+    run.cases[1].message = std::string(2000, 'x') + "\nsecond line";
+    const auto document = parse(junit(run));
+    const std::string message = document.child("testsuites")
+                                    .child("testsuite")
+                                    .find_child_by_attribute("testcase", "name", "duplicate")
+                                    .child("failure")
+                                    .attribute("message")
+                                    .value();
+    EXPECT_EQ(message, std::string(500, 'x') + "\xE2\x80\xA6");
+}
+
+TEST(Junit, CapsHugeBodies) {
+    auto run = sample_run();
+    run.cases[1].exchanges[0].response_body = std::string(10 * 1024 * 1024, '\x01');
+    const auto text = junit(run);
+    EXPECT_LT(text.size(), 512u * 1024);
+    EXPECT_NE(text.find("[\xE2\x80\xA6 " + std::to_string(10 * 1024 * 1024 - 64 * 1024) + " bytes cut]"),
+              std::string::npos);
+}
+
+TEST(Junit, EmptyRunHasOneSuiteWithTheProperties) {
+    const auto document = parse(junit(empty_run()));
+    const auto root = document.child("testsuites");
+    EXPECT_EQ(attribute(root, "tests"), "0");
+    const auto suite = root.child("testsuite");
+    EXPECT_EQ(attribute(suite, "name"), "mx3pid");
+    EXPECT_EQ(attribute(suite, "tests"), "0");
+    EXPECT_FALSE(suite.next_sibling("testsuite"));
+    EXPECT_EQ(attribute(suite.child("properties").find_child_by_attribute("property", "name", "interrupted"), "value"),
+              "true");
+}
+
+TEST(Junit, TimesMatchTheSurefirePattern) {
+    const std::regex surefire(R"((([0-9]{0,3},)*[0-9]{3}|[0-9]{0,3})*(\.[0-9]*)?)");
+    const std::regex timestamp(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})");
+    const auto document = parse(junit(sample_run()));
+    for (auto suite : document.child("testsuites").children("testsuite")) {
+        EXPECT_TRUE(std::regex_match(attribute(suite, "time"), surefire)) << attribute(suite, "time");
+        EXPECT_TRUE(std::regex_match(attribute(suite, "timestamp"), timestamp)) << attribute(suite, "timestamp");
+        for (auto testcase : suite.children("testcase"))
+            EXPECT_TRUE(std::regex_match(attribute(testcase, "time"), surefire)) << attribute(testcase, "time");
+    }
+}

@@ -1,0 +1,195 @@
+#include "sample_run.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <regex>
+#include <sstream>
+
+namespace mx3pid::reports::test_support {
+namespace {
+
+std::filesystem::path golden_path(const std::string& name) {
+    return std::filesystem::path(MX3PID_SOURCE_DIR) / "tests" / "reports" / "golden" / name;
+}
+
+HttpExchange exchange(const std::string& path, long long start_ms, long long end_ms, int status,
+                      std::string request_body, std::string response_body) {
+    HttpExchange exchange;
+    exchange.method = "POST";
+    exchange.url = "http://127.0.0.1:8008/_matrix/client/r0" + path + "/requestToken";
+    exchange.request_headers = {{"Content-Type", "application/json"}, {"Authorization", "Bearer [redacted]"}};
+    exchange.request_body = std::move(request_body);
+    exchange.status = status;
+    exchange.response_headers = {{"Content-Type", "application/json"}, {"Content-Length", "42"}};
+    exchange.response_body = std::move(response_body);
+    exchange.started = at(start_ms);
+    exchange.finished = at(end_ms);
+    return exchange;
+}
+
+CaseResult make_case(std::string endpoint, std::string kind, Verdict verdict, long long start_ms, long long end_ms) {
+    CaseResult result;
+    result.id = endpoint + "/" + kind;
+    result.endpoint = std::move(endpoint);
+    result.kind = std::move(kind);
+    result.level = "MUST";
+    result.spec = {{"r0.4.0", "requestToken-facts \xC2\xA7" "4a"}};
+    result.verdict = verdict;
+    result.started = at(start_ms);
+    result.finished = at(end_ms);
+    return result;
+}
+
+}  // namespace
+
+Clock::time_point at(long long millis) {
+    using namespace std::chrono;
+    return Clock::time_point{sys_days{year{2024} / May / 1}} + hours{12} + milliseconds{millis};
+}
+
+std::string hostile_body() {
+    return std::string("{\"errcode\":\"M_UNKNOWN\",\"error\":\"") + std::string("\x00", 1) +
+           "\x01\x1b[31mred\x1b[0m \xff\xfe invalid, \xEF\xBF\xBF nonchar, ]]> <&> \\\"quoted\\\"" +
+           " caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 truncated \xE2\x82\"}\r\nsecond\rline\r\n";
+}
+
+RunResult sample_run() {
+    RunResult run;
+    run.tool_version = "0.1.0";
+    run.target = "builtin:reference";
+    run.edition = "r0.4.0";
+    run.edition_source = "detected";
+    run.profile = "profiles/builtin.yaml";
+    run.seed = "20240501";
+    run.properties = {{"jobs", "1"}, {"filter", "*"}};
+    run.warnings = {"the target also advertises v1.1; judged as r0.4.0"};
+    run.started = at(0);
+    run.finished = at(1234);
+
+    auto basic = make_case("register/email", "basic", Verdict::pass, 0, 12);
+    basic.title = "a fresh address starts a validation session";
+    basic.checks = {{"status", Verdict::pass, "200", "200"},
+                    {"sid grammar", Verdict::pass, "[0-9a-zA-Z.=_-]{1,255}", "\"1\""}};
+    basic.exchanges = {exchange("/register/email", 1, 11, 200, R"({"client_secret":"[redacted]","email":"a1@allowed.example","send_attempt":1,"id_server":"127.0.0.1:8090"})",
+                                R"({"sid":"1"})")};
+    basic.side_channel = {"identity server: 1 request POST /_matrix/identity/api/v1/validate/email/requestToken"};
+    basic.curl = "curl -X POST 'http://127.0.0.1:8008/_matrix/client/r0/register/email/requestToken' -d '{...}'";
+    run.cases.push_back(basic);
+
+    auto duplicate = make_case("register/email", "duplicate", Verdict::fail, 20, 45);
+    duplicate.title = "an address that is already bound cannot start a registration";
+    duplicate.spec = {{"r0.4.0", "requestToken-facts \xC2\xA7" "4b"}, {"v1.1", "Client-Server API 10.2"}};
+    duplicate.message = "status: expected 400,\n got 200";
+    duplicate.checks = {{"status", Verdict::fail, "400", "200"},
+                        {"errcode", Verdict::fail, "M_THREEPID_IN_USE", "M_UNKNOWN"},
+                        {"identity server requests", Verdict::pass, "0", "0"}};
+    duplicate.exchanges = {exchange("/register/email", 21, 44, 200, R"({"client_secret":"[redacted]","email":"taken@allowed.example"})",
+                                    hostile_body())};
+    duplicate.side_channel = {"identity server: no request"};
+    duplicate.curl = "curl -X POST 'http://127.0.0.1:8008/_matrix/client/r0/register/email/requestToken'";
+    run.cases.push_back(duplicate);
+
+    auto grammar = make_case("register/email", "sid-grammar", Verdict::warn, 50, 53);
+    grammar.title = "the sid uses only the allowed characters";
+    grammar.level = "SHOULD";
+    grammar.message = "sid grammar: expected [0-9a-zA-Z.=_-]{1,255}, got \"a|b c\"";
+    grammar.checks = {{"sid grammar", Verdict::warn, "[0-9a-zA-Z.=_-]{1,255}", "\"a|b c\""}};
+    grammar.exchanges = {exchange("/register/email", 50, 52, 200, "{}", R"({"sid":"a|b c"})")};
+    run.cases.push_back(grammar);
+
+    auto refused = make_case("3pid/msisdn", "basic", Verdict::error, 60, 1060);
+    refused.title = "a fresh number starts a validation session";
+    refused.message = "could not ask: connection refused";
+    auto no_answer = exchange("/account/3pid/msisdn", 60, 1060, 0, R"({"country":"GB","phone_number":"07700900001"})", "");
+    no_answer.status.reset();
+    no_answer.response_headers.clear();
+    no_answer.transport_error = "connection refused (127.0.0.1:8008)";
+    refused.exchanges = {no_answer};
+    run.cases.push_back(refused);
+
+    auto skipped = make_case("3pid/msisdn", "duplicate", Verdict::skip, 1061, 1061);
+    skipped.title = "a bound number cannot be added again";
+    skipped.message = "the profile sets enumeration_protection";
+    run.cases.push_back(skipped);
+
+    auto known = make_case("password/email", "basic", Verdict::xfail, 1100, 1150);
+    known.title = "a bound address starts a password reset";
+    known.message = "status: expected 200, got 500";
+    known.known_failure_reason = "upstream issue 1234: 500 on reset";
+    known.checks = {{"status", Verdict::fail, "200", "500"}};
+    known.exchanges = {exchange("/account/password/email", 1101, 1149, 500, "{}", R"({"errcode":"M_UNKNOWN","error":"Internal server error"})")};
+    run.cases.push_back(known);
+
+    auto fixed = make_case("password/email", "unknown-address", Verdict::xpass, 1160, 1170);
+    fixed.title = "an unbound address cannot start a password reset";
+    fixed.known_failure_reason = "upstream issue 99";
+    fixed.checks = {{"errcode", Verdict::pass, "M_THREEPID_NOT_FOUND", "M_THREEPID_NOT_FOUND"}};
+    fixed.exchanges = {exchange("/account/password/email", 1161, 1169, 400, "{}", R"({"errcode":"M_THREEPID_NOT_FOUND"})")};
+    run.cases.push_back(fixed);
+
+    auto msisdn = make_case("register/msisdn", "basic", Verdict::pass, 1200, 1234);
+    msisdn.title = "a fresh number | any country starts a session";
+    msisdn.checks = {{"status", Verdict::pass, "200", "200"}};
+    run.cases.push_back(msisdn);
+
+    return run;
+}
+
+RunResult empty_run() {
+    RunResult run;
+    run.tool_version = "0.1.0";
+    run.target = "https://hs.example.org";
+    run.edition = "v1.1";
+    run.edition_source = "given";
+    run.profile = "";
+    run.seed = "7";
+    run.interrupted = true;
+    run.started = at(0);
+    run.finished = at(5);
+    return run;
+}
+
+void expect_golden(const std::string& name, const std::string& actual) {
+    const auto path = golden_path(name);
+    if (const char* update = std::getenv("MX3PID_UPDATE_GOLDEN"); update && std::string(update) == "1") {
+        std::ofstream(path, std::ios::binary) << actual;
+        std::cout << "updated " << path << '\n';
+        return;
+    }
+    std::ofstream(name + ".actual", std::ios::binary) << actual;
+    ASSERT_TRUE(std::filesystem::exists(path)) << path << " is missing; run with MX3PID_UPDATE_GOLDEN=1";
+    EXPECT_EQ(read_file(path), actual) << "golden " << path << " differs; the output is in " << name
+                                       << ".actual; if the change is intended, rerun with MX3PID_UPDATE_GOLDEN=1";
+}
+
+std::string without_hostname(const std::string& junit) {
+    static const std::regex hostname(R"(hostname="[^"]*")");
+    return std::regex_replace(junit, hostname, R"(hostname="HOSTNAME")");
+}
+
+ScratchDir::ScratchDir() {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("mx3pid-reports-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+}
+
+ScratchDir::~ScratchDir() {
+    std::error_code ignored;
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all, ignored);
+    std::filesystem::remove_all(path_, ignored);
+}
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+}  // namespace mx3pid::reports::test_support
