@@ -1,0 +1,160 @@
+#include "harness/case_model.hpp"
+#include "harness/config_error.hpp"
+#include "harness/selection.hpp"
+
+#include <gtest/gtest.h>
+
+#include "temp_dir.hpp"
+
+using namespace mx3pid::harness;
+using mx3pid::testing::TempDir;
+
+namespace {
+
+const char* minimal = R"(- kind: sample
+  title: a sample
+  endpoints: [register/*]
+  spec: [{edition: r0.4.0, ref: "§1"}]
+  steps:
+    - expect: {status: 200}
+)";
+
+ConfigError error_of(const std::string& text) {
+    TempDir dir;
+    auto path = dir.write("cases.yaml", text);
+    try {
+        load_case_file(path);
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.file(), path);
+        return e;
+    }
+    ADD_FAILURE() << "no error for:\n" << text;
+    return ConfigError("", 0, "");
+}
+
+}  // namespace
+
+TEST(CaseLoader, ExpandsATemplateOverTheEndpointsItNames) {
+    TempDir dir;
+    auto templates = load_case_file(dir.write("c.yaml", minimal));
+    ASSERT_EQ(templates.size(), 1u);
+    EXPECT_EQ(templates[0].line, 1);
+    auto cases = expand(templates);
+    ASSERT_EQ(cases.size(), 2u);
+    EXPECT_EQ(cases[0].id, "register/email/sample");
+    EXPECT_EQ(cases[1].id, "register/msisdn/sample");
+}
+
+TEST(CaseLoader, ReadsRequestAndExpectations) {
+    TempDir dir;
+    auto templates = load_case_file(dir.write("c.yaml", R"(- kind: k
+  title: t
+  endpoints: ["*"]
+  editions: ">= r0.6.0"
+  level: SHOULD
+  address: denied
+  spec: [{edition: r0.6.0, ref: "§4b"}]
+  steps:
+    - send: {id_server: omit, set: {send_attempt: "1", extra: 2}, remove: [next_link]}
+      expect: {status: [403, 400], errcode: {403: [M_THREEPID_DENIED]}}
+  side_channel: {identity_requests: 0, messages_at_most: 0}
+)"));
+    const auto& t = templates.at(0);
+    EXPECT_EQ(t.level, Level::should);
+    EXPECT_EQ(t.address, AddressChoice::denied);
+    EXPECT_FALSE(t.editions.contains(*mx3pid::spec::Edition::parse("r0.5.0")));
+    const auto& step = t.steps.at(0);
+    EXPECT_EQ(step.request.id_server, IdServerChoice::omit);
+    EXPECT_TRUE(step.request.set["send_attempt"].is_string()) << "a quoted scalar stays a string";
+    EXPECT_TRUE(step.request.set["extra"].is_number_integer());
+    EXPECT_EQ(step.request.remove, std::vector<std::string>{"next_link"});
+    EXPECT_EQ(step.expect.status, (std::vector<int>{403, 400}));
+    EXPECT_EQ(step.expect.errcode_by_status.at(403), std::vector<std::string>{"M_THREEPID_DENIED"});
+    EXPECT_EQ(t.side_channel.identity_requests, 0);
+    EXPECT_EQ(t.side_channel.messages_at_most, 0);
+}
+
+TEST(CaseLoader, UnknownKeyNamesFileAndLine) {
+    auto e = error_of(std::string(minimal) + "  colour: blue\n");
+    EXPECT_EQ(e.line(), 7);
+    EXPECT_NE(std::string(e.what()).find("unknown key 'colour'"), std::string::npos);
+}
+
+TEST(CaseLoader, UnknownKeyInsideAStepNamesItsLine) {
+    auto text = std::string(minimal);
+    text.replace(text.find("{status: 200}"), 13, "{status: 200, stauts: 1}");
+    EXPECT_EQ(error_of(text).line(), 6);
+}
+
+TEST(CaseLoader, WrongTypesNameFileAndLine) {
+    auto with = [](const std::string& from, const std::string& to) {
+        std::string text = minimal;
+        text.replace(text.find(from), from.size(), to);
+        return text;
+    };
+    EXPECT_EQ(error_of(with("{status: 200}", "{status: ok}")).line(), 6);
+    EXPECT_EQ(error_of(with("{status: 200}", "{status: 99}")).line(), 6);
+    EXPECT_EQ(error_of(with("[register/*]", "[nowhere/*]")).line(), 3);
+    EXPECT_EQ(error_of(with("edition: r0.4.0", "edition: r0.3.0")).line(), 4);
+    EXPECT_EQ(error_of(with("kind: sample", "kind: Not Valid")).line(), 1);
+    EXPECT_EQ(error_of(with("title: a sample", "title: [a, b]")).line(), 2);
+    EXPECT_EQ(error_of(with("spec: [{edition: r0.4.0, ref: \"§1\"}]", "spec: []")).line(), 4);
+}
+
+TEST(CaseLoader, MissingRequiredKeyNamesTheCase) {
+    std::string text = minimal;
+    text.erase(text.find("  title: a sample\n"), 18);
+    auto e = error_of(text);
+    EXPECT_EQ(e.line(), 1);
+    EXPECT_NE(std::string(e.what()).find("'title'"), std::string::npos);
+}
+
+TEST(CaseLoader, BadYamlNamesFileAndLine) {
+    auto e = error_of(std::string(minimal) + "- kind: [\n");
+    EXPECT_GE(e.line(), 7);
+}
+
+TEST(CaseLoader, SameIdForOverlappingEditionsIsRejected) {
+    TempDir dir;
+    dir.write("a.yaml", minimal);
+    dir.write("b.yaml", minimal);
+    EXPECT_THROW(load_cases(dir.path().string()), ConfigError);
+}
+
+TEST(CaseLoader, SameIdForDisjointEditionsPicksTheOneThatApplies) {
+    TempDir dir;
+    std::string old_one = minimal, new_one = minimal;
+    old_one.insert(old_one.find("  spec:"), "  editions: \"< r0.6.0\"\n");
+    new_one.insert(new_one.find("  spec:"), "  editions: \">= r0.6.0\"\n");
+    new_one.replace(new_one.find("title: a sample"), 15, "title: the new one");
+    dir.write("a.yaml", old_one);
+    dir.write("b.yaml", new_one);
+    auto templates = load_cases(dir.path().string());
+    Profile profile;
+    auto selected = select_cases(templates, *mx3pid::spec::Edition::parse("v1.1"), profile, {});
+    ASSERT_EQ(selected.size(), 2u);
+    EXPECT_EQ(selected[0].instance.source->title, "the new one");
+    EXPECT_FALSE(selected[0].skip_reason);
+}
+
+TEST(Selection, SkipsWithAReasonWhatTheEditionOrProfileExcludes) {
+    TempDir dir;
+    std::string text = minimal;
+    text.insert(text.find("  spec:"), "  editions: \">= v1.1\"\n  address: bound\n");
+    auto templates = load_case_file(dir.write("c.yaml", text));
+    Profile profile;
+    auto old_edition = select_cases(templates, *mx3pid::spec::Edition::parse("r0.4.0"), profile, {});
+    ASSERT_EQ(old_edition.size(), 2u);
+    EXPECT_EQ(*old_edition[0].skip_reason, "applies to editions >= v1.1, not r0.4.0");
+    auto no_bound = select_cases(templates, *mx3pid::spec::Edition::parse("v1.1"), profile, {});
+    EXPECT_NE(no_bound[0].skip_reason->find("bound.email"), std::string::npos);
+    profile.bound_email = "a@b.example";
+    auto filtered = select_cases(templates, *mx3pid::spec::Edition::parse("v1.1"), profile, {"*/email/*"});
+    ASSERT_EQ(filtered.size(), 1u);
+    EXPECT_FALSE(filtered[0].skip_reason);
+}
+
+TEST(CaseLoader, TheShippedCasesLoad) {
+    auto templates = load_cases(std::string(MX3PID_SOURCE_DIR) + "/cases");
+    EXPECT_GE(expand(templates).size(), 24u);
+}

@@ -1,0 +1,121 @@
+// The mx3pid command as a user runs it: exit codes, messages and report files.
+#include "harness/cli.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "temp_dir.hpp"
+
+using mx3pid::testing::TempDir;
+
+namespace {
+
+struct CliRun {
+    int code = -1;
+    std::string out, err;
+};
+
+CliRun run(std::vector<std::string> args) {
+    args.insert(args.begin(), "mx3pid");
+    std::vector<const char*> argv;
+    for (const auto& arg : args) argv.push_back(arg.c_str());
+    std::ostringstream out, err;
+    CliRun result;
+    result.code = mx3pid::harness::run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
+    result.out = out.str();
+    result.err = err.str();
+    return result;
+}
+
+std::string read(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+int count(const std::string& text, const std::string& needle) {
+    int n = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST(Cli, BuiltinRunIsConformantAndWritesAValidJUnitFile) {
+    TempDir dir;
+    auto junit = (dir.path() / "report.xml").string();
+    auto result = run({"--homeserver", "builtin", "--spec", "r0.4.0", "--junit", junit});
+    EXPECT_EQ(result.code, 0) << result.out << result.err;
+    auto xml = read(junit);
+    EXPECT_GE(count(xml, "<testcase "), 24);
+    EXPECT_EQ(count(xml, "<failure"), 0);
+    EXPECT_EQ(count(xml, "<error"), 0);
+    if (std::system("command -v xmllint >/dev/null 2>&1") != 0) GTEST_SKIP() << "xmllint is not installed";
+    auto command = "xmllint --noout --schema '" + std::string(MX3PID_SHARED_DIR) + "/junit/junit-10.xsd' '" + junit + "' 2>/dev/null";
+    EXPECT_EQ(std::system(command.c_str()), 0) << xml;
+}
+
+TEST(Cli, UnreachableHomeserverExitsThreeWithOneLine) {
+    auto result = run({"--homeserver", "http://127.0.0.1:1"});
+    EXPECT_EQ(result.code, 3);
+    EXPECT_EQ(count(result.err, "\n"), 1) << result.err;
+    EXPECT_NE(result.err.find("127.0.0.1:1"), std::string::npos);
+}
+
+TEST(Cli, MalformedProfileExitsTwoNamingFileAndLine) {
+    TempDir dir;
+    auto profile = dir.write("profile.yaml", "spec: r0.4.0\nfresh:\n  email_domian: x.example\n");
+    auto result = run({"--profile", profile});
+    EXPECT_EQ(result.code, 2);
+    EXPECT_NE(result.err.find(profile + ":3:"), std::string::npos) << result.err;
+}
+
+TEST(Cli, MalformedCaseFileExitsTwoNamingFileAndLine) {
+    TempDir dir;
+    dir.write("profiles/builtin.yaml", "spec: r0.4.0\n");
+    auto file = dir.write("bad.yaml", "- kind: x\n  title: y\n  endpoints: ['*']\n  spec: [{edition: r0.4.0, ref: a}]\n  steps: [{expect: {status: 200}}]\n  nope: 1\n");
+    auto result = run({"--cases", dir.path().string()});
+    EXPECT_EQ(result.code, 2);
+    EXPECT_NE(result.err.find(file + ":6:"), std::string::npos) << result.err;
+}
+
+TEST(Cli, FilterMatchingNothingExitsFour) {
+    EXPECT_EQ(run({"--filter", "no/such/*"}).code, 4);
+    EXPECT_EQ(run({"--list", "--filter", "no/such/*"}).code, 4);
+}
+
+TEST(Cli, FilterNarrowsTheRun) {
+    auto result = run({"--filter", "3pid/*/valid,password/email/*", "--spec", "r0.4.0"});
+    EXPECT_EQ(result.code, 0) << result.out << result.err;
+    EXPECT_NE(result.out.find("3pid/msisdn/valid"), std::string::npos);
+    EXPECT_EQ(result.out.find("register/email"), std::string::npos);
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+    EXPECT_EQ(run({"--no-such-flag"}).code, 2);
+    EXPECT_EQ(run({"--spec", "r9"}).code, 2);
+    EXPECT_EQ(run({"--homeserver", "ftp://x"}).code, 2);
+    EXPECT_EQ(run({"--homeserver", "builtin:no-such-variant"}).code, 2);
+}
+
+TEST(Cli, ListsCasesAndBuiltinsAndVersion) {
+    auto list = run({"--list"});
+    EXPECT_EQ(list.code, 0);
+    EXPECT_NE(list.out.find("register/email/valid"), std::string::npos);
+    auto builtins = run({"--list-builtin"});
+    EXPECT_EQ(builtins.code, 0);
+    EXPECT_EQ(builtins.out.substr(0, 10), "reference\n");
+    auto version = run({"--version"});
+    EXPECT_EQ(version.code, 0);
+    EXPECT_EQ(version.out.rfind("mx3pid ", 0), 0u);
+}
+
+TEST(Cli, AutoDetectsTheEditionTheBuiltinAdvertises) {
+    auto result = run({"--spec", "auto", "--filter", "register/email/valid"});
+    EXPECT_EQ(result.code, 0) << result.err;
+    EXPECT_NE(result.out.find("r0.4.0 (detected"), std::string::npos) << result.out;
+}
