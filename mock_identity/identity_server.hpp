@@ -38,13 +38,14 @@ struct SentMessage {
     std::string address;           ///< email address, or country + phone_number as "GB 07700900001"
     std::string sid;
     std::string client_secret;
-    std::string token;
+    std::string token;             ///< the session's token: a resend carries the same one
     std::int64_t send_attempt = 0;
     std::string next_link;
 };
 
 class IdentityServer {
 public:
+    /// Binds and serves on its own threads until destroyed; throws a std::exception if it cannot listen.
     explicit IdentityServer(ListenOptions options = {});
     ~IdentityServer();
     IdentityServer(const IdentityServer&) = delete;

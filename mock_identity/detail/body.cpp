@@ -1,0 +1,63 @@
+#include "mock_identity/detail/body.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "mock_identity/detail/address.hpp"
+
+namespace mx3pid::mock_identity::detail {
+namespace {
+
+bool is_form(const net::Request& request) {
+    auto type = request.header("Content-Type");
+    if (!type) return false;
+    std::string media = type->substr(0, type->find(';'));
+    media.erase(std::remove_if(media.begin(), media.end(), [](unsigned char c) { return std::isspace(c); }),
+                media.end());
+    std::transform(media.begin(), media.end(), media.begin(), [](unsigned char c) { return std::tolower(c); });
+    return media == "application/x-www-form-urlencoded";
+}
+
+}  // namespace
+
+int json_depth(std::string_view text) {
+    int depth = 0;
+    int deepest = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            deepest = std::max(deepest, ++depth);
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
+nlohmann::json form_object(std::string_view encoded) {
+    auto object = nlohmann::json::object();
+    for (auto& [name, value] : net::parse_form(encoded)) {
+        auto key = valid_utf8(name);
+        if (!object.contains(key)) object[key] = valid_utf8(value);
+    }
+    return object;
+}
+
+Body read_body(const net::Request& request) {
+    if (request.method == "GET") return {BodyKind::query, form_object(request.query()), true};
+    if (is_form(request)) return {BodyKind::form, form_object(request.body), true};
+    if (request.body.empty() || json_depth(request.body) > max_json_depth) return {BodyKind::json, nullptr, false};
+    auto value = nlohmann::json::parse(request.body, nullptr, false);
+    if (value.is_discarded()) return {BodyKind::json, nullptr, false};
+    return {BodyKind::json, std::move(value), true};
+}
+
+}  // namespace mx3pid::mock_identity::detail

@@ -1,0 +1,67 @@
+#include "mock_identity/detail/address.hpp"
+#include "mock_identity/detail/body.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace mx3pid::mock_identity::detail;
+
+TEST(Email, NormalisedOrRejected) {
+    EXPECT_EQ(normalise_email("  Alice@Example.ORG\t"), "alice@example.org");
+    EXPECT_EQ(normalise_email("x@localhost"), "x@localhost");
+    EXPECT_EQ(normalise_email("caf\xc3\xa9@example.org"), "caf\xc3\xa9@example.org");
+    for (const char* bad : {"", "   ", "a", "@b", "a@", "a@b@c", "a b@c", "a@b\x7f", "a@b\x01"})
+        EXPECT_FALSE(normalise_email(bad)) << bad;
+    EXPECT_FALSE(normalise_email(std::string(400, 'a') + "@b"));
+}
+
+TEST(Msisdn, PhoneNumberNormalised) {
+    EXPECT_EQ(normalise_phone_number("07700 900-001"), "07700900001");
+    EXPECT_EQ(normalise_phone_number("+44 7700 900001"), "+447700900001");
+    EXPECT_EQ(normalise_phone_number("1"), "1");
+    EXPECT_EQ(normalise_phone_number(std::string(20, '9')), std::string(20, '9'));
+    for (const char* bad : {"", " - ", "+", "++1", "1+2", "12a", "(020) 123", "١٢٣"})
+        EXPECT_FALSE(normalise_phone_number(bad)) << bad;
+    EXPECT_FALSE(normalise_phone_number(std::string(21, '9')));
+}
+
+TEST(Msisdn, InternationalForm) {
+    EXPECT_EQ(international_msisdn("GB", "07700900001"), "447700900001");
+    EXPECT_EQ(international_msisdn("GB", "+447700900001"), "447700900001");
+    EXPECT_EQ(international_msisdn("US", "2025550123"), "12025550123");
+    EXPECT_EQ(international_msisdn("US", "12025550123"), "12025550123");
+    EXPECT_EQ(international_msisdn("IT", "0612345678"), "390612345678");
+    EXPECT_EQ(international_msisdn("DE", "030123456"), "4930123456");
+    EXPECT_EQ(international_msisdn("XX", "0123"), "0123");
+}
+
+TEST(Utf8, InvalidSequencesAreReplaced) {
+    const std::string replacement = "\xEF\xBF\xBD";
+    EXPECT_EQ(valid_utf8("plain"), "plain");
+    EXPECT_EQ(valid_utf8("caf\xc3\xa9 \xf0\x9f\x98\x80"), "caf\xc3\xa9 \xf0\x9f\x98\x80");
+    EXPECT_EQ(valid_utf8("a\xff"
+                         "b"),
+              "a" + replacement + "b");
+    EXPECT_EQ(valid_utf8("\xc3"), replacement);                                                        // truncated
+    EXPECT_EQ(valid_utf8("\xc0\xaf"), replacement + replacement);                                      // overlong
+    EXPECT_EQ(valid_utf8("\xed\xa0\x80"), replacement + replacement + replacement);                    // surrogate
+    EXPECT_EQ(valid_utf8("\xf4\x90\x80\x80"), replacement + replacement + replacement + replacement);  // > U+10FFFF
+}
+
+TEST(Body, JsonDepthSkipsStrings) {
+    EXPECT_EQ(json_depth("{}"), 1);
+    EXPECT_EQ(json_depth(R"({"a":[{"b":1}]})"), 3);
+    EXPECT_EQ(json_depth(R"({"a":"[[[[\"[["})"), 1);
+    EXPECT_EQ(json_depth("1"), 0);
+}
+
+TEST(Body, FormObjectKeepsTheFirstValueAndRepairsUtf8) {
+    auto object = form_object("a=1&b=x%20y&a=2&c&d=%FF");
+    EXPECT_EQ(object["a"], "1");
+    EXPECT_EQ(object["b"], "x y");
+    EXPECT_EQ(object["c"], "");
+    EXPECT_EQ(object["d"], "\xEF\xBF\xBD");
+}
+
+}  // namespace
