@@ -19,20 +19,22 @@ bool is_unexpected(Verdict verdict) {
     return verdict == Verdict::fail || verdict == Verdict::error || verdict == Verdict::xpass;
 }
 
+void Counts::add(Verdict verdict) {
+    ++total;
+    switch (verdict) {
+        case Verdict::pass: ++passed; break;
+        case Verdict::warn: ++warned; break;
+        case Verdict::fail: ++failed; break;
+        case Verdict::error: ++errors; break;
+        case Verdict::skip: ++skipped; break;
+        case Verdict::xfail: ++xfailed; break;
+        case Verdict::xpass: ++xpassed; break;
+    }
+}
+
 Counts RunResult::counts() const {
     Counts counts;
-    for (const auto& result : cases) {
-        ++counts.total;
-        switch (result.verdict) {
-            case Verdict::pass: ++counts.passed; break;
-            case Verdict::warn: ++counts.warned; break;
-            case Verdict::fail: ++counts.failed; break;
-            case Verdict::error: ++counts.errors; break;
-            case Verdict::skip: ++counts.skipped; break;
-            case Verdict::xfail: ++counts.xfailed; break;
-            case Verdict::xpass: ++counts.xpassed; break;
-        }
-    }
+    for (const auto& result : cases) counts.add(result.verdict);
     return counts;
 }
 

@@ -74,6 +74,8 @@ struct CaseResult {
 
 struct Counts {
     std::size_t total = 0, passed = 0, warned = 0, failed = 0, errors = 0, skipped = 0, xfailed = 0, xpassed = 0;
+
+    void add(Verdict verdict);
 };
 
 struct RunResult {

@@ -44,18 +44,7 @@ std::vector<std::string> kinds_in_order(const std::vector<CaseResult>& cases) {
 
 Counts tally(const std::vector<const CaseResult*>& cases) {
     Counts counts;
-    for (const auto* result : cases) {
-        ++counts.total;
-        switch (result->verdict) {
-            case Verdict::pass: ++counts.passed; break;
-            case Verdict::warn: ++counts.warned; break;
-            case Verdict::fail: ++counts.failed; break;
-            case Verdict::error: ++counts.errors; break;
-            case Verdict::skip: ++counts.skipped; break;
-            case Verdict::xfail: ++counts.xfailed; break;
-            case Verdict::xpass: ++counts.xpassed; break;
-        }
-    }
+    for (const auto* result : cases) counts.add(result->verdict);
     return counts;
 }
 

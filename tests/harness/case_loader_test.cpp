@@ -20,16 +20,7 @@ const char* minimal = R"(- kind: sample
 )";
 
 ConfigError error_of(const std::string& text) {
-    TempDir dir;
-    auto path = dir.write("cases.yaml", text);
-    try {
-        load_case_file(path);
-    } catch (const ConfigError& e) {
-        EXPECT_EQ(e.file(), path);
-        return e;
-    }
-    ADD_FAILURE() << "no error for:\n" << text;
-    return ConfigError("", 0, "");
+    return mx3pid::testing::config_error_of(text, [](const std::string& path) { load_case_file(path); });
 }
 
 }  // namespace

@@ -12,16 +12,7 @@ namespace {
 
 /// Loads `text` as a profile and returns the error it raises.
 ConfigError error_of(const std::string& text) {
-    TempDir dir;
-    auto path = dir.write("profile.yaml", text);
-    try {
-        load_profile(path);
-    } catch (const ConfigError& e) {
-        EXPECT_EQ(e.file(), path);
-        return e;
-    }
-    ADD_FAILURE() << "no error for:\n" << text;
-    return ConfigError("", 0, "");
+    return mx3pid::testing::config_error_of(text, [](const std::string& path) { load_profile(path); });
 }
 
 }  // namespace

@@ -2,6 +2,10 @@
 #include <filesystem>
 #include <string>
 
+#include <gtest/gtest.h>
+
+#include "harness/config_error.hpp"
+
 namespace mx3pid::testing {
 
 /// A fresh directory under the system temp dir, removed with everything in it on destruction.
@@ -16,5 +20,21 @@ public:
 private:
     std::filesystem::path path_;
 };
+
+/// Writes `text` to a file, hands its path to `load`, and returns the ConfigError that raises
+/// (checking it names that file); a test failure when it raises none.
+template <class Load>
+harness::ConfigError config_error_of(const std::string& text, Load load) {
+    TempDir dir;
+    auto path = dir.write("input.yaml", text);
+    try {
+        load(path);
+    } catch (const harness::ConfigError& e) {
+        EXPECT_EQ(e.file(), path);
+        return e;
+    }
+    ADD_FAILURE() << "no error for:\n" << text;
+    return harness::ConfigError("", 0, "");
+}
 
 }  // namespace mx3pid::testing
