@@ -1,10 +1,6 @@
 #include "net/server.hpp"
 
-#include <atomic>
-#include <thread>
-#include <vector>
-
-#include "net/detail/asio.hpp"
+#include "net/detail/listener.hpp"
 
 namespace mx3pid::net {
 
@@ -13,14 +9,10 @@ using namespace detail;
 struct Server::Impl {
     Handler handler;
     ServerOptions options;
-    asio::io_context io;
-    tcp::acceptor acceptor{io};
-    std::atomic<std::size_t> open_connections{0};
-    std::vector<std::thread> threads;
-    std::string host;
-    unsigned short port = 0;
+    Listener listener;  // last: it stops the threads before the members above go
 
-    Impl(Handler h, ServerOptions o) : handler(std::move(h)), options(std::move(o)) {}
+    Impl(Handler h, ServerOptions o)
+        : handler(std::move(h)), options(std::move(o)), listener(options.host, options.port, options.max_connections) {}
 
     Response answer(const Request& request) {
         try {
@@ -49,11 +41,7 @@ struct Server::Impl {
         beast::tcp_stream stream(std::move(socket));
         beast::flat_buffer buffer;
         beast::error_code ec;
-        std::string peer;
-        {
-            auto endpoint = stream.socket().remote_endpoint(ec);
-            if (!ec) peer = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
-        }
+        const std::string peer = peer_of(stream.socket());
         for (;;) {
             http::request_parser<http::string_body> parser;
             parser.body_limit(options.max_body_bytes);
@@ -86,52 +74,19 @@ struct Server::Impl {
         stream.socket().shutdown(tcp::socket::shutdown_send, ec);
         stream.socket().close(ec);
     }
-
-    asio::awaitable<void> accept_loop() {
-        for (;;) {
-            beast::error_code ec;
-            tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-            if (ec == asio::error::operation_aborted) co_return;
-            if (ec) continue;
-            if (open_connections.load() >= options.max_connections) {
-                socket.close(ec);
-                continue;
-            }
-            ++open_connections;
-            asio::co_spawn(acceptor.get_executor(), serve(std::move(socket)),
-                           [this](std::exception_ptr) { --open_connections; });
-        }
-    }
 };
 
 Server::Server(Handler handler, ServerOptions options)
     : impl_(std::make_unique<Impl>(std::move(handler), std::move(options))) {
-    auto& impl = *impl_;
-    tcp::endpoint endpoint(asio::ip::make_address(impl.options.host), impl.options.port);
-    impl.acceptor.open(endpoint.protocol());
-    impl.acceptor.set_option(asio::socket_base::reuse_address(true));
-    impl.acceptor.bind(endpoint);
-    impl.acceptor.listen();
-    impl.host = impl.options.host;
-    impl.port = impl.acceptor.local_endpoint().port();
-    asio::co_spawn(impl.io, impl.accept_loop(), asio::detached);
-    int count = impl.options.threads < 1 ? 1 : impl.options.threads;
-    for (int i = 0; i < count; ++i) impl.threads.emplace_back([&impl] { impl.io.run(); });
+    impl_->listener.start([impl = impl_.get()](tcp::socket socket) { return impl->serve(std::move(socket)); },
+                          impl_->options.threads);
 }
 
-Server::~Server() {
-    impl_->io.stop();
-    for (auto& thread : impl_->threads) thread.join();
-}
+Server::~Server() = default;
 
-const std::string& Server::host() const { return impl_->host; }
-unsigned short Server::port() const { return impl_->port; }
-
-std::string Server::authority() const {
-    bool v6 = impl_->host.find(':') != std::string::npos;
-    return (v6 ? "[" + impl_->host + "]" : impl_->host) + ":" + std::to_string(impl_->port);
-}
-
+const std::string& Server::host() const { return impl_->listener.host(); }
+unsigned short Server::port() const { return impl_->listener.port(); }
+std::string Server::authority() const { return impl_->listener.authority(); }
 std::string Server::base_url() const { return "http://" + authority(); }
 
 }  // namespace mx3pid::net
