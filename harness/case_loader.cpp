@@ -12,6 +12,16 @@ namespace {
 using detail::YamlReader;
 
 nlohmann::json to_json(const YamlReader& reader, const YAML::Node& node) {
+    if (node.Tag() == "!repeat") {
+        // !repeat [TEXT, COUNT]: TEXT written COUNT times, for values at and past length limits.
+        if (!node.IsSequence() || node.size() != 2) reader.fail(node, "!repeat takes [text, count]");
+        auto count = reader.integer(node[1], "the count of !repeat");
+        if (count < 0 || count > 1 << 20) reader.fail(node[1], "the count of !repeat must be 0 to 1048576");
+        std::string text;
+        auto unit = reader.string(node[0], "the text of !repeat");
+        for (long long i = 0; i < count; ++i) text += unit;
+        return text;
+    }
     if (node.IsNull()) return nullptr;
     if (node.IsSequence()) {
         auto array = nlohmann::json::array();
@@ -66,7 +76,11 @@ RequestSpec read_request(const YamlReader& reader, const YAML::Node& node) {
         request.set = to_json(reader, set);
     }
     if (node["remove"]) request.remove = reader.strings(node["remove"], "remove");
-    if (node["raw_body"]) request.raw_body = reader.string(node["raw_body"], "raw_body");
+    if (auto raw = node["raw_body"]) {
+        auto value = to_json(reader, raw);
+        if (!value.is_string()) reader.fail(raw, "raw_body must be a string (quote it)");
+        request.raw_body = value.get<std::string>();
+    }
     if (node["content_type"]) request.content_type = reader.string(node["content_type"], "content_type");
     return request;
 }

@@ -50,6 +50,11 @@ Address FixtureFactory::fresh_address(spec::Medium medium) {
     return address;
 }
 
+std::int64_t FixtureFactory::send_attempt() {
+    std::mt19937_64 random(seed_ ^ (0xc2b2ae3d27d4eb4fULL * ++counter_));
+    return 2 + static_cast<std::int64_t>(random() % 998);
+}
+
 std::string FixtureFactory::next_link(const std::string& case_id) {
     std::string path;
     for (char c : case_id) path += c == '/' ? '-' : c;

@@ -23,6 +23,8 @@ public:
     std::string client_secret();
     Address fresh_address(spec::Medium medium);
     std::string next_link(const std::string& case_id);
+    /// A send_attempt a client might be on: never 1, so a server that resets it is seen.
+    std::int64_t send_attempt();
 
 private:
     /// The profile's bound or denied address: never handed out as fresh.

@@ -28,9 +28,10 @@ enum class Fault {
     own_sid,                       ///< answers a sid of its own instead of the identity server's
     next_link_dropped,             ///< next_link not forwarded
     send_attempt_dropped,          ///< send_attempt forwarded as 1 whatever the client sent
-    resend_on_repeat,              ///< bumps send_attempt when forwarding, so every repeat sends a message
+    resend_on_repeat,              ///< forwards a repeated request with send_attempt + 1, so the repeat sends a message
     error_without_errcode,         ///< error bodies lack errcode
     error_not_json,                ///< error bodies are plain text
+    error_wrong_content_type,      ///< error bodies are JSON, labelled text/plain
     error_without_message,         ///< error bodies lack the error string
     valid_request_500,             ///< a valid request gets 500
     policy_skipped_on_3pid,        ///< the address policy is applied on register and password, not on 3pid

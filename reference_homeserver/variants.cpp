@@ -1,10 +1,81 @@
 #include "reference_homeserver/variants.hpp"
 
 namespace mx3pid::reference_homeserver {
+namespace {
+
+/// Every case whose answer is an error, from edition `from` on: what a fault in every error body breaks.
+std::vector<Kill> error_answers(const std::string& from) {
+    const std::string since = ">= " + from;
+    std::vector<Kill> kills;
+    for (std::string_view cases :
+         {"*/duplicate", "*/denied", "register/*/untrusted-id_server", "*/missing-*", "*/client_secret-forbidden-*",
+          "*/client_secret-empty", "*/client_secret-256", "*/client_secret-non-ascii", "*/client_secret-number",
+          "*/send_attempt-*", "*/email-object", "*/phone_number-array", "*/body-*"})
+        kills.push_back({cases, since});
+    // Before r0.5.0, add and reset are only asked to refuse an untrusted id_server (SHOULD): a warning.
+    kills.push_back({"*/untrusted-id_server", from == "r0.4.0" ? ">= r0.5.0" : since});
+    return kills;
+}
+
+}  // namespace
 
 const std::vector<Variant>& variants() {
     static const std::vector<Variant> table{
         {"reference", Fault::none, "the spec-correct reference homeserver", {}},
+        {"in-use-accepted", Fault::in_use_answers_200, "an address in use is forwarded as if it were free",
+         {{"register/*/duplicate"}, {"3pid/*/duplicate"}}},
+        {"in-use-wrong-errcode", Fault::in_use_wrong_errcode, "400 M_UNKNOWN instead of M_THREEPID_IN_USE",
+         {{"register/*/duplicate"}, {"3pid/*/duplicate"}}},
+        {"bound-check-after-forwarding", Fault::bound_check_after_forwarding,
+         "asks the identity server first, then refuses the address by its bound state", {{"*/duplicate"}}},
+        {"untrusted-id-server-forwarded", Fault::untrusted_id_server_forwarded,
+         "trusts any id_server and forwards to it",
+         {{"register/*/untrusted-id_server"}, {"*/untrusted-id_server", ">= r0.5.0"}}},
+        {"untrusted-wrong-status", Fault::untrusted_wrong_status, "M_SERVER_NOT_TRUSTED with 403 instead of 400",
+         {{"register/*/untrusted-id_server"}, {"*/untrusted-id_server", ">= r0.5.0"}}},
+        {"no-sid", Fault::no_sid, "200 without a sid", {{"*/valid"}, {"*/repeat"}, {"*/client_secret-255"}}},
+        {"sid-not-string", Fault::sid_not_string, "a sid that is a number",
+         {{"*/valid"}, {"*/repeat"}, {"*/client_secret-255"}}},
+        {"sid-forbidden-character", Fault::sid_forbidden_character, "a sid with a '/' in it",
+         {{"*/valid"}, {"*/repeat"}, {"*/client_secret-255"}}},
+        {"sid-too-long", Fault::sid_too_long, "a sid of 256 characters", {{"*/valid"}, {"*/repeat"}, {"*/client_secret-255"}}},
+        {"own-sid", Fault::own_sid, "a sid of its own instead of the identity server's", {{"*/valid"}}},
+        {"next-link-dropped", Fault::next_link_dropped, "next_link is not forwarded", {{"*/valid"}}},
+        {"send-attempt-reset", Fault::send_attempt_dropped, "send_attempt is forwarded as 1 whatever the client sent",
+         {{"*/valid"}}},
+        {"resend-on-repeat", Fault::resend_on_repeat, "a repeated request is forwarded with send_attempt + 1",
+         {{"*/repeat"}}},
+        {"error-without-errcode", Fault::error_without_errcode, "error bodies lack errcode",
+         error_answers("r0.4.0")},
+        {"error-not-json", Fault::error_not_json, "error bodies are plain text",
+         error_answers("r0.4.0")},
+        {"error-wrong-content-type", Fault::error_wrong_content_type,
+         "error bodies are JSON but sent as text/plain (wrong from v1.4)",
+         error_answers("v1.4")},
+        {"error-without-message", Fault::error_without_message, "error bodies lack the error string",
+         error_answers("r0.4.0")},
+        {"valid-request-500", Fault::valid_request_500, "a valid request gets 500",
+         {{"*/valid"}, {"*/repeat"}, {"*/client_secret-255"}}},
+        {"policy-skipped-on-3pid", Fault::policy_skipped_on_3pid, "the address policy is not applied on account/3pid",
+         {{"3pid/*/denied"}}},
+        {"password-unknown-accepted", Fault::password_unknown_200,
+         "a password reset for an address bound to nobody is forwarded", {{"password/*/duplicate"}}},
+        {"password-denied-forwarded", Fault::password_denied_proxied,
+         "a password reset for a denied address skips the policy and the bound check", {{"password/*/denied"}}},
+        {"denied-wrong-status", Fault::denied_wrong_status, "M_THREEPID_DENIED with 400 instead of 403", {{"*/denied"}}},
+        {"msisdn-policy-skipped", Fault::msisdn_policy_skipped, "the address policy is applied to email only",
+         {{"register/msisdn/denied"}, {"3pid/msisdn/denied"}}},
+        {"register-msisdn-missing", Fault::register_msisdn_missing,
+         "/register/msisdn/requestToken is not implemented (404 M_UNRECOGNIZED)", {{"register/msisdn/*"}}},
+        {"password-email-as-register", Fault::password_email_as_register,
+         "/account/password/email/requestToken behaves like /register/email/requestToken",
+         {{"password/email/valid"}, {"password/email/duplicate"}, {"password/email/repeat"}, {"password/email/client_secret-255"},
+          {"password/email/untrusted-id_server", ">= r0.6.0"}}},
+        {"client-secret-first-character", Fault::client_secret_first_character_only,
+         "the client_secret grammar is checked on its first character only",
+         {{"*/client_secret-forbidden-middle"}, {"*/client_secret-forbidden-last"}, {"*/client_secret-256"}, {"*/client_secret-non-ascii"}}},
+        {"send-attempt-string-accepted", Fault::send_attempt_string_accepted,
+         "send_attempt \"3\" (a string) is taken as 3", {{"*/send_attempt-string"}}},
     };
     return table;
 }

@@ -91,6 +91,8 @@ net::Response RequestTokenService::error(int status, const char* errcode, const 
         case Fault::error_without_errcode: return net::Response::json(status, json{{"error", message}}.dump());
         case Fault::error_without_message: return net::Response::json(status, json{{"errcode", errcode}}.dump());
         case Fault::error_not_json: return net::Response::text(status, std::string(errcode) + ": " + message);
+        case Fault::error_wrong_content_type:
+            return net::Response::text(status, json{{"errcode", errcode}, {"error", message}}.dump());
         default: return net::Response::json(status, json{{"errcode", errcode}, {"error", message}}.dump());
     }
 }
@@ -214,7 +216,8 @@ net::Response RequestTokenService::request_token(const spec::Endpoint& endpoint,
     forwarded["send_attempt"] = fault == Fault::send_attempt_dropped ? 1 : send_attempt;
     if (fault == Fault::resend_on_repeat) {
         std::lock_guard lock(mutex_);
-        forwarded["send_attempt"] = send_attempt + static_cast<std::int64_t>(++own_sid_counter_);
+        auto key = client_secret + "|" + address.email + "|" + address.country + address.phone_digits;
+        if (!forwarded_before_.insert(key).second) forwarded["send_attempt"] = send_attempt + 1;
     }
     if (!next_link.empty() && fault != Fault::next_link_dropped) forwarded["next_link"] = next_link;
 

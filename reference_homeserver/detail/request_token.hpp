@@ -1,6 +1,7 @@
 #pragma once
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -40,6 +41,7 @@ private:
     Config config_;
     Forwarder forward_;
     unsigned long own_sid_counter_ = 0;
+    std::set<std::string> forwarded_before_;  ///< for Fault::resend_on_repeat
 };
 
 }  // namespace mx3pid::reference_homeserver::detail
