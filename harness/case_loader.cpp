@@ -209,14 +209,26 @@ bool glob_match(const std::string& glob, const std::string& text) {
     return fnmatch(glob.c_str(), text.c_str(), 0) == 0;
 }
 
-std::vector<CaseTemplate> load_case_file(const std::string& path) {
-    YamlReader reader(path);
-    YAML::Node root = reader.load();
+namespace {
+
+std::vector<CaseTemplate> read_case_file(const YamlReader& reader, const YAML::Node& root) {
     if (root.IsNull()) return {};
     reader.expect_sequence(root, "a case file");
     std::vector<CaseTemplate> templates;
     for (const auto& node : root) templates.push_back(read_template(reader, node));
     return templates;
+}
+
+}  // namespace
+
+std::vector<CaseTemplate> load_case_file(const std::string& path) {
+    YamlReader reader(path);
+    return read_case_file(reader, reader.load());
+}
+
+std::vector<CaseTemplate> load_case_text(const std::string& text, const std::string& name) {
+    YamlReader reader(name);
+    return read_case_file(reader, reader.parse(text));
 }
 
 std::vector<CaseTemplate> load_cases(const std::string& directory) {

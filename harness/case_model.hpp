@@ -85,6 +85,8 @@ std::vector<CaseTemplate> load_cases(const std::string& directory);
 
 /// Reads one case file. Throws ConfigError.
 std::vector<CaseTemplate> load_case_file(const std::string& path);
+/// The same for `text`, with `name` standing for the file in errors.
+std::vector<CaseTemplate> load_case_text(const std::string& text, const std::string& name);
 
 /// Every template bound to every endpoint it names, in file order, then endpoint table order.
 std::vector<Case> expand(const std::vector<CaseTemplate>& templates);

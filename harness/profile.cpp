@@ -50,9 +50,10 @@ void read_addresses(const detail::YamlReader& reader, const YAML::Node& node, st
 
 }  // namespace
 
-Profile load_profile(const std::string& path) {
-    detail::YamlReader reader(path);
-    YAML::Node root = reader.load();
+namespace {
+
+Profile read_profile(const detail::YamlReader& reader, const YAML::Node& root) {
+    const auto& path = reader.file();
     Profile profile;
     profile.path = path;
     if (root.IsNull()) return profile;
@@ -100,6 +101,18 @@ Profile load_profile(const std::string& path) {
     if (auto node = root["enumeration_protection"])
         profile.enumeration_protection = reader.boolean(node, "enumeration_protection");
     return profile;
+}
+
+}  // namespace
+
+Profile load_profile(const std::string& path) {
+    detail::YamlReader reader(path);
+    return read_profile(reader, reader.load());
+}
+
+Profile load_profile_text(const std::string& text, const std::string& name) {
+    detail::YamlReader reader(name);
+    return read_profile(reader, reader.parse(text));
 }
 
 }  // namespace mx3pid::harness

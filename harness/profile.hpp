@@ -52,5 +52,7 @@ struct Profile {
 
 /// Reads a profile; throws ConfigError naming file and line for anything it does not understand.
 Profile load_profile(const std::string& path);
+/// The same for `text`, with `name` standing for the file in errors.
+Profile load_profile_text(const std::string& text, const std::string& name);
 
 }  // namespace mx3pid::harness

@@ -16,8 +16,12 @@ YAML::Node YamlReader::load() const {
     if (!in) throw ConfigError(file_, 0, "cannot be read");
     std::stringstream text;
     text << in.rdbuf();
+    return parse(text.str());
+}
+
+YAML::Node YamlReader::parse(const std::string& text) const {
     try {
-        return YAML::Load(text.str());
+        return YAML::Load(text);
     } catch (const YAML::ParserException& e) {
         throw ConfigError(file_, e.mark.line < 0 ? 0 : e.mark.line + 1, "not valid YAML: " + e.msg);
     }

@@ -18,6 +18,8 @@ public:
 
     /// Parses the whole file; a syntax error becomes a ConfigError at its line.
     YAML::Node load() const;
+    /// Parses `text` as if it were the file's content.
+    YAML::Node parse(const std::string& text) const;
 
     [[noreturn]] void fail(const YAML::Node& at, const std::string& message) const;
 
