@@ -68,6 +68,9 @@ struct CaseResult {
     std::vector<std::string> side_channel;  ///< what the identity server / mailbox saw, one line each
     std::string curl;      ///< a command that repeats the first request (secrets redacted)
     std::string known_failure_reason;  ///< for xfail/xpass: the expectations entry's reason
+    /// The endpoint answered as one the server does not implement (404/405, M_UNRECOGNIZED), where the
+    /// edition defines it: a failure of its own kind, apart from "implemented wrongly".
+    bool not_implemented = false;
     Clock::time_point started{};
     Clock::time_point finished{};
 };
@@ -87,6 +90,7 @@ struct RunResult {
     std::string seed;            ///< reproduces the generated addresses and secrets
     std::vector<std::pair<std::string, std::string>> properties;  ///< extra name/value pairs for reports
     std::vector<std::string> warnings;  ///< run-level notes a reader must see
+    std::size_t rate_limited = 0;       ///< 429 answers mx3pid waited out
     std::vector<CaseResult> cases;      ///< in the order they were selected
     bool interrupted = false;
     Clock::time_point started{};

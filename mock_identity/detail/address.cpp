@@ -78,43 +78,4 @@ std::string international_msisdn(std::string_view country, std::string_view phon
     return std::string(entry->code) + std::string(national);
 }
 
-std::string valid_utf8(std::string_view text) {
-    static constexpr std::string_view replacement = "\xEF\xBF\xBD";
-    std::string out;
-    out.reserve(text.size());
-    std::size_t i = 0;
-    while (i < text.size()) {
-        auto lead = static_cast<unsigned char>(text[i]);
-        std::size_t length = 0;
-        char32_t minimum = 0;
-        char32_t code_point = 0;
-        if (lead < 0x80) {
-            out += text[i++];
-            continue;
-        } else if ((lead & 0xE0) == 0xC0) {
-            length = 2, minimum = 0x80, code_point = lead & 0x1F;
-        } else if ((lead & 0xF0) == 0xE0) {
-            length = 3, minimum = 0x800, code_point = lead & 0x0F;
-        } else if ((lead & 0xF8) == 0xF0) {
-            length = 4, minimum = 0x10000, code_point = lead & 0x07;
-        }
-        bool valid = length != 0 && i + length <= text.size();
-        for (std::size_t k = 1; valid && k < length; ++k) {
-            auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xC0) != 0x80) valid = false;
-            code_point = (code_point << 6) | (next & 0x3F);
-        }
-        valid =
-            valid && code_point >= minimum && code_point <= 0x10FFFF && (code_point < 0xD800 || code_point > 0xDFFF);
-        if (valid) {
-            out.append(text.substr(i, length));
-            i += length;
-        } else {
-            out.append(replacement);
-            ++i;
-        }
-    }
-    return out;
-}
-
 }  // namespace mx3pid::mock_identity::detail

@@ -16,7 +16,4 @@ std::optional<std::string> normalise_phone_number(std::string_view phone_number)
 /// reports it; national numbers are converted for a handful of common countries, others kept as given.
 std::string international_msisdn(std::string_view country, std::string_view phone_number);
 
-/// `text` with every invalid UTF-8 sequence replaced by U+FFFD, so that it can go into a JSON string.
-std::string valid_utf8(std::string_view text);
-
 }  // namespace mx3pid::mock_identity::detail

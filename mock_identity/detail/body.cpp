@@ -1,5 +1,7 @@
 #include "mock_identity/detail/body.hpp"
 
+#include "spec/utf8.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -45,8 +47,8 @@ int json_depth(std::string_view text) {
 nlohmann::json form_object(std::string_view encoded) {
     auto object = nlohmann::json::object();
     for (auto& [name, value] : net::parse_form(encoded)) {
-        auto key = valid_utf8(name);
-        if (!object.contains(key)) object[key] = valid_utf8(value);
+        auto key = spec::repair_utf8(name);
+        if (!object.contains(key)) object[key] = spec::repair_utf8(value);
     }
     return object;
 }

@@ -36,18 +36,6 @@ TEST(Msisdn, InternationalForm) {
     EXPECT_EQ(international_msisdn("XX", "0123"), "0123");
 }
 
-TEST(Utf8, InvalidSequencesAreReplaced) {
-    const std::string replacement = "\xEF\xBF\xBD";
-    EXPECT_EQ(valid_utf8("plain"), "plain");
-    EXPECT_EQ(valid_utf8("caf\xc3\xa9 \xf0\x9f\x98\x80"), "caf\xc3\xa9 \xf0\x9f\x98\x80");
-    EXPECT_EQ(valid_utf8("a\xff"
-                         "b"),
-              "a" + replacement + "b");
-    EXPECT_EQ(valid_utf8("\xc3"), replacement);                                                        // truncated
-    EXPECT_EQ(valid_utf8("\xc0\xaf"), replacement + replacement);                                      // overlong
-    EXPECT_EQ(valid_utf8("\xed\xa0\x80"), replacement + replacement + replacement);                    // surrogate
-    EXPECT_EQ(valid_utf8("\xf4\x90\x80\x80"), replacement + replacement + replacement + replacement);  // > U+10FFFF
-}
 
 TEST(Body, JsonDepthSkipsStrings) {
     EXPECT_EQ(json_depth("{}"), 1);
