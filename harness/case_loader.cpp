@@ -62,7 +62,10 @@ std::vector<int> read_statuses(const YamlReader& reader, const YAML::Node& node)
 RequestSpec read_request(const YamlReader& reader, const YAML::Node& node) {
     RequestSpec request;
     if (node.IsNull()) return request;
-    reader.expect_map(node, {"method", "id_server", "set", "remove", "raw_body", "content_type"}, "send");
+    reader.expect_map(node, {"method", "id_server", "set", "remove", "raw_body", "content_type", "send_attempt_increment"},
+                      "send");
+    if (node["send_attempt_increment"])
+        request.send_attempt_increment = static_cast<int>(reader.integer(node["send_attempt_increment"], "send_attempt_increment"));
     if (node["method"]) request.method = reader.string(node["method"], "method");
     if (auto choice = node["id_server"]) {
         auto text = reader.string(choice, "id_server");
@@ -108,16 +111,41 @@ StepExpectation read_expectation(const YamlReader& reader, const YAML::Node& nod
 }
 
 SideChannelExpectation read_side_channel(const YamlReader& reader, const YAML::Node& node) {
-    reader.expect_map(node, {"identity_requests", "forwarded_fields", "sid_from_identity", "messages_at_most"},
+    reader.expect_map(node,
+                      {"identity_requests", "decoy_requests", "delivered", "sid_matches", "follow_link", "messages",
+                       "messages_at_most", "tokens_delivered"},
                       "side_channel");
     SideChannelExpectation side;
-    if (node["identity_requests"])
-        side.identity_requests = static_cast<int>(reader.integer(node["identity_requests"], "identity_requests"));
-    if (node["forwarded_fields"]) side.forwarded_fields = reader.boolean(node["forwarded_fields"], "forwarded_fields");
-    if (node["sid_from_identity"]) side.sid_from_identity = reader.boolean(node["sid_from_identity"], "sid_from_identity");
-    if (node["messages_at_most"])
-        side.messages_at_most = static_cast<int>(reader.integer(node["messages_at_most"], "messages_at_most"));
+    auto count = [&](const char* key, std::optional<int>& out) {
+        if (!node[key]) return;
+        auto value = reader.integer(node[key], key);
+        if (value < 0 || value > 100) reader.fail(node[key], std::string(key) + " must be 0 to 100");
+        out = static_cast<int>(value);
+    };
+    count("identity_requests", side.identity_requests);
+    count("decoy_requests", side.decoy_requests);
+    count("messages", side.messages);
+    count("messages_at_most", side.messages_at_most);
+    count("tokens_delivered", side.tokens_delivered);
+    if (node["delivered"]) side.delivered = reader.boolean(node["delivered"], "delivered");
+    if (node["sid_matches"]) side.sid_matches = reader.boolean(node["sid_matches"], "sid_matches");
+    if (node["follow_link"]) side.follow_link = reader.boolean(node["follow_link"], "follow_link");
     return side;
+}
+
+Requirements read_requirements(const YamlReader& reader, const YAML::Node& node) {
+    reader.expect_map(node, {"validation", "enumeration_protection"}, "requires");
+    Requirements requirements;
+    if (auto validation = node["validation"]) {
+        for (const auto& text : reader.strings(validation, "validation")) {
+            auto parsed = spec::parse_validation(text);
+            if (!parsed) reader.fail(validation, "validation must be proxy, delegate or self, not '" + text + "'");
+            requirements.validation.push_back(*parsed);
+        }
+    }
+    if (node["enumeration_protection"])
+        requirements.enumeration_protection = reader.boolean(node["enumeration_protection"], "enumeration_protection");
+    return requirements;
 }
 
 AddressChoice read_address(const YamlReader& reader, const YAML::Node& node) {
@@ -175,13 +203,7 @@ CaseTemplate read_template(const YamlReader& reader, const YAML::Node& node) {
         else reader.fail(level, "level must be MUST or SHOULD");
     }
     if (node["address"]) result.address = read_address(reader, node["address"]);
-    if (auto requires_node = node["requires"]) {
-        reader.expect_map(requires_node, {"validation"}, "requires");
-        auto text = reader.string(requires_node["validation"], "validation");
-        if (text != "proxy" && text != "delegate" && text != "self")
-            reader.fail(requires_node["validation"], "validation must be proxy, delegate or self");
-        result.requires_validation = text;
-    }
+    if (node["requires"]) result.requires_profile = read_requirements(reader, node["requires"]);
     auto steps = node["steps"];
     reader.expect_sequence(steps, "steps");
     if (steps.size() == 0) reader.fail(steps, "a case needs at least one step");
@@ -196,6 +218,16 @@ CaseTemplate read_template(const YamlReader& reader, const YAML::Node& node) {
 }
 
 }  // namespace
+
+bool Requirements::overlaps(const Requirements& other) const {
+    bool validation_meets = validation.empty() || other.validation.empty() ||
+                            std::any_of(validation.begin(), validation.end(), [&](spec::Validation v) {
+                                return std::find(other.validation.begin(), other.validation.end(), v) != other.validation.end();
+                            });
+    bool enumeration_meets = !enumeration_protection || !other.enumeration_protection ||
+                             *enumeration_protection == *other.enumeration_protection;
+    return validation_meets && enumeration_meets;
+}
 
 AddressChoice resolve_address(AddressChoice choice, const spec::Endpoint& endpoint) {
     if (choice == AddressChoice::acceptable)
@@ -249,6 +281,7 @@ std::vector<CaseTemplate> load_cases(const std::string& directory) {
     for (const auto& candidate : expand(templates)) {
         auto [it, inserted] = seen.emplace(candidate.id, candidate.source);
         if (inserted) continue;
+        if (!it->second->requires_profile.overlaps(candidate.source->requires_profile)) continue;
         for (const auto& edition : spec::Edition::all()) {
             if (it->second->editions.contains(edition) && candidate.source->editions.contains(edition))
                 throw ConfigError(candidate.source->file, candidate.source->line,

@@ -10,6 +10,7 @@
 #include "reports/run_result.hpp"
 #include "spec/edition.hpp"
 #include "spec/endpoints.hpp"
+#include "spec/validation.hpp"
 
 namespace mx3pid::harness {
 
@@ -33,6 +34,7 @@ struct RequestSpec {
     std::vector<std::string> remove;                ///< fields taken out of the valid body
     std::optional<std::string> raw_body;            ///< sent instead of any JSON body
     std::optional<std::string> content_type;        ///< default application/json
+    int send_attempt_increment = 0;                 ///< added to the case's send_attempt (a resend)
 };
 
 struct StepExpectation {
@@ -48,11 +50,29 @@ struct Step {
     StepExpectation expect;
 };
 
+/// What must (not) happen beside the answer: at the identity servers and in the mailbox.
 struct SideChannelExpectation {
-    std::optional<int> identity_requests;  ///< requests reaching any mock identity server during the case
-    bool forwarded_fields = false;         ///< the one forwarded request carries what the client sent
-    bool sid_from_identity = false;        ///< the sid answered is the one the identity server issued
-    std::optional<int> messages_at_most;   ///< validation messages sent during the case
+    std::optional<int> identity_requests;  ///< requests reaching either mock identity server
+    std::optional<int> decoy_requests;     ///< requests reaching the untrusted mock identity server
+    /// The validation reached the address once, carrying what the client sent: the forwarded request
+    /// (proxy, delegate) or the mail (self).
+    bool delivered = false;
+    /// The sid answered is the one the validation carries: the identity server's, or the mailed link's.
+    bool sid_matches = false;
+    /// Complete the validation as a user would (submit_url, or the mailed link) and see it accepted.
+    bool follow_link = false;
+    std::optional<int> messages;           ///< validation messages to the address, exactly
+    std::optional<int> messages_at_most;
+    std::optional<int> tokens_delivered;   ///< messages to the address that carry a validation token
+};
+
+/// Profile conditions a template needs; a case whose conditions fail is skipped with the reason.
+struct Requirements {
+    std::vector<spec::Validation> validation;    ///< any of these; empty means any
+    std::optional<bool> enumeration_protection;
+
+    /// Can one profile satisfy both?
+    bool overlaps(const Requirements& other) const;
 };
 
 struct CaseTemplate {
@@ -65,7 +85,7 @@ struct CaseTemplate {
     std::vector<reports::SpecRef> spec;
     Level level = Level::must;
     AddressChoice address = AddressChoice::acceptable;
-    std::optional<std::string> requires_validation;  ///< "proxy", "delegate" or "self": skipped otherwise
+    Requirements requires_profile;
     std::vector<Step> steps;
     SideChannelExpectation side_channel;
 };

@@ -39,6 +39,7 @@ struct Options {
     std::string junit, json, markdown;
     std::string identity_listen, smtp_listen;
     double timeout_seconds = 10;
+    std::optional<double> max_wait_seconds;
     std::optional<std::uint64_t> seed;
     bool verbose = false;
     std::string color = "auto";
@@ -115,6 +116,11 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     app.add_option("--markdown", options.markdown, "write a Markdown summary to FILE");
     app.add_option("--identity-listen", options.identity_listen,
                    "HOST:PORT for the mock identity server (default from the profile, else 127.0.0.1:0)");
+    app.add_option("--smtp-listen", options.smtp_listen,
+                   "HOST:PORT for the mail sink, for servers that send mail themselves (default from the profile)");
+    app.add_option("--max-wait", options.max_wait_seconds,
+                   "seconds mx3pid may wait out 429 answers in one case (default from the profile, else 60)")
+        ->check(CLI::Range(0.0, 3600.0));
     app.add_option("--timeout", options.timeout_seconds, "seconds to wait for each answer (default 10)")
         ->check(CLI::Range(0.1, 600.0));
     app.add_option("--seed", options.seed, "seed for generated addresses and secrets (printed on every run)");
@@ -154,6 +160,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         return exit_usage;
     }
     if (!options.identity_listen.empty()) profile.identity_listen = options.identity_listen;
+    if (!options.smtp_listen.empty()) profile.smtp_listen = options.smtp_listen;
+    if (options.max_wait_seconds)
+        profile.max_rate_limit_wait = std::chrono::milliseconds(static_cast<long>(*options.max_wait_seconds * 1000));
     if (options.spec.empty()) options.spec = profile.spec;
     std::optional<spec::Edition> given_edition;
     if (options.spec != "auto") {
@@ -221,7 +230,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
     std::uint64_t seed = options.seed.value_or(std::random_device{}());
     FixtureFactory fixtures(seed, profile);
-    Environment environment{target->homeserver_url(), *edition, profile, target->identity(), target->decoy(), client, fixtures};
+    Environment environment{target->homeserver_url(), *edition, profile, target->identity(), target->decoy(),
+                            target->mailbox(), client, fixtures};
 
     reports::RunResult run;
     run.tool_version = MX3PID_VERSION;
@@ -231,6 +241,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     run.profile = profile.path;
     run.seed = std::to_string(seed);
     run.properties.emplace_back("identity_server", target->identity().authority());
+    run.properties.emplace_back("validation", "email " + std::string(spec::to_string(profile.email_validation)) +
+                                                  ", msisdn " + std::string(spec::to_string(profile.msisdn_validation)));
+    run.properties.emplace_back("enumeration_protection", profile.enumeration_protection ? "true" : "false");
+    if (target->mailbox()) run.properties.emplace_back("mail_sink", target->mailbox()->authority());
     run.started = reports::Clock::now();
 
     reports::ConsoleOptions console;
@@ -240,6 +254,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     run.cases = run_cases(selected, environment,
                           [&](const reports::CaseResult& result) { reports::write_console_case(result, out, console); });
     run.finished = reports::Clock::now();
+    run.rate_limited = environment.rate_limited;
+    run.properties.emplace_back("rate_limited_responses", std::to_string(environment.rate_limited));
     reports::write_console_summary(run, out, console);
 
     try {

@@ -6,22 +6,11 @@
 
 namespace mx3pid::harness {
 
-const char* to_string(Validation validation) {
-    switch (validation) {
-        case Validation::proxy: return "proxy";
-        case Validation::delegate: return "delegate";
-        case Validation::self: return "self";
-    }
-    return "proxy";
-}
-
 namespace {
 
 Validation read_validation(const detail::YamlReader& reader, const YAML::Node& node) {
     auto text = reader.string(node, "validation");
-    if (text == "proxy") return Validation::proxy;
-    if (text == "delegate") return Validation::delegate;
-    if (text == "self") return Validation::self;
+    if (auto validation = spec::parse_validation(text)) return *validation;
     reader.fail(node, "validation must be proxy, delegate or self, not '" + text + "'");
 }
 
@@ -58,8 +47,8 @@ Profile read_profile(const detail::YamlReader& reader, const YAML::Node& root) {
     profile.path = path;
     if (root.IsNull()) return profile;
     reader.expect_map(root,
-                      {"homeserver", "spec", "validation", "fresh", "bound", "denied", "identity",
-                       "enumeration_protection"},
+                      {"homeserver", "spec", "validation", "fresh", "bound", "denied", "identity", "smtp",
+                       "enumeration_protection", "timing"},
                       "the profile");
     if (root["homeserver"]) profile.homeserver = reader.string(root["homeserver"], "homeserver");
     if (auto node = root["spec"]) {
@@ -71,6 +60,8 @@ Profile read_profile(const detail::YamlReader& reader, const YAML::Node& root) {
         reader.expect_map(node, {"email", "msisdn"}, "validation");
         if (node["email"]) profile.email_validation = read_validation(reader, node["email"]);
         if (node["msisdn"]) profile.msisdn_validation = read_validation(reader, node["msisdn"]);
+        if (profile.msisdn_validation == Validation::self)
+            reader.fail(node["msisdn"], "msisdn: self is not testable (mx3pid has no SMS sink); use proxy or delegate");
     }
     if (auto node = root["fresh"]) {
         reader.expect_map(node, {"email_domain", "msisdn"}, "fresh");
@@ -97,6 +88,20 @@ Profile read_profile(const detail::YamlReader& reader, const YAML::Node& root) {
             if (profile.identity_scheme != "http" && profile.identity_scheme != "https")
                 reader.fail(node["scheme"], "scheme must be http or https");
         }
+    }
+    if (auto node = root["smtp"]) {
+        reader.expect_map(node, {"listen"}, "smtp");
+        if (node["listen"]) profile.smtp_listen = reader.string(node["listen"], "listen");
+    }
+    if (auto node = root["timing"]) {
+        reader.expect_map(node, {"side_channel_grace_ms", "max_rate_limit_wait_ms"}, "timing");
+        auto milliseconds = [&](const char* key, long long most) {
+            auto value = reader.integer(node[key], key);
+            if (value < 0 || value > most) reader.fail(node[key], std::string(key) + " must be 0 to " + std::to_string(most));
+            return std::chrono::milliseconds(value);
+        };
+        if (node["side_channel_grace_ms"]) profile.side_channel_grace = milliseconds("side_channel_grace_ms", 60000);
+        if (node["max_rate_limit_wait_ms"]) profile.max_rate_limit_wait = milliseconds("max_rate_limit_wait_ms", 3600000);
     }
     if (auto node = root["enumeration_protection"])
         profile.enumeration_protection = reader.boolean(node, "enumeration_protection");

@@ -1,20 +1,15 @@
 #pragma once
 // The target profile: what the homeserver under test is configured to do, in its own terms.
+#include <chrono>
 #include <optional>
 #include <string>
 
 #include "spec/endpoints.hpp"
+#include "spec/validation.hpp"
 
 namespace mx3pid::harness {
 
-/// How a homeserver gets a 3PID validated (homeserver-interop.md "Three generations").
-enum class Validation {
-    proxy,     ///< forwards to the identity server named in the request's id_server
-    delegate,  ///< forwards to one identity server fixed in its own configuration
-    self,      ///< sends the message itself
-};
-
-const char* to_string(Validation validation);
+using spec::Validation;
 
 struct Msisdn {
     std::string country;
@@ -42,8 +37,16 @@ struct Profile {
     std::string identity_listen = "127.0.0.1:0";  ///< the mock identity server the homeserver trusts
     std::string decoy_listen = "127.0.0.1:0";     ///< a second mock the homeserver must not trust
     std::string identity_scheme = "http";         ///< how the homeserver turns id_server into a URL
+    std::string smtp_listen = "127.0.0.1:0";      ///< the mail sink, for servers that send mail themselves
 
+    /// The server hides "in use" and "not found" (answers 200 and delivers no token instead).
     bool enumeration_protection = false;
+
+    /// How long to keep watching the identity server and the mailbox after an answer, for servers that
+    /// act after answering. 0 for the built-in target, which acts before it answers.
+    std::chrono::milliseconds side_channel_grace{0};
+    /// The longest mx3pid waits, in all, on one case's 429 answers before calling it an error.
+    std::chrono::milliseconds max_rate_limit_wait{60000};
 
     Validation validation_for(spec::Medium medium) const {
         return medium == spec::Medium::email ? email_validation : msisdn_validation;

@@ -1,5 +1,6 @@
 #pragma once
 // Executes selected cases against a target and judges them. Formats nothing.
+#include <atomic>
 #include <functional>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "net/client.hpp"
 #include "net/url.hpp"
 #include "reports/run_result.hpp"
+#include "smtp_sink/smtp_sink.hpp"
 #include "spec/edition.hpp"
 
 namespace mx3pid::harness {
@@ -19,16 +21,20 @@ struct Environment {
     net::Url homeserver;
     spec::Edition edition;
     const Profile& profile;
-    mock_identity::IdentityServer& identity;  ///< the identity server the homeserver trusts
+    mock_identity::IdentityServer& identity;  ///< the identity server the homeserver trusts (or delegates to)
     mock_identity::IdentityServer& decoy;     ///< one it must not trust
+    smtp_sink::SmtpSink* mailbox;             ///< where a self-validating server's mail lands; may be null
     net::ClientOptions client;
     FixtureFactory& fixtures;
+    std::size_t rate_limited = 0;             ///< 429 answers waited out so far
+    const std::atomic<bool>* stop = nullptr;  ///< when set and true, the remaining cases are not run
 };
 
 /// Called after each case, in order, for progress output.
 using CaseListener = std::function<void(const reports::CaseResult&)>;
 
-/// Runs every case in order. Never throws for anything the target does.
+/// Runs every case in order. Never throws for anything the target does. After three cases in a row
+/// end in a timeout or a rate limit that never lifts, the rest are reported as errors without asking.
 std::vector<reports::CaseResult> run_cases(const std::vector<SelectedCase>& cases, Environment& environment,
                                            const CaseListener& on_case = {});
 

@@ -20,12 +20,19 @@ bool passes_filters(const std::string& id, const std::vector<std::string>& filte
 std::optional<std::string> profile_skip_reason(const Case& instance, const Profile& profile) {
     const auto& endpoint = *instance.endpoint;
     const bool email = endpoint.medium == spec::Medium::email;
-    if (const auto& wanted = instance.source->requires_validation) {
-        auto actual = to_string(profile.validation_for(endpoint.medium));
-        if (*wanted != actual)
-            return "needs a server that validates " + std::string(spec::medium_name(endpoint.medium)) + " by " +
-                   *wanted + "; the profile says " + actual;
+    const auto& requirements = instance.source->requires_profile;
+    const auto validation = profile.validation_for(endpoint.medium);
+    if (!requirements.validation.empty() &&
+        std::find(requirements.validation.begin(), requirements.validation.end(), validation) == requirements.validation.end()) {
+        std::string wanted;
+        for (auto v : requirements.validation) wanted += (wanted.empty() ? "" : " or ") + std::string(spec::to_string(v));
+        return "for servers that validate " + std::string(spec::medium_name(endpoint.medium)) + " by " + wanted +
+               "; the profile says " + std::string(spec::to_string(validation));
     }
+    if (requirements.enumeration_protection && *requirements.enumeration_protection != profile.enumeration_protection)
+        return std::string("for servers ") + (*requirements.enumeration_protection ? "with" : "without") +
+               " enumeration protection; the profile says enumeration_protection: " +
+               (profile.enumeration_protection ? "true" : "false");
     switch (resolve_address(instance.source->address, endpoint)) {
         case AddressChoice::bound:
             if (email ? !profile.bound_email : !profile.bound_msisdn)
@@ -42,26 +49,24 @@ std::optional<std::string> profile_skip_reason(const Case& instance, const Profi
 
 std::vector<SelectedCase> select_cases(const std::vector<CaseTemplate>& templates, const spec::Edition& edition,
                                        const Profile& profile, const std::vector<std::string>& filters) {
+    // One case per ID: the first template that applies to this edition and profile, else the first one, skipped.
     std::vector<SelectedCase> selected;
     std::map<std::string, std::size_t> position;
+    auto skip_reason = [&](const Case& instance) -> std::optional<std::string> {
+        if (!instance.source->editions.contains(edition))
+            return "applies to editions " + instance.source->editions.text() + ", not " + edition.name();
+        return profile_skip_reason(instance, profile);
+    };
     for (const auto& instance : expand(templates)) {
         if (!passes_filters(instance.id, filters)) continue;
-        const bool applies = instance.source->editions.contains(edition);
+        auto reason = skip_reason(instance);
         auto found = position.find(instance.id);
-        if (found != position.end()) {
-            // Another template already claimed this ID; this one wins only if it applies and that one does not.
-            auto& existing = selected[found->second];
-            if (applies && !existing.instance.source->editions.contains(edition)) existing = {instance, std::nullopt};
-        } else {
+        if (found == position.end()) {
             position.emplace(instance.id, selected.size());
-            selected.push_back({instance, std::nullopt});
+            selected.push_back({instance, reason});
+        } else if (!reason && selected[found->second].skip_reason) {
+            selected[found->second] = {instance, std::nullopt};
         }
-    }
-    for (auto& entry : selected) {
-        if (!entry.instance.source->editions.contains(edition))
-            entry.skip_reason = "applies to editions " + entry.instance.source->editions.text() + ", not " + edition.name();
-        else
-            entry.skip_reason = profile_skip_reason(entry.instance, profile);
     }
     std::stable_sort(selected.begin(), selected.end(), [](const SelectedCase& a, const SelectedCase& b) {
         return endpoint_index(a.instance.endpoint) < endpoint_index(b.instance.endpoint);

@@ -14,10 +14,12 @@ std::optional<TargetChoice> parse_target(const std::string& text, std::string& e
     choice.text = text;
     if (text == "builtin" || text.rfind("builtin:", 0) == 0) {
         choice.variant = text == "builtin" ? "reference" : text.substr(8);
-        if (!reference_homeserver::find_variant(choice.variant)) {
+        const auto* variant = reference_homeserver::find_variant(choice.variant);
+        if (!variant) {
             error = "no built-in homeserver called '" + choice.variant + "' (see --list-builtin)";
             return std::nullopt;
         }
+        choice.fault = variant->fault;
         choice.text = "builtin:" + choice.variant;
         return choice;
     }
@@ -54,16 +56,32 @@ std::unique_ptr<mock_identity::IdentityServer> start_identity(const std::string&
     }
 }
 
+std::unique_ptr<smtp_sink::SmtpSink> start_mailbox(const std::string& listen) {
+    auto options = parse_listen(listen);
+    if (!options) throw std::runtime_error("mail sink listen address '" + listen + "' is not HOST:PORT");
+    try {
+        return std::make_unique<smtp_sink::SmtpSink>(smtp_sink::ListenOptions{options->host, options->port});
+    } catch (const std::exception& e) {
+        throw std::runtime_error("cannot start the mail sink on " + listen + ": " + e.what());
+    }
+}
+
 reference_homeserver::Config builtin_config(const Profile& profile, const spec::Edition& edition,
-                                            const std::string& trusted_identity, reference_homeserver::Fault fault) {
+                                            const mock_identity::IdentityServer& identity,
+                                            const smtp_sink::SmtpSink* mailbox, reference_homeserver::Fault fault) {
     reference_homeserver::Config config;
     config.edition = edition.name();
     if (profile.denied_email) config.denied_email_domains.push_back(profile.denied_email->substr(profile.denied_email->find('@') + 1));
     if (profile.denied_msisdn) config.denied_msisdn_countries.push_back(profile.denied_msisdn->country);
     if (profile.bound_email) config.bound_emails.push_back(*profile.bound_email);
     if (profile.bound_msisdn) config.bound_msisdns.push_back({profile.bound_msisdn->country, profile.bound_msisdn->phone_number});
-    config.trusted_identity_servers.push_back(trusted_identity);
+    config.trusted_identity_servers.push_back(identity.authority());
     config.identity_scheme = "http";
+    config.email_validation = profile.email_validation;
+    config.msisdn_validation = profile.msisdn_validation;
+    config.delegate_identity_url = identity.base_url();
+    if (mailbox) config.smtp_authority = mailbox->authority();
+    config.enumeration_protection = profile.enumeration_protection;
     config.fault = fault;
     return config;
 }
@@ -73,10 +91,10 @@ reference_homeserver::Config builtin_config(const Profile& profile, const spec::
 Target::Target(const TargetChoice& choice, const Profile& profile, const spec::Edition& builtin_edition) {
     identity_ = start_identity(profile.identity_listen, "mock identity server");
     decoy_ = start_identity(profile.decoy_listen, "untrusted mock identity server");
+    if (profile.email_validation == Validation::self) mailbox_ = start_mailbox(profile.smtp_listen);
     if (choice.builtin) {
-        const auto* variant = reference_homeserver::find_variant(choice.variant);
         builtin_ = std::make_unique<reference_homeserver::Homeserver>(
-            builtin_config(profile, builtin_edition, identity_->authority(), variant->fault));
+            builtin_config(profile, builtin_edition, *identity_, mailbox_.get(), choice.fault));
         homeserver_url_ = *net::Url::parse(builtin_->base_url());
     } else {
         homeserver_url_ = *choice.url;

@@ -7,17 +7,17 @@
 #include "harness/profile.hpp"
 #include "mock_identity/identity_server.hpp"
 #include "net/url.hpp"
+#include "reference_homeserver/homeserver.hpp"
+#include "smtp_sink/smtp_sink.hpp"
 #include "spec/edition.hpp"
 
-namespace mx3pid::reference_homeserver {
-class Homeserver;
-}
 
 namespace mx3pid::harness {
 
 struct TargetChoice {
     bool builtin = true;
     std::string variant = "reference";  ///< for builtin targets
+    reference_homeserver::Fault fault = reference_homeserver::Fault::none;  ///< the variant's fault
     std::optional<net::Url> url;        ///< for live targets
     std::string text;                   ///< as the user wrote it, for reports
 };
@@ -28,8 +28,8 @@ std::optional<TargetChoice> parse_target(const std::string& text, std::string& e
 /// "HOST:PORT" (or "[v6]:PORT") for a listener; nothing for anything else.
 std::optional<mock_identity::ListenOptions> parse_listen(const std::string& text);
 
-/// Starts the mock identity servers and, for a builtin target, the reference homeserver configured
-/// from the profile. Throws std::runtime_error when a listener cannot be bound.
+/// Starts the mock identity servers, the mail sink when the profile needs one and, for a builtin
+/// target, the reference homeserver configured from the profile. Throws std::runtime_error when a listener cannot be bound.
 class Target {
 public:
     Target(const TargetChoice& choice, const Profile& profile, const spec::Edition& builtin_edition);
@@ -38,12 +38,15 @@ public:
     const net::Url& homeserver_url() const { return homeserver_url_; }
     mock_identity::IdentityServer& identity() { return *identity_; }
     mock_identity::IdentityServer& decoy() { return *decoy_; }
+    /// The mail sink, when the profile has a medium the homeserver validates itself; null otherwise.
+    smtp_sink::SmtpSink* mailbox() { return mailbox_.get(); }
     /// The in-process reference homeserver, for builtin targets; null otherwise.
     reference_homeserver::Homeserver* builtin() { return builtin_.get(); }
 
 private:
     std::unique_ptr<mock_identity::IdentityServer> identity_;
     std::unique_ptr<mock_identity::IdentityServer> decoy_;
+    std::unique_ptr<smtp_sink::SmtpSink> mailbox_;
     std::unique_ptr<reference_homeserver::Homeserver> builtin_;
     net::Url homeserver_url_;
 };

@@ -2,6 +2,7 @@
 
 #include "net/client.hpp"
 #include "net/server.hpp"
+#include "net/smtp_client.hpp"
 #include "reference_homeserver/detail/request_token.hpp"
 
 namespace mx3pid::reference_homeserver {
@@ -21,6 +22,21 @@ detail::ForwardResult forward_over_http(const std::string& url, const nlohmann::
     return {true, outcome->status, outcome->body};
 }
 
+detail::Mailer mailer_for(const std::string& smtp_authority) {
+    return [smtp_authority](const std::string& to, const std::string& message) {
+        auto colon = smtp_authority.rfind(':');
+        if (colon == std::string::npos) return false;
+        net::SmtpTarget target;
+        target.host = smtp_authority.substr(0, colon);
+        try {
+            target.port = static_cast<unsigned short>(std::stoi(smtp_authority.substr(colon + 1)));
+        } catch (const std::exception&) {
+            return false;
+        }
+        return net::send_mail(target, net::MailMessage{"reference@mx3pid.invalid", {to}, message}).ok();
+    };
+}
+
 }  // namespace
 
 struct Homeserver::Impl {
@@ -28,9 +44,11 @@ struct Homeserver::Impl {
     net::Server server;
 
     Impl(Config config, const ListenOptions& listen)
-        : service(std::move(config), forward_over_http),
+        : service(config, forward_over_http, mailer_for(config.smtp_authority)),
           server([this](const net::Request& request) { return service.handle(request); },
-                 net::ServerOptions{listen.host, listen.port, 64 * 1024, 64, std::chrono::seconds(10), 4}) {}
+                 net::ServerOptions{listen.host, listen.port, 64 * 1024, 64, std::chrono::seconds(10), 4}) {
+        service.set_public_base_url(server.base_url());
+    }
 };
 
 Homeserver::Homeserver(Config config, ListenOptions listen) : impl_(std::make_unique<Impl>(std::move(config), listen)) {}

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "spec/validation.hpp"
+
 namespace mx3pid::reference_homeserver {
 
 struct Msisdn {
@@ -43,6 +45,14 @@ enum class Fault {
     password_email_as_register,    ///< /account/password/email/requestToken behaves like /register/email
     client_secret_first_character_only,  ///< the client_secret grammar is checked on its first character
     send_attempt_string_accepted,  ///< send_attempt "1" (a string) is taken as 1
+    rate_limited_once,             ///< the first request of each client_secret gets 429 (a right answer)
+    rate_limited_always,           ///< every requestToken gets 429
+    self_no_mail,                  ///< self validation answers 200 but mails nothing
+    self_wrong_token,              ///< the mailed link carries a token the server does not accept
+    self_resends_on_repeat,        ///< self validation mails again for a repeated send_attempt
+    delegate_follows_id_server,    ///< delegate validation forwards to the request's id_server when given
+    id_server_still_required,      ///< id_server stays required after r0.6.0 made it optional
+    enumeration_leaks_token,       ///< with enumeration protection on, a bound (or unknown) address is validated as usual
 };
 
 struct Config {
@@ -54,6 +64,12 @@ struct Config {
     std::vector<Msisdn> bound_msisdns;
     std::vector<std::string> trusted_identity_servers;  ///< "host:port" values accepted in id_server
     std::string identity_scheme = "http";               ///< how id_server becomes a URL
+    spec::Validation email_validation = spec::Validation::proxy;
+    spec::Validation msisdn_validation = spec::Validation::proxy;  ///< proxy or delegate
+    std::string delegate_identity_url;  ///< base URL of the identity server, for delegate validation
+    std::string smtp_authority;         ///< "host:port" of the mail server, for self validation
+    /// Hide "in use" (register) and "not found" (password reset): answer 200 and deliver no token.
+    bool enumeration_protection = false;
     Fault fault = Fault::none;
 };
 

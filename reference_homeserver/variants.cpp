@@ -17,11 +17,16 @@ std::vector<Kill> error_answers(const std::string& from) {
     return kills;
 }
 
+/// Every case whose answers are 200s with a sid: what a fault in every successful answer breaks.
+std::vector<Kill> successful_answers() {
+    return {{"*/valid"}, {"*/repeat"}, {"*/resend"}, {"*/client_secret-255"}};
+}
+
 }  // namespace
 
 const std::vector<Variant>& variants() {
     static const std::vector<Variant> table{
-        {"reference", Fault::none, "the spec-correct reference homeserver", {}},
+        {"reference", Fault::none, "the spec-correct reference homeserver", {}, "builtin", Behaviour::conformant},
         {"in-use-accepted", Fault::in_use_answers_200, "an address in use is forwarded as if it were free",
          {{"register/*/duplicate"}, {"3pid/*/duplicate"}}},
         {"in-use-wrong-errcode", Fault::in_use_wrong_errcode, "400 M_UNKNOWN instead of M_THREEPID_IN_USE",
@@ -33,16 +38,16 @@ const std::vector<Variant>& variants() {
          {{"register/*/untrusted-id_server"}, {"*/untrusted-id_server", ">= r0.5.0"}}},
         {"untrusted-wrong-status", Fault::untrusted_wrong_status, "M_SERVER_NOT_TRUSTED with 403 instead of 400",
          {{"register/*/untrusted-id_server"}, {"*/untrusted-id_server", ">= r0.5.0"}}},
-        {"no-sid", Fault::no_sid, "200 without a sid", {{"*/valid"}, {"*/repeat"}, {"*/client_secret-255"}}},
+        {"no-sid", Fault::no_sid, "200 without a sid", successful_answers()},
         {"sid-not-string", Fault::sid_not_string, "a sid that is a number",
-         {{"*/valid"}, {"*/repeat"}, {"*/client_secret-255"}}},
+         successful_answers()},
         {"sid-forbidden-character", Fault::sid_forbidden_character, "a sid with a '/' in it",
-         {{"*/valid"}, {"*/repeat"}, {"*/client_secret-255"}}},
-        {"sid-too-long", Fault::sid_too_long, "a sid of 256 characters", {{"*/valid"}, {"*/repeat"}, {"*/client_secret-255"}}},
+         successful_answers()},
+        {"sid-too-long", Fault::sid_too_long, "a sid of 256 characters", successful_answers()},
         {"own-sid", Fault::own_sid, "a sid of its own instead of the identity server's", {{"*/valid"}}},
         {"next-link-dropped", Fault::next_link_dropped, "next_link is not forwarded", {{"*/valid"}}},
         {"send-attempt-reset", Fault::send_attempt_dropped, "send_attempt is forwarded as 1 whatever the client sent",
-         {{"*/valid"}}},
+         {{"*/valid"}, {"*/resend"}}},
         {"resend-on-repeat", Fault::resend_on_repeat, "a repeated request is forwarded with send_attempt + 1",
          {{"*/repeat"}}},
         {"error-without-errcode", Fault::error_without_errcode, "error bodies lack errcode",
@@ -55,7 +60,7 @@ const std::vector<Variant>& variants() {
         {"error-without-message", Fault::error_without_message, "error bodies lack the error string",
          error_answers("r0.4.0")},
         {"valid-request-500", Fault::valid_request_500, "a valid request gets 500",
-         {{"*/valid"}, {"*/repeat"}, {"*/client_secret-255"}}},
+         successful_answers()},
         {"policy-skipped-on-3pid", Fault::policy_skipped_on_3pid, "the address policy is not applied on account/3pid",
          {{"3pid/*/denied"}}},
         {"password-unknown-accepted", Fault::password_unknown_200,
@@ -69,13 +74,35 @@ const std::vector<Variant>& variants() {
          "/register/msisdn/requestToken is not implemented (404 M_UNRECOGNIZED)", {{"register/msisdn/*"}}},
         {"password-email-as-register", Fault::password_email_as_register,
          "/account/password/email/requestToken behaves like /register/email/requestToken",
-         {{"password/email/valid"}, {"password/email/duplicate"}, {"password/email/repeat"}, {"password/email/client_secret-255"},
+         {{"password/email/valid"}, {"password/email/duplicate"}, {"password/email/repeat"}, {"password/email/resend"},
+          {"password/email/client_secret-255"},
           {"password/email/untrusted-id_server", ">= r0.6.0"}}},
         {"client-secret-first-character", Fault::client_secret_first_character_only,
          "the client_secret grammar is checked on its first character only",
          {{"*/client_secret-forbidden-middle"}, {"*/client_secret-forbidden-last"}, {"*/client_secret-256"}, {"*/client_secret-non-ascii"}}},
         {"send-attempt-string-accepted", Fault::send_attempt_string_accepted,
          "send_attempt \"3\" (a string) is taken as 3", {{"*/send_attempt-string"}}},
+        {"self-no-mail", Fault::self_no_mail, "validates email itself, answers 200, and mails nothing",
+         {{"*/email/valid"}, {"*/email/repeat"}, {"*/email/resend"}, {"*/email/valid-no-id_server", ">= r0.6.0"}},
+         "builtin-self"},
+        {"self-wrong-token", Fault::self_wrong_token, "the mailed link carries a token the server then refuses",
+         {{"*/email/valid"}}, "builtin-self"},
+        {"self-resends-on-repeat", Fault::self_resends_on_repeat, "mails again for a repeated send_attempt",
+         {{"*/email/repeat"}}, "builtin-self"},
+        {"delegate-follows-id-server", Fault::delegate_follows_id_server,
+         "validates through its own identity server, unless the request names another", {{"*/untrusted-id_server"}},
+         "builtin-delegate"},
+        {"id-server-still-required", Fault::id_server_still_required,
+         "validates through its own identity server, yet still refuses a request without id_server",
+         {{"*/valid-no-id_server", ">= r0.6.0"}}, "builtin-delegate"},
+        {"enumeration-leaks-token", Fault::enumeration_leaks_token,
+         "claims enumeration protection, but validates a bound (or unknown) address as usual", {{"*/duplicate"}},
+         "builtin-enumeration"},
+        {"rate-limited", Fault::rate_limited_once,
+         "answers the first request of each client_secret with 429 and Retry-After (a right answer)", {}, "builtin",
+         Behaviour::conformant},
+        {"rate-limited-forever", Fault::rate_limited_always, "answers every requestToken with 429", {}, "builtin",
+         Behaviour::hostile},
     };
     return table;
 }

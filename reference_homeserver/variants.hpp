@@ -14,15 +14,25 @@ struct Kill {
     std::string editions = "*";
 };
 
+/// What a run against a variant must show.
+enum class Behaviour {
+    faulty,      ///< fails exactly its kill set
+    conformant,  ///< passes everything: it does something unusual but right
+    hostile,     ///< cannot be judged: every case it touches ends in an error, none in a failure
+};
+
 struct Variant {
     std::string_view name;         ///< what `--homeserver builtin:NAME` takes
     Fault fault;
     std::string_view description;  ///< the fault, in one line
     /// Exactly the cases that must fail against this variant; every other case must not.
     std::vector<Kill> kills;
+    /// The built-in profile (cases/profiles/NAME.yaml) the kill set is judged under.
+    std::string_view profile = "builtin";
+    Behaviour behaviour = Behaviour::faulty;
 };
 
-/// `reference` first, then every faulty variant.
+/// `reference` first, then every other variant.
 const std::vector<Variant>& variants();
 const Variant* find_variant(std::string_view name);
 

@@ -119,4 +119,20 @@ CheckResult check_sid(const net::Response& response) {
     return passed("sid", wanted, "\"" + text + "\"");
 }
 
+std::optional<CheckResult> check_submit_url(const net::Response& response, const spec::Edition& edition) {
+    if (edition < *spec::Edition::parse("r0.5.0")) return std::nullopt;
+    auto body = json::parse(response.body, nullptr, false);
+    if (!body.is_object() || !body.contains("submit_url")) return std::nullopt;
+    const std::string wanted = "submit_url: an absolute URI";
+    const auto& value = body["submit_url"];
+    if (!value.is_string()) return failed("submit_url", wanted, one_line(value.dump(), 80));
+    const auto text = value.get<std::string>();
+    auto colon = text.find(':');
+    bool scheme_ok = colon != std::string::npos && colon > 0 && std::isalpha(static_cast<unsigned char>(text[0])) &&
+                     text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") >= colon;
+    bool clean = text.find_first_of(" \t\r\n\"<>") == std::string::npos;
+    return scheme_ok && clean && colon + 1 < text.size() ? passed("submit_url", wanted, one_line(text, 120))
+                                                         : failed("submit_url", wanted, "\"" + one_line(text, 80) + "\"");
+}
+
 }  // namespace mx3pid::harness::detail

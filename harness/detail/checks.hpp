@@ -1,5 +1,6 @@
 #pragma once
 // Judgements on one response, as pure functions: each returns pass or fail with expected vs actual.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,10 @@ std::vector<reports::CheckResult> check_error_body(const net::Response& response
 
 /// A 200 body that is a JSON object with a grammar-valid `sid`.
 reports::CheckResult check_sid(const net::Response& response);
+
+/// From r0.5.0, a 200 body may carry submit_url; when it does, it must be a URI. Nothing to judge
+/// when the edition predates it or the body has none.
+std::optional<reports::CheckResult> check_submit_url(const net::Response& response, const spec::Edition& edition);
 
 /// The body's "sid" when it is a string.
 std::optional<std::string> sid_of(const net::Response& response);

@@ -31,7 +31,8 @@ struct BuiltinRun {
     }
 
     std::vector<mx3pid::reports::CaseResult> run(const std::vector<std::string>& filters = {}) {
-        Environment environment{target->homeserver_url(), edition, profile, target->identity(), target->decoy(), {}, *fixtures};
+        Environment environment{target->homeserver_url(), edition, profile, target->identity(), target->decoy(),
+                                target->mailbox(), {}, *fixtures};
         return run_cases(select_cases(templates, edition, profile, filters), environment);
     }
 };
@@ -46,7 +47,13 @@ TEST(BuiltinSuite, EveryCasePassesAgainstTheReference) {
     BuiltinRun run;
     auto results = run.run();
     ASSERT_GE(results.size(), 24u);
-    for (const auto& result : results) EXPECT_EQ(result.verdict, Verdict::pass) << describe(result);
+    for (const auto& result : results) {
+        if (result.verdict == Verdict::skip) {
+            EXPECT_NE(result.message.find("applies to editions"), std::string::npos) << describe(result);
+            continue;
+        }
+        EXPECT_EQ(result.verdict, Verdict::pass) << describe(result);
+    }
     for (const char* kind : {"valid", "duplicate", "denied", "untrusted-id_server"})
         for (const auto& endpoint : mx3pid::spec::endpoints()) {
             auto id = std::string(endpoint.key) + "/" + kind;
@@ -92,10 +99,12 @@ TEST(BuiltinSuite, AnUnreachableTargetIsAnErrorNotAFailure) {
     BuiltinRun run;
     auto url = *mx3pid::net::Url::parse("http://127.0.0.1:1");
     mx3pid::net::ClientOptions client;
-    Environment environment{url, run.edition, run.profile, run.target->identity(), run.target->decoy(), client, *run.fixtures};
+    Environment environment{url, run.edition, run.profile, run.target->identity(), run.target->decoy(),
+                            run.target->mailbox(), client, *run.fixtures};
     auto results = run_cases(select_cases(run.templates, run.edition, run.profile, {"register/email/*"}), environment);
     ASSERT_FALSE(results.empty());
     for (const auto& result : results) {
+        if (result.verdict == Verdict::skip) continue;
         EXPECT_EQ(result.verdict, Verdict::error) << describe(result);
         EXPECT_NE(result.message.find("could not ask"), std::string::npos);
     }
