@@ -15,6 +15,7 @@
 #include "harness/runner.hpp"
 #include "harness/selection.hpp"
 #include "harness/target.hpp"
+#include "reference_homeserver/chaos.hpp"
 #include "reference_homeserver/variants.hpp"
 #include "reports/writers.hpp"
 
@@ -142,6 +143,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     }
     if (options.list_builtin) {
         for (const auto& variant : reference_homeserver::variants()) out << variant.name << "\n";
+        for (const auto& variant : reference_homeserver::chaos_variants()) out << variant.name << "\n";
         return exit_conformant;
     }
 
@@ -193,6 +195,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     net::ClientOptions client;
     client.read_timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_seconds * 1000));
     client.connect_timeout = std::min(client.read_timeout, std::chrono::milliseconds(5000));
+    client.max_response_bytes = 1 << 20;  // a requestToken answer is a few hundred bytes
 
     std::unique_ptr<Target> target;
     try {

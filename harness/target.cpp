@@ -1,5 +1,6 @@
 #include "harness/target.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 #include <system_error>
@@ -14,6 +15,9 @@ std::optional<TargetChoice> parse_target(const std::string& text, std::string& e
     choice.text = text;
     if (text == "builtin" || text.rfind("builtin:", 0) == 0) {
         choice.variant = text == "builtin" ? "reference" : text.substr(8);
+        const auto& chaos = reference_homeserver::chaos_variants();
+        choice.chaos = std::any_of(chaos.begin(), chaos.end(), [&](const auto& c) { return c.name == choice.variant; });
+        if (choice.chaos) return choice;
         const auto* variant = reference_homeserver::find_variant(choice.variant);
         if (!variant) {
             error = "no built-in homeserver called '" + choice.variant + "' (see --list-builtin)";
@@ -92,7 +96,10 @@ Target::Target(const TargetChoice& choice, const Profile& profile, const spec::E
     identity_ = start_identity(profile.identity_listen, "mock identity server");
     decoy_ = start_identity(profile.decoy_listen, "untrusted mock identity server");
     if (profile.email_validation == Validation::self) mailbox_ = start_mailbox(profile.smtp_listen);
-    if (choice.builtin) {
+    if (choice.chaos) {
+        chaos_ = std::make_unique<reference_homeserver::ChaosServer>(choice.variant);
+        homeserver_url_ = *net::Url::parse(chaos_->base_url());
+    } else if (choice.builtin) {
         builtin_ = std::make_unique<reference_homeserver::Homeserver>(
             builtin_config(profile, builtin_edition, *identity_, mailbox_.get(), choice.fault));
         homeserver_url_ = *net::Url::parse(builtin_->base_url());

@@ -7,6 +7,7 @@
 #include "harness/profile.hpp"
 #include "mock_identity/identity_server.hpp"
 #include "net/url.hpp"
+#include "reference_homeserver/chaos.hpp"
 #include "reference_homeserver/homeserver.hpp"
 #include "smtp_sink/smtp_sink.hpp"
 #include "spec/edition.hpp"
@@ -18,6 +19,7 @@ struct TargetChoice {
     bool builtin = true;
     std::string variant = "reference";  ///< for builtin targets
     reference_homeserver::Fault fault = reference_homeserver::Fault::none;  ///< the variant's fault
+    bool chaos = false;                 ///< a hostile transport-level target, not the reference
     std::optional<net::Url> url;        ///< for live targets
     std::string text;                   ///< as the user wrote it, for reports
 };
@@ -48,6 +50,7 @@ private:
     std::unique_ptr<mock_identity::IdentityServer> decoy_;
     std::unique_ptr<smtp_sink::SmtpSink> mailbox_;
     std::unique_ptr<reference_homeserver::Homeserver> builtin_;
+    std::unique_ptr<reference_homeserver::ChaosServer> chaos_;
     net::Url homeserver_url_;
 };
 

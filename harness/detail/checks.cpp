@@ -34,9 +34,14 @@ bool is_namespaced_code(const std::string& code) {
 }  // namespace
 
 std::string one_line(const std::string& text, std::size_t limit) {
+    auto continuation = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
     std::string out;
     for (char c : text) {
         if (out.size() >= limit) {
+            // Cut before the character that `c` continues, so that valid UTF-8 stays valid.
+            auto start = out.size();
+            while (start > 0 && continuation(out[start - 1])) --start;
+            if (continuation(c) && start > 0 && static_cast<unsigned char>(out[start - 1]) >= 0xC0) out.resize(start - 1);
             out += "…";
             break;
         }

@@ -1,5 +1,6 @@
 #include "temp_dir.hpp"
 
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <stdexcept>
@@ -28,6 +29,13 @@ std::string TempDir::write(const std::string& name, const std::string& text) con
     std::filesystem::create_directories(file.parent_path());
     std::ofstream(file, std::ios::binary) << text;
     return file.string();
+}
+
+std::optional<bool> junit_schema_valid(const std::string& path) {
+    if (std::system("command -v xmllint >/dev/null 2>&1") != 0) return std::nullopt;
+    auto command = "xmllint --noout --schema '" + std::string(MX3PID_SHARED_DIR) + "/junit/junit-10.xsd' '" + path +
+                   "' >/dev/null 2>&1";
+    return std::system(command.c_str()) == 0;
 }
 
 }  // namespace mx3pid::testing

@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -20,6 +21,10 @@ public:
 private:
     std::filesystem::path path_;
 };
+
+/// Whether `path` validates against the Jenkins JUnit schema in the shared folder; nothing when
+/// xmllint is not installed.
+std::optional<bool> junit_schema_valid(const std::string& path);
 
 /// Writes `text` to a file, hands its path to `load`, and returns the ConfigError that raises
 /// (checking it names that file); a test failure when it raises none.
