@@ -76,7 +76,8 @@ std::string indented(const std::string& text, std::string_view indent) {
 }
 
 void write_summary_entry(const CaseResult& result, std::ostream& out, const ConsoleOptions& options) {
-    out << verdict_tag(result.verdict, options) << ' ' << one_line(result.id);
+    out << (result.not_implemented ? painted("NOIMP", colour(result.verdict), options) : verdict_tag(result.verdict, options))
+        << ' ' << one_line(result.id);
     if (!result.title.empty()) out << " \u2014 " << one_line(result.title);
     out << '\n';
     if (const auto spec = detail::spec_line(result); !spec.empty()) out << "      spec: " << one_line(spec) << '\n';
@@ -105,7 +106,8 @@ void write_console_header(const RunResult& run, std::ostream& out, const Console
 void write_console_case(const CaseResult& result, std::ostream& out, const ConsoleOptions& options) {
     std::string time = detail::decimal_seconds(seconds_between(result.started, result.finished)) + "s";
     if (time.size() < 8) time.insert(0, 8 - time.size(), ' ');
-    out << verdict_tag(result.verdict, options) << ' ' << padded(one_line(result.id), id_width) << ' ' << time;
+    out << (result.not_implemented ? painted("NOIMP", colour(result.verdict), options) : verdict_tag(result.verdict, options))
+        << ' ' << padded(one_line(result.id), id_width) << ' ' << time;
     if (result.verdict != Verdict::pass) out << "  " << one_line(detail::headline(result));
     out << '\n';
     if (!options.verbose) return;
@@ -132,6 +134,9 @@ void write_console_summary(const RunResult& run, std::ostream& out, const Consol
     const auto line = detail::count_summary(counts, run.interrupted);
 
     const bool conformant = counts.failed + counts.errors + counts.xpassed == 0 && !run.interrupted;
+    if (run.rate_limited)
+        out << "\nthe homeserver rate-limited mx3pid " << run.rate_limited
+            << (run.rate_limited == 1 ? " time" : " times") << " (429), waited out\n";
     out << '\n' << painted(line, conformant ? "\x1b[1;32m" : "\x1b[1;31m", options) << '\n';
 }
 

@@ -37,7 +37,7 @@ Json pairs(const std::vector<std::pair<std::string, std::string>>& values) {
 Json counts_json(const Counts& counts) {
     return {{"total", counts.total},     {"passed", counts.passed},   {"warned", counts.warned},
             {"failed", counts.failed},   {"errors", counts.errors},   {"skipped", counts.skipped},
-            {"xfailed", counts.xfailed}, {"xpassed", counts.xpassed}};
+            {"xfailed", counts.xfailed}, {"xpassed", counts.xpassed}, {"not_implemented", counts.not_implemented}};
 }
 
 Json exchange_json(const HttpExchange& exchange) {
@@ -79,6 +79,7 @@ Json case_json(const CaseResult& result) {
     out["side_channel"] = lines(result.side_channel);
     out["curl"] = text(result.curl);
     out["known_failure_reason"] = text(result.known_failure_reason);
+    out["not_implemented"] = result.not_implemented;
     out["started"] = time(result.started);
     out["finished"] = time(result.finished);
     out["seconds"] = seconds(result.started, result.finished);
@@ -102,6 +103,7 @@ void write_json(const RunResult& run, std::ostream& out) {
     document["finished"] = time(run.finished);
     document["seconds"] = seconds(run.started, run.finished);
     document["counts"] = counts_json(run.counts());
+    document["rate_limited"] = run.rate_limited;
     document["cases"] = Json::array();
     for (const auto& result : run.cases) document["cases"].push_back(case_json(result));
     out << document.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';

@@ -90,7 +90,7 @@ void add_testcase(pugi::xml_node suite, const std::string& classname, const Case
             set_text(testcase.append_child("system-out"), "warning (SHOULD): " + one_line(headline) + "\n" + details);
             break;
         case Verdict::fail:
-            set_text(add_outcome(testcase, "failure", "fail", headline), details);
+            set_text(add_outcome(testcase, "failure", result.not_implemented ? "not-implemented" : "fail", headline), details);
             break;
         case Verdict::error:
             set_text(add_outcome(testcase, "error", "error", headline), details);

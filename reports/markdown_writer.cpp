@@ -11,6 +11,8 @@
 namespace mx3pid::reports {
 namespace {
 
+constexpr const char* not_implemented_mark = "\U0001F6AB";
+
 const char* mark(Verdict verdict) {
     switch (verdict) {
         case Verdict::pass: return "\u2705";
@@ -49,7 +51,7 @@ void write_matrix(const RunResult& run, std::ostream& out) {
         for (const auto& kind : kinds) {
             std::string cell;
             for (const auto* result : group.cases)
-                if (detail::kind_of(*result) == kind) cell += mark(result->verdict);
+                if (detail::kind_of(*result) == kind) cell += result->not_implemented ? not_implemented_mark : mark(result->verdict);
             out << ' ' << (cell.empty() ? "\u2014" : cell) << " |";
         }
         out << '\n';
@@ -57,8 +59,9 @@ void write_matrix(const RunResult& run, std::ostream& out) {
 }
 
 void write_failure(const CaseResult& result, std::ostream& out) {
-    out << "- " << mark(result.verdict) << " **" << inline_text(result.id) << "** (" << to_string(result.verdict)
-        << ") \u2014 " << inline_text(detail::headline(result));
+    out << "- " << (result.not_implemented ? not_implemented_mark : mark(result.verdict)) << " **" << inline_text(result.id)
+        << "** (" << (result.not_implemented ? "not implemented" : to_string(result.verdict)) << ") \u2014 "
+        << inline_text(detail::headline(result));
     if (const auto spec = detail::spec_line(result); !spec.empty()) out << " \u00B7 " << inline_text(spec);
     out << '\n';
 }
@@ -84,7 +87,8 @@ void write_markdown(const RunResult& run, std::ostream& out) {
     out << "Legend: " << mark(Verdict::pass) << " pass \u00B7 " << mark(Verdict::warn) << " warn (SHOULD broken) \u00B7 "
         << mark(Verdict::fail) << " fail (MUST broken) \u00B7 " << mark(Verdict::error) << " error (could not judge) \u00B7 "
         << mark(Verdict::skip) << " skip (does not apply) \u00B7 " << mark(Verdict::xfail) << " known failure \u00B7 "
-        << mark(Verdict::xpass) << " known failure that passed \u00B7 \u2014 no such case\n\n";
+        << mark(Verdict::xpass) << " known failure that passed \u00B7 " << not_implemented_mark
+        << " not implemented (the edition defines it) \u00B7 \u2014 no such case\n\n";
 
     out << "## Failures\n\n";
     bool any = false;

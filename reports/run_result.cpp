@@ -34,7 +34,10 @@ void Counts::add(Verdict verdict) {
 
 Counts RunResult::counts() const {
     Counts counts;
-    for (const auto& result : cases) counts.add(result.verdict);
+    for (const auto& result : cases) {
+        counts.add(result.verdict);
+        if (result.not_implemented && result.verdict == Verdict::fail) ++counts.not_implemented;
+    }
     return counts;
 }
 

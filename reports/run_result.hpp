@@ -77,6 +77,7 @@ struct CaseResult {
 
 struct Counts {
     std::size_t total = 0, passed = 0, warned = 0, failed = 0, errors = 0, skipped = 0, xfailed = 0, xpassed = 0;
+    std::size_t not_implemented = 0;  ///< of the failed: endpoints answered as if they did not exist
 
     void add(Verdict verdict);
 };

@@ -3,6 +3,8 @@
 #include <sstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "reports/writers.hpp"
 #include "sample_run.hpp"
 
@@ -83,4 +85,29 @@ TEST(Console, SummaryRepeatsFailuresWithExpectedAndActual) {
     EXPECT_NE(text.find("      errcode: expected M_THREEPID_IN_USE, got M_UNKNOWN\n"), std::string::npos);
     EXPECT_NE(text.find("      could not ask: connection refused\n"), std::string::npos);
     EXPECT_EQ(text.find("password/email/basic"), std::string::npos) << "an xfail is not a failure";
+}
+
+TEST(NotImplemented, IsShownApartFromImplementedWrongly) {
+    using namespace mx3pid::reports;
+    RunResult run = test_support::sample_run();
+    CaseResult missing;
+    missing.id = "password/msisdn/valid";
+    missing.endpoint = "password/msisdn";
+    missing.kind = "valid";
+    missing.verdict = Verdict::fail;
+    missing.not_implemented = true;
+    missing.message = "not implemented: the endpoint answered 404 as if it did not exist";
+    run.cases.push_back(missing);
+
+    std::ostringstream console, markdown, junit, json_text;
+    write_console_case(missing, console, {});
+    write_markdown(run, markdown);
+    write_junit(run, junit);
+    write_json(run, json_text);
+    EXPECT_EQ(console.str().rfind("NOIMP password/msisdn/valid", 0), 0u) << console.str();
+    EXPECT_NE(markdown.str().find("\U0001F6AB **password/msisdn/valid** (not implemented)"), std::string::npos);
+    EXPECT_NE(junit.str().find("type=\"not-implemented\""), std::string::npos);
+    auto document = nlohmann::json::parse(json_text.str());
+    EXPECT_EQ(document["counts"]["not_implemented"], 1);
+    EXPECT_EQ(document["cases"].back()["not_implemented"], true);
 }
