@@ -45,6 +45,7 @@ struct Options {
     bool verbose = false;
     std::string color = "auto";
     bool version = false;
+    bool no_redact = false;
 };
 
 /// Newest edition that both the server's /versions and mx3pid know.
@@ -127,6 +128,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     app.add_option("--seed", options.seed, "seed for generated addresses and secrets (printed on every run)");
     app.add_flag("-v,--verbose", options.verbose, "print every check");
     app.add_option("--color", options.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
+    app.add_flag("--no-redact", options.no_redact, "show client secrets and tokens in reports (they are redacted by default)");
     app.add_flag("--version", options.version, "print the version and exit");
     try {
         app.parse(argc, argv);
@@ -231,12 +233,16 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         return exit_no_case;
     }
 
+    std::vector<std::string> run_warnings;
     std::uint64_t seed = options.seed.value_or(std::random_device{}());
     FixtureFactory fixtures(seed, profile);
     Environment environment{target->homeserver_url(), *edition, profile, target->identity(), target->decoy(),
                             target->mailbox(), client, fixtures};
+    environment.redact = !options.no_redact;
+    if (options.no_redact) run_warnings.push_back("--no-redact: client secrets and tokens appear in the reports");
 
     reports::RunResult run;
+    run.warnings = std::move(run_warnings);
     run.tool_version = MX3PID_VERSION;
     run.target = choice->text;
     run.edition = edition->name();

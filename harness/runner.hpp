@@ -28,6 +28,7 @@ struct Environment {
     FixtureFactory& fixtures;
     std::size_t rate_limited = 0;             ///< 429 answers waited out so far
     const std::atomic<bool>* stop = nullptr;  ///< when set and true, the remaining cases are not run
+    bool redact = true;                       ///< client secrets and tokens become <redacted> in results
 };
 
 /// Called after each case, in order, for progress output.

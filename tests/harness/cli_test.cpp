@@ -2,6 +2,7 @@
 #include "harness/cli.hpp"
 
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <vector>
 
@@ -89,4 +90,29 @@ TEST(Cli, AutoDetectsTheEditionTheBuiltinAdvertises) {
     auto result = run({"--spec", "auto", "--filter", "register/email/valid"});
     EXPECT_EQ(result.code, 0) << result.err;
     EXPECT_NE(result.out.find("r0.4.0 (detected"), std::string::npos) << result.out;
+}
+
+TEST(Cli, SecretsNeverReachTheReportsUnlessAsked) {
+    // Client secrets are "mx3pid-" and 24 letters or digits; the reference's tokens "tok<n>-" and 12 letters.
+    const std::regex secret("mx3pid-[A-Za-z0-9]{24}|tok[0-9]+-[A-Za-z]{12}|s{255}");
+    for (bool redacted : {true, false}) {
+        TempDir dir;
+        auto junit = (dir.path() / "r.xml").string(), json = (dir.path() / "r.json").string(),
+             markdown = (dir.path() / "r.md").string();
+        std::vector<std::string> args{"--profile", std::string(MX3PID_SOURCE_DIR) + "/cases/profiles/builtin-self.yaml",
+                                      "--filter", "register/email/*,password/*/client_secret-255", "-v", "--junit", junit,
+                                      "--json", json, "--markdown", markdown};
+        if (!redacted) args.push_back("--no-redact");
+        auto result = run(args);
+        ASSERT_EQ(result.code, 0) << result.err;
+        if (redacted) {
+            for (const auto& [name, text] : {std::pair{"console", result.out + result.err}, std::pair{"junit", read(junit)},
+                                             std::pair{"json", read(json)}, std::pair{"markdown", read(markdown)}})
+                EXPECT_FALSE(std::regex_search(text, secret)) << "a secret reached the " << name << " output";
+        } else {
+            // The same search finds them when redaction is off: the check above can fail.
+            EXPECT_TRUE(std::regex_search(read(junit), secret));
+            EXPECT_TRUE(std::regex_search(read(json), secret));
+        }
+    }
 }
