@@ -4,6 +4,7 @@
 #include <iostream>
 #include <random>
 #include <sstream>
+#include <csignal>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -11,6 +12,7 @@
 
 #include "harness/case_model.hpp"
 #include "harness/config_error.hpp"
+#include "harness/expectations.hpp"
 #include "harness/profile.hpp"
 #include "harness/runner.hpp"
 #include "harness/selection.hpp"
@@ -46,6 +48,39 @@ struct Options {
     std::string color = "auto";
     bool version = false;
     bool no_redact = false;
+    std::string expectations;
+    unsigned jobs = 1;
+};
+
+/// Turns SIGINT and SIGTERM into a flag the runner checks between cases, for as long as it lives;
+/// a second signal ends the process as usual.
+class InterruptGuard {
+public:
+    InterruptGuard() {
+        raised().store(false);
+        struct sigaction action {};
+        action.sa_handler = [](int) { raised().store(true); };
+        action.sa_flags = SA_RESETHAND;
+        sigemptyset(&action.sa_mask);
+        sigaction(SIGINT, &action, &previous_interrupt_);
+        sigaction(SIGTERM, &action, &previous_terminate_);
+    }
+    ~InterruptGuard() {
+        sigaction(SIGINT, &previous_interrupt_, nullptr);
+        sigaction(SIGTERM, &previous_terminate_, nullptr);
+    }
+    InterruptGuard(const InterruptGuard&) = delete;
+    InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+    const std::atomic<bool>& flag() const { return raised(); }
+
+private:
+    static std::atomic<bool>& raised() {
+        static std::atomic<bool> value{false};
+        return value;
+    }
+    struct sigaction previous_interrupt_ {};
+    struct sigaction previous_terminate_ {};
 };
 
 /// Newest edition that both the server's /versions and mx3pid know.
@@ -113,6 +148,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     app.add_option("--filter", options.filters, "run only cases whose ID matches one of these globs (comma-separated)");
     app.add_flag("--list", options.list, "list the cases that would run, and exit");
     app.add_flag("--list-builtin", options.list_builtin, "list the built-in homeservers, reference first, and exit");
+    app.add_option("--expectations", options.expectations,
+                   "known failures (YAML): listed failures become xfail, listed passes xpass")
+        ->check(CLI::ExistingFile);
+    app.add_option("--jobs", options.jobs, "run up to N independent cases at once (default 1)")->check(CLI::Range(1, 64));
     app.add_option("--junit", options.junit, "write a JUnit XML report to FILE");
     app.add_option("--json", options.json, "write a JSON report to FILE");
     app.add_option("--markdown", options.markdown, "write a Markdown summary to FILE");
@@ -152,6 +191,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     const auto filters = split_filters(options.filters);
     Profile profile;
     std::vector<CaseTemplate> templates;
+    std::vector<KnownFailure> known_failures;
     try {
         if (!options.profile.empty()) profile = load_profile(options.profile);
         if (options.homeserver.empty()) options.homeserver = profile.homeserver.value_or("builtin");
@@ -159,6 +199,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         if (options.profile.empty() && builtin) profile = load_profile(options.cases + "/profiles/builtin.yaml");
         if (options.profile.empty() && !builtin) profile.path = "(defaults)";
         templates = load_cases(options.cases);
+        if (!options.expectations.empty()) known_failures = load_expectations(options.expectations);
     } catch (const ConfigError& e) {
         err << "mx3pid: " << e.what() << "\n";
         return exit_usage;
@@ -239,6 +280,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     Environment environment{target->homeserver_url(), *edition, profile, target->identity(), target->decoy(),
                             target->mailbox(), client, fixtures};
     environment.redact = !options.no_redact;
+    environment.jobs = options.jobs;
     if (options.no_redact) run_warnings.push_back("--no-redact: client secrets and tokens appear in the reports");
 
     reports::RunResult run;
@@ -260,11 +302,24 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     console.verbose = options.verbose;
     console.color = options.color == "always" || (options.color == "auto" && &out == &std::cout && isatty(STDOUT_FILENO));
     reports::write_console_header(run, out, console);
-    run.cases = run_cases(selected, environment,
-                          [&](const reports::CaseResult& result) { reports::write_console_case(result, out, console); });
+    KnownFailures known(known_failures, *edition, run.target);
+    {
+        InterruptGuard interrupts;
+        environment.stop = &interrupts.flag();
+        run.cases = run_cases(selected, environment, [&](reports::CaseResult& result) {
+            known.apply(result);
+            reports::write_console_case(result, out, console);
+            out.flush();
+        });
+        run.interrupted = interrupts.flag().load();
+    }
     run.finished = reports::Clock::now();
-    run.rate_limited = environment.rate_limited;
-    run.properties.emplace_back("rate_limited_responses", std::to_string(environment.rate_limited));
+    run.rate_limited = environment.rate_limited.load();
+    run.properties.emplace_back("rate_limited_responses", std::to_string(run.rate_limited));
+    for (const auto& warning : known.unmatched()) {
+        err << "mx3pid: warning: " << warning << "\n";
+        run.warnings.push_back(warning);
+    }
     reports::write_console_summary(run, out, console);
 
     try {
@@ -273,6 +328,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         err << "mx3pid: " << e.what() << "\n";
         return exit_usage;
     }
+    if (run.interrupted) return exit_interrupted;
     bool conformant = std::none_of(run.cases.begin(), run.cases.end(),
                                    [](const reports::CaseResult& result) { return reports::is_unexpected(result.verdict); });
     return conformant ? exit_conformant : exit_not_conformant;

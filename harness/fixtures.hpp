@@ -1,5 +1,6 @@
 #pragma once
-// Fresh addresses and secrets for each case, reproducible from the run's seed.
+// Fresh addresses and secrets for each case, reproducible from the run's seed and the case's place
+// in the run, whatever order the cases run in.
 #include <cstdint>
 #include <string>
 
@@ -16,15 +17,21 @@ struct Address {
     std::string describe() const;  ///< "user@example.org" or "GB 7700900123"
 };
 
+/// What one case generates.
+struct CaseFixtures {
+    std::string client_secret;
+    std::string next_link;
+    std::int64_t send_attempt = 0;  ///< never 1, so a server that resets it is seen
+};
+
 class FixtureFactory {
 public:
     FixtureFactory(std::uint64_t seed, const Profile& profile);
 
-    std::string client_secret();
-    Address fresh_address(spec::Medium medium);
-    std::string next_link(const std::string& case_id);
-    /// A send_attempt a client might be on: never 1, so a server that resets it is seen.
-    std::int64_t send_attempt();
+    /// The fixtures of the case at `index` in the run; the same for the same seed and index.
+    CaseFixtures for_case(std::size_t index, const std::string& case_id) const;
+    /// A new address nobody has bound, allowed by the policy, for the case at `index`.
+    Address fresh_address(std::size_t index, spec::Medium medium) const;
 
 private:
     /// The profile's bound or denied address: never handed out as fresh.
@@ -32,7 +39,6 @@ private:
 
     std::uint64_t seed_;
     const Profile& profile_;
-    std::uint64_t counter_ = 0;
     std::string run_tag_;  ///< a few characters from the seed, so two runs never share an address
 };
 

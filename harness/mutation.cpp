@@ -55,7 +55,8 @@ VariantScore score_variant(const reference_homeserver::Variant& variant, const s
         if (variant.behaviour == Behaviour::hostile) {
             if (result.verdict != Verdict::error) score.collateral.push_back(described);
         } else if (in_kill_set(result.id)) {
-            if (result.verdict == Verdict::fail)
+            const bool should = selected[i].instance.source->level == Level::should;
+            if (result.verdict == (should ? Verdict::warn : Verdict::fail))
                 score.killed.push_back(result.id);
             else
                 score.missed.push_back(described);

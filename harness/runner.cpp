@@ -1,6 +1,9 @@
 #include "harness/runner.hpp"
 
 #include <algorithm>
+#include <condition_variable>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "harness/detail/checks.hpp"
@@ -62,7 +65,7 @@ std::string digits_of(const std::string& text) {
     return digits;
 }
 
-std::optional<Address> address_for(const Case& instance, Environment& env) {
+std::optional<Address> address_for(const Case& instance, Environment& env, std::size_t index) {
     const auto medium = instance.endpoint->medium;
     const bool email = medium == spec::Medium::email;
     const auto& profile = env.profile;
@@ -78,7 +81,7 @@ std::optional<Address> address_for(const Case& instance, Environment& env) {
             if (email) address.email = *profile.denied_email; else address.msisdn = *profile.denied_msisdn;
             return address;
         default:
-            return env.fixtures.fresh_address(medium);
+            return env.fixtures.fresh_address(index, medium);
     }
 }
 
@@ -251,10 +254,30 @@ bool same_address(const std::string& recorded, const Address& address) {
            digits_of(recorded.substr(space + 1)) == digits_of(address.msisdn.phone_number);
 }
 
-Observation observe(Environment& env, const Marks& since, const Address& address) {
+/// Does this identity-server request carry something of the case: its address or one of its secrets?
+bool belongs_to(const mock_identity::ReceivedRequest& request, const Fixture& fixture) {
+    const std::string text = lower(request.raw_body + "&" + request.query);
+    if (fixture.address.medium == spec::Medium::email) {
+        if (text.find(lower(fixture.address.email)) != std::string::npos ||
+            text.find(lower(net::percent_encode(fixture.address.email))) != std::string::npos)
+            return true;
+    } else if (text.find(digits_of(fixture.address.msisdn.phone_number)) != std::string::npos) {
+        return true;
+    }
+    return std::any_of(fixture.secrets.begin(), fixture.secrets.end(),
+                       [&](const std::string& secret) { return text.find(lower(secret)) != std::string::npos; });
+}
+
+/// What reached the side channel since `since`. With one case at a time everything counts; with
+/// several at once, only what carries the case's address or secrets can be told apart.
+Observation observe(Environment& env, const Marks& since, const Fixture& fixture) {
+    const auto& address = fixture.address;
+    const bool attribute = env.jobs > 1;
     Observation seen;
-    seen.trusted = env.identity.requests_since(since.identity);
-    seen.decoy = env.decoy.requests_since(since.decoy);
+    for (auto& request : env.identity.requests_since(since.identity))
+        if (!attribute || belongs_to(request, fixture)) seen.trusted.push_back(std::move(request));
+    for (auto& request : env.decoy.requests_since(since.decoy))
+        if (!attribute || belongs_to(request, fixture)) seen.decoy.push_back(std::move(request));
     for (auto* server : {&env.identity, &env.decoy}) {
         auto from = server == &env.identity ? since.identity_messages : since.decoy_messages;
         for (auto& message : server->messages_since(from))
@@ -271,8 +294,8 @@ Observation observe(Environment& env, const Marks& since, const Address& address
 
 /// For servers that act after answering: watch the side channel for the profile's grace period, or
 /// until what must arrive has arrived. A bounded observation window, not a wait for a known event.
-Observation settle(Environment& env, const Marks& since, const Address& address, const SideChannelExpectation& expect) {
-    auto seen = observe(env, since, address);
+Observation settle(Environment& env, const Marks& since, const Fixture& fixture, const SideChannelExpectation& expect) {
+    auto seen = observe(env, since, fixture);
     const auto grace = env.profile.side_channel_grace;
     if (grace.count() == 0) return seen;
     const int wanted = expect.messages.value_or(expect.delivered ? 1 : 0);
@@ -280,7 +303,7 @@ Observation settle(Environment& env, const Marks& since, const Address& address,
     while (std::chrono::steady_clock::now() < deadline) {
         if (wanted > 0 && seen.message_count() >= static_cast<std::size_t>(wanted)) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        seen = observe(env, since, address);
+        seen = observe(env, since, fixture);
     }
     return seen;
 }
@@ -438,7 +461,7 @@ void conclude(reports::CaseResult& result, const CaseTemplate& source) {
     // Unimplemented rather than wrong: the endpoint said it does not exist where the case expected otherwise.
     const auto& first_exchange = result.exchanges.front();
     const auto& statuses = source.steps.front().expect.status;
-    if (looks_unimplemented(first_exchange) &&
+    if (first_exchange.method == "POST" && looks_unimplemented(first_exchange) &&
         std::find(statuses.begin(), statuses.end(), *first_exchange.status) == statuses.end()) {
         result.not_implemented = true;
         result.message = "not implemented: the endpoint answered " + std::to_string(*first_exchange.status) +
@@ -459,7 +482,7 @@ reports::CaseResult start_result(const SelectedCase& selected) {
     return result;
 }
 
-reports::CaseResult execute(const SelectedCase& selected, Environment& env, bool& gave_up) {
+reports::CaseResult execute(const SelectedCase& selected, std::size_t index, Environment& env, bool& gave_up) {
     const Case& instance = selected.instance;
     const CaseTemplate& source = *instance.source;
     reports::CaseResult result = start_result(selected);
@@ -472,14 +495,14 @@ reports::CaseResult execute(const SelectedCase& selected, Environment& env, bool
         result.message = *selected.skip_reason;
         return finish();
     }
-    auto address = address_for(instance, env);
+    auto address = address_for(instance, env, index);
     if (!address) {
         result.verdict = Verdict::skip;
         result.message = profile_skip_reason(instance, env.profile).value_or("no address for this case");
         return finish();
     }
-    Fixture fixture{*address, env.fixtures.client_secret(), env.fixtures.next_link(instance.id),
-                    env.fixtures.send_attempt(), {}, env.redact};
+    const auto generated = env.fixtures.for_case(index, instance.id);
+    Fixture fixture{*address, generated.client_secret, generated.next_link, generated.send_attempt, {}, env.redact};
     keep_secret(fixture, fixture.client_secret);
     const auto validation = env.profile.validation_for(instance.endpoint->medium);
     const auto since = mark(env);
@@ -509,7 +532,7 @@ reports::CaseResult execute(const SelectedCase& selected, Environment& env, bool
     if (!result.exchanges.empty()) result.curl = curl_for(result.exchanges.front());
 
     const auto& expect = source.side_channel;
-    auto seen = settle(env, since, fixture.address, expect);
+    auto seen = settle(env, since, fixture, expect);
     for (const auto& mail : seen.mails)
         if (mail.validation) keep_secret(fixture, mail.validation->token);
     describe_side_channel(seen, fixture, result.side_channel);
@@ -534,25 +557,75 @@ reports::CaseResult execute(const SelectedCase& selected, Environment& env, bool
 
 std::vector<reports::CaseResult> run_cases(const std::vector<SelectedCase>& cases, Environment& environment,
                                            const CaseListener& on_case) {
+    // Cases that share a profile address run one after another in a lane; the lanes run side by side.
+    std::vector<std::vector<std::size_t>> lanes;
+    std::map<std::string, std::size_t> lane_of_address;
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        const auto& instance = cases[i].instance;
+        auto choice = resolve_address(instance.source->address, *instance.endpoint);
+        std::string shared;
+        if (choice == AddressChoice::bound || choice == AddressChoice::denied)
+            shared = std::string(choice == AddressChoice::bound ? "bound " : "denied ") +
+                     std::string(spec::medium_name(instance.endpoint->medium));
+        auto [lane, added] = lane_of_address.emplace(shared.empty() ? "#" + std::to_string(i) : shared, lanes.size());
+        if (added) lanes.emplace_back();
+        lanes[lane->second].push_back(i);
+    }
+
+    std::vector<std::optional<reports::CaseResult>> slots(cases.size());
+    std::mutex mutex;
+    std::condition_variable finished;
+    std::atomic<std::size_t> next_lane{0};
+    std::atomic<int> given_up_in_a_row{0};
+    auto work = [&] {
+        for (std::size_t lane = next_lane++; lane < lanes.size(); lane = next_lane++) {
+            for (auto index : lanes[lane]) {
+                const auto& selected = cases[index];
+                reports::CaseResult result;
+                if (environment.stop && environment.stop->load()) {
+                    return;
+                } else if (given_up_in_a_row.load() >= cases_given_up_before_stopping && !selected.skip_reason) {
+                    result = start_result(selected);
+                    result.verdict = Verdict::error;
+                    result.message = "not run: the homeserver stopped answering (" +
+                                     std::to_string(cases_given_up_before_stopping) +
+                                     " cases in a row timed out or stayed rate limited)";
+                    result.finished = result.started;
+                } else {
+                    bool gave_up = false;
+                    result = execute(selected, index, environment, gave_up);
+                    if (!selected.skip_reason) given_up_in_a_row = gave_up ? given_up_in_a_row + 1 : 0;
+                }
+                std::lock_guard lock(mutex);
+                slots[index] = std::move(result);
+                finished.notify_all();
+            }
+        }
+    };
+    const unsigned jobs = std::max(1u, std::min<unsigned>(environment.jobs, static_cast<unsigned>(lanes.size())));
+    std::size_t working = jobs;
+    std::vector<std::thread> workers;
+    for (unsigned i = 0; i < jobs; ++i)
+        workers.emplace_back([&] {
+            work();
+            std::lock_guard lock(mutex);
+            --working;
+            finished.notify_all();
+        });
+
+    // Results come out in selection order, as soon as each is known, whatever order they finished in.
     std::vector<reports::CaseResult> results;
     results.reserve(cases.size());
-    int given_up_in_a_row = 0;
-    for (const auto& selected : cases) {
-        if (environment.stop && environment.stop->load()) break;
-        bool gave_up = false;
-        if (given_up_in_a_row >= cases_given_up_before_stopping && !selected.skip_reason) {
-            auto result = start_result(selected);
-            result.verdict = Verdict::error;
-            result.message = "not run: the homeserver stopped answering (" + std::to_string(given_up_in_a_row) +
-                             " cases in a row timed out or stayed rate limited)";
-            result.finished = result.started;
-            results.push_back(std::move(result));
-        } else {
-            results.push_back(execute(selected, environment, gave_up));
-            if (!selected.skip_reason) given_up_in_a_row = gave_up ? given_up_in_a_row + 1 : 0;
-        }
-        if (on_case) on_case(results.back());
+    for (std::size_t index = 0; index < cases.size(); ++index) {
+        std::unique_lock lock(mutex);
+        finished.wait(lock, [&] { return slots[index].has_value() || working == 0; });
+        if (!slots[index]) break;  // stopped before this case ran
+        auto result = std::move(*slots[index]);
+        lock.unlock();
+        if (on_case) on_case(result);
+        results.push_back(std::move(result));
     }
+    for (auto& worker : workers) worker.join();
     return results;
 }
 

@@ -26,15 +26,17 @@ struct Environment {
     smtp_sink::SmtpSink* mailbox;             ///< where a self-validating server's mail lands; may be null
     net::ClientOptions client;
     FixtureFactory& fixtures;
-    std::size_t rate_limited = 0;             ///< 429 answers waited out so far
+    std::atomic<std::size_t> rate_limited{0};  ///< 429 answers waited out so far
     const std::atomic<bool>* stop = nullptr;  ///< when set and true, the remaining cases are not run
     bool redact = true;                       ///< client secrets and tokens become <redacted> in results
+    unsigned jobs = 1;                        ///< cases run at once; cases sharing a profile address never do
 };
 
-/// Called after each case, in order, for progress output.
-using CaseListener = std::function<void(const reports::CaseResult&)>;
+/// Called after each case, in order, before the result is kept: it may amend it (known failures).
+using CaseListener = std::function<void(reports::CaseResult&)>;
 
-/// Runs every case in order. Never throws for anything the target does. After three cases in a row
+/// Runs every case, `jobs` at a time, and returns the results in the order of `cases` (stopping early,
+/// in order, when `stop` is set). Never throws for anything the target does. After three cases in a row
 /// end in a timeout or a rate limit that never lifts, the rest are reported as errors without asking.
 std::vector<reports::CaseResult> run_cases(const std::vector<SelectedCase>& cases, Environment& environment,
                                            const CaseListener& on_case = {});

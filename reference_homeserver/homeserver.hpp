@@ -52,6 +52,8 @@ enum class Fault {
     self_resends_on_repeat,        ///< self validation mails again for a repeated send_attempt
     delegate_follows_id_server,    ///< delegate validation forwards to the request's id_server when given
     id_server_still_required,      ///< id_server stays required after r0.6.0 made it optional
+    address_unchecked,             ///< email, country and phone_number are not checked, left to the identity server
+    wrong_method_404,              ///< a GET on an endpoint gets 404 instead of 405
     enumeration_leaks_token,       ///< with enumeration protection on, a bound (or unknown) address is validated as usual
 };
 

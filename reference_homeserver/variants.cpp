@@ -10,7 +10,8 @@ std::vector<Kill> error_answers(const std::string& from) {
     for (std::string_view cases :
          {"*/duplicate", "*/denied", "register/*/untrusted-id_server", "*/missing-*", "*/client_secret-forbidden-*",
           "*/client_secret-empty", "*/client_secret-256", "*/client_secret-non-ascii", "*/client_secret-number",
-          "*/send_attempt-*", "*/email-object", "*/phone_number-array", "*/body-*"})
+          "*/send_attempt-*", "*/email-object", "*/phone_number-array", "*/body-*", "*/email-malformed",
+          "*/country-lowercase", "*/phone_number-malformed", "*/wrong-method"})
         kills.push_back({cases, since});
     // Before r0.5.0, add and reset are only asked to refuse an untrusted id_server (SHOULD): a warning.
     kills.push_back({"*/untrusted-id_server", from == "r0.4.0" ? ">= r0.5.0" : since});
@@ -95,6 +96,11 @@ const std::vector<Variant>& variants() {
         {"id-server-still-required", Fault::id_server_still_required,
          "validates through its own identity server, yet still refuses a request without id_server",
          {{"*/valid-no-id_server", ">= r0.6.0"}}, "builtin-delegate"},
+        {"address-unchecked", Fault::address_unchecked,
+         "leaves checking email, country and phone_number to the identity server",
+         {{"*/email-malformed"}, {"*/country-lowercase"}, {"*/phone_number-malformed"}}},
+        {"wrong-method-404", Fault::wrong_method_404, "a GET on an endpoint gets 404 instead of 405",
+         {{"*/wrong-method", ">= v1.6"}}},
         {"enumeration-leaks-token", Fault::enumeration_leaks_token,
          "claims enumeration protection, but validates a bound (or unknown) address as usual", {{"*/duplicate"}},
          "builtin-enumeration"},

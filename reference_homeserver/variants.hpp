@@ -25,7 +25,8 @@ struct Variant {
     std::string_view name;         ///< what `--homeserver builtin:NAME` takes
     Fault fault;
     std::string_view description;  ///< the fault, in one line
-    /// Exactly the cases that must fail against this variant; every other case must not.
+    /// Exactly the cases that must fail against this variant (or warn, for a SHOULD-level case);
+    /// every other case must not fail.
     std::vector<Kill> kills;
     /// The built-in profile (cases/profiles/NAME.yaml) the kill set is judged under.
     std::string_view profile = "builtin";

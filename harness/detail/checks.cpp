@@ -95,8 +95,8 @@ std::vector<CheckResult> check_error_body(const net::Response& response, const s
     if (!(edition < *spec::Edition::parse("v1.4"))) {
         auto type = response.header("Content-Type").value_or("");
         bool ok = type.rfind("application/json", 0) == 0;
-        checks.push_back(ok ? passed("content type", "application/json", type)
-                            : failed("content type", "application/json", type.empty() ? "none" : type));
+        checks.push_back(ok ? passed("content type", "application/json", one_line(type, 80))
+                            : failed("content type", "application/json", type.empty() ? "none" : one_line(type, 80)));
     }
     return checks;
 }

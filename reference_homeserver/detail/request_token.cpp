@@ -160,7 +160,8 @@ net::Response RequestTokenService::handle(const net::Request& request) {
         if (config_.fault == Fault::password_email_as_register && endpoint->key == "password/email")
             endpoint = spec::find_endpoint_by_key("register/email");
         if (request.method == "OPTIONS") return net::Response::json(200, "{}");
-        if (request.method != "POST") return error(405, "M_UNRECOGNIZED", "this endpoint takes POST");
+        if (request.method != "POST")
+            return error(config_.fault == Fault::wrong_method_404 ? 404 : 405, "M_UNRECOGNIZED", "this endpoint takes POST");
         return request_token(*endpoint, request);
     }
     return error(404, "M_UNRECOGNIZED", "unrecognised request");
@@ -211,12 +212,15 @@ net::Response RequestTokenService::request_token(const spec::Endpoint& endpoint,
                                                                         : spec::is_valid_client_secret(client_secret);
     if (!secret_ok) return error(400, "M_INVALID_PARAM", "client_secret does not match [0-9a-zA-Z.=_-]{1,255}");
     Address address{endpoint.medium, {}, {}, {}};
+    const bool check_address = fault != Fault::address_unchecked;
     if (endpoint.medium == Medium::email) {
-        if (!spec::is_plausible_email(email)) return error(400, "M_INVALID_PARAM", "email is not an email address");
+        if (check_address && !spec::is_plausible_email(email))
+            return error(400, "M_INVALID_PARAM", "email is not an email address");
         address.email = lower(email);
     } else {
-        if (!spec::is_country_code(country)) return error(400, "M_INVALID_PARAM", "country must be two upper-case letters");
-        if (!spec::is_plausible_phone_number(phone_number))
+        if (check_address && !spec::is_country_code(country))
+            return error(400, "M_INVALID_PARAM", "country must be two upper-case letters");
+        if (check_address && !spec::is_plausible_phone_number(phone_number))
             return error(400, "M_INVALID_PARAM", "phone_number is not a phone number");
         address.country = country;
         address.phone_digits = digits_of(phone_number);

@@ -1,0 +1,178 @@
+// mx3pid as a CI gate: known failures, concurrent cases, reports that agree, and interruption.
+#include <csignal>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_run.hpp"
+#include "temp_dir.hpp"
+
+using namespace mx3pid::testing;
+
+TEST(KnownFailures, ListedFailuresBecomeXfailAndTheRunPasses) {
+    TempDir dir;
+    auto expectations = dir.write("known.yaml", R"(- {case: "register/*/duplicate", reason: "tracked in our issue 123"}
+- {case: "3pid/*/duplicate", reason: "https://tracker.example/124", edition: r0.4.0}
+)");
+    auto json = (dir.path() / "r.json").string();
+    auto result = run({"--homeserver", "builtin:in-use-accepted", "--expectations", expectations, "--json", json});
+    EXPECT_EQ(result.code, 0) << result.out << result.err;
+    auto report = nlohmann::json::parse(read(json));
+    EXPECT_EQ(report["counts"]["xfailed"], 4);
+    EXPECT_EQ(report["counts"]["failed"], 0);
+    EXPECT_NE(result.out.find("XFAIL register/email/duplicate"), std::string::npos);
+}
+
+TEST(KnownFailures, AnEntryForAPassingCaseFailsTheRunAsXpass) {
+    TempDir dir;
+    auto expectations = dir.write("known.yaml", R"(- {case: "register/*/duplicate", reason: "tracked"}
+- {case: "3pid/*/duplicate", reason: "tracked"}
+- {case: "register/email/valid", reason: "we thought this was broken"}
+)");
+    auto result = run({"--homeserver", "builtin:in-use-accepted", "--expectations", expectations});
+    EXPECT_EQ(result.code, 1);
+    EXPECT_NE(result.out.find("XPASS register/email/valid"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("remove this entry"), std::string::npos);
+}
+
+TEST(KnownFailures, EntriesOutOfScopeOrMatchingNothingAreWarnings) {
+    TempDir dir;
+    auto expectations = dir.write("known.yaml", R"(- {case: "register/*/duplicate", reason: "only on v1", edition: ">= v1.1"}
+- {case: "no/such/case", reason: "stale"}
+- {case: "3pid/*/duplicate", reason: "other server", target: "https://*"}
+)");
+    auto result = run({"--homeserver", "builtin:in-use-accepted", "--expectations", expectations});
+    EXPECT_EQ(result.code, 1) << "out-of-scope entries must not hide failures";
+    EXPECT_NE(result.err.find("known.yaml:2: the expectation 'no/such/case' matches no case"), std::string::npos) << result.err;
+}
+
+TEST(KnownFailures, AMalformedFileExitsTwoNamingFileAndLine) {
+    TempDir dir;
+    auto expectations = dir.write("known.yaml", "- {case: \"x\", reason: \"y\"}\n- {case: \"z\"}\n");
+    auto result = run({"--expectations", expectations});
+    EXPECT_EQ(result.code, 2);
+    EXPECT_NE(result.err.find(expectations + ":2:"), std::string::npos) << result.err;
+}
+
+TEST(Jobs, ConcurrentCasesGiveTheSameVerdictsInTheSameOrder) {
+    TempDir dir;
+    std::vector<std::string> verdicts[2];
+    int i = 0;
+    for (const char* jobs : {"1", "4"}) {
+        auto json = (dir.path() / (std::string("r") + jobs + ".json")).string();
+        auto result = run({"--homeserver", "builtin:policy-skipped-on-3pid", "--profile",
+                           std::string(MX3PID_SOURCE_DIR) + "/cases/profiles/builtin-self.yaml", "--jobs", jobs,
+                           "--seed", "7", "--json", json});
+        EXPECT_EQ(result.code, 1) << result.err;
+        auto report = nlohmann::json::parse(read(json));
+        for (const auto& c : report["cases"])
+            verdicts[i].push_back(c["id"].get<std::string>() + " " + c["verdict"].get<std::string>());
+        ++i;
+    }
+    EXPECT_EQ(verdicts[0], verdicts[1]);
+    EXPECT_GT(verdicts[0].size(), 100u);
+}
+
+TEST(Reports, JsonMarkdownAndJunitAgree) {
+    TempDir dir;
+    auto junit = (dir.path() / "r.xml").string(), json = (dir.path() / "r.json").string(),
+         markdown = (dir.path() / "r.md").string();
+    auto result = run({"--homeserver", "builtin:denied-wrong-status", "--junit", junit, "--json", json, "--markdown", markdown});
+    EXPECT_EQ(result.code, 1);
+    auto counts = nlohmann::json::parse(read(json))["counts"];
+    auto xml = read(junit);
+    EXPECT_EQ(count(xml, "<testcase "), counts["total"].get<int>());
+    EXPECT_EQ(count(xml, "<failure"), counts["failed"].get<int>() + counts["xpassed"].get<int>());
+    EXPECT_EQ(count(xml, "<error"), counts["errors"].get<int>());
+    EXPECT_EQ(count(xml, "<skipped"), counts["skipped"].get<int>() + counts["xfailed"].get<int>());
+    EXPECT_GT(counts["failed"].get<int>(), 0);
+    auto md = read(markdown);
+    EXPECT_NE(md.find(std::to_string(counts["total"].get<int>()) + " cases: " + std::to_string(counts["passed"].get<int>()) +
+                      " passed"),
+              std::string::npos)
+        << md.substr(0, 600);
+    EXPECT_EQ(count(md, "\u274C"), counts["failed"].get<int>() * 2 + 1) << "a mark per failed cell, per failure line, and the legend";
+}
+
+namespace {
+
+/// The mx3pid binary in a child process, its stdout on a pipe.
+struct Child {
+    pid_t pid = -1;
+    int out = -1;
+};
+
+Child spawn(const std::vector<std::string>& args) {
+    int pipe_fds[2];
+    if (pipe(pipe_fds) != 0) return {};
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(pipe_fds[1], STDOUT_FILENO);
+        close(pipe_fds[0]);
+        std::vector<char*> argv;
+        std::string binary = MX3PID_BINARY;
+        argv.push_back(binary.data());
+        for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+        argv.push_back(nullptr);
+        execv(binary.c_str(), argv.data());
+        _exit(127);
+    }
+    close(pipe_fds[1]);
+    return {pid, pipe_fds[0]};
+}
+
+/// Reads the child's output until `needle` shows, for at most `limit`.
+bool read_until(int fd, const std::string& needle, std::chrono::milliseconds limit, std::string& seen) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    char buffer[4096];
+    while (seen.find(needle) == std::string::npos) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return false;
+        pollfd entry{fd, POLLIN, 0};
+        if (poll(&entry, 1, static_cast<int>(left.count())) <= 0) return false;
+        auto n = ::read(fd, buffer, sizeof buffer);
+        if (n <= 0) return false;
+        seen.append(buffer, static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+/// The child's exit status, waiting at most `limit`; nothing if it did not end.
+std::optional<int> wait_for(pid_t pid, std::chrono::milliseconds limit) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+        int status = 0;
+        if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
+        pollfd none{-1, 0, 0};
+        poll(&none, 0, 20);  // the child gives no descriptor to wait on; look again in 20 ms
+    }
+}
+
+}  // namespace
+
+TEST(Interrupt, SigintLeavesAValidReportAndExits130) {
+    TempDir dir;
+    auto junit = (dir.path() / "r.xml").string();
+    auto child = spawn({"--homeserver", "builtin:chaos-silent", "--timeout", "2", "--junit", junit, "--color", "never"});
+    ASSERT_GT(child.pid, 0);
+    std::string seen;
+    ASSERT_TRUE(read_until(child.out, "ERROR", std::chrono::seconds(20), seen)) << seen;
+    kill(child.pid, SIGINT);
+    auto status = wait_for(child.pid, std::chrono::seconds(20));
+    close(child.out);
+    if (!status) kill(child.pid, SIGKILL), waitpid(child.pid, nullptr, 0);
+    ASSERT_TRUE(status) << "mx3pid did not end after SIGINT";
+    EXPECT_EQ(*status, 130);
+    auto xml = read(junit);
+    EXPECT_NE(xml.find("name=\"interrupted\" value=\"true\""), std::string::npos) << xml.substr(0, 800);
+    EXPECT_GE(count(xml, "<testcase "), 1);
+    EXPECT_LT(count(xml, "<testcase "), 150) << "the run stopped early";
+    auto valid = junit_schema_valid(junit);
+    if (valid) EXPECT_TRUE(*valid);
+}
