@@ -70,27 +70,27 @@ std::unique_ptr<smtp_sink::SmtpSink> start_mailbox(const std::string& listen) {
     }
 }
 
-reference_homeserver::Config builtin_config(const Profile& profile, const spec::Edition& edition,
-                                            const mock_identity::IdentityServer& identity,
-                                            const smtp_sink::SmtpSink* mailbox, reference_homeserver::Fault fault) {
+}  // namespace
+
+reference_homeserver::Config reference_config(const Profile& profile, const spec::Edition& edition,
+                                              const std::string& identity_authority, const std::string& smtp_authority,
+                                              reference_homeserver::Fault fault) {
     reference_homeserver::Config config;
     config.edition = edition.name();
     if (profile.denied_email) config.denied_email_domains.push_back(profile.denied_email->substr(profile.denied_email->find('@') + 1));
     if (profile.denied_msisdn) config.denied_msisdn_countries.push_back(profile.denied_msisdn->country);
     if (profile.bound_email) config.bound_emails.push_back(*profile.bound_email);
     if (profile.bound_msisdn) config.bound_msisdns.push_back({profile.bound_msisdn->country, profile.bound_msisdn->phone_number});
-    config.trusted_identity_servers.push_back(identity.authority());
-    config.identity_scheme = "http";
+    config.trusted_identity_servers.push_back(identity_authority);
+    config.identity_scheme = profile.identity_scheme;
     config.email_validation = profile.email_validation;
     config.msisdn_validation = profile.msisdn_validation;
-    config.delegate_identity_url = identity.base_url();
-    if (mailbox) config.smtp_authority = mailbox->authority();
+    config.delegate_identity_url = profile.identity_scheme + "://" + identity_authority;
+    config.smtp_authority = smtp_authority;
     config.enumeration_protection = profile.enumeration_protection;
     config.fault = fault;
     return config;
 }
-
-}  // namespace
 
 Target::Target(const TargetChoice& choice, const Profile& profile, const spec::Edition& builtin_edition) {
     identity_ = start_identity(profile.identity_listen, "mock identity server");
@@ -101,7 +101,8 @@ Target::Target(const TargetChoice& choice, const Profile& profile, const spec::E
         homeserver_url_ = *net::Url::parse(chaos_->base_url());
     } else if (choice.builtin) {
         builtin_ = std::make_unique<reference_homeserver::Homeserver>(
-            builtin_config(profile, builtin_edition, *identity_, mailbox_.get(), choice.fault));
+            reference_config(profile, builtin_edition, identity_->authority(), mailbox_ ? mailbox_->authority() : "",
+                             choice.fault));
         homeserver_url_ = *net::Url::parse(builtin_->base_url());
     } else {
         homeserver_url_ = *choice.url;

@@ -30,6 +30,13 @@ std::optional<TargetChoice> parse_target(const std::string& text, std::string& e
 /// "HOST:PORT" (or "[v6]:PORT") for a listener; nothing for anything else.
 std::optional<mock_identity::ListenOptions> parse_listen(const std::string& text);
 
+/// The reference homeserver's configuration for a profile: it denies the domain of denied.email and
+/// the country of denied.msisdn, has the bound addresses bound, trusts (or delegates to) the identity
+/// server at `identity_authority`, and mails through `smtp_authority` when it validates email itself.
+reference_homeserver::Config reference_config(const Profile& profile, const spec::Edition& edition,
+                                              const std::string& identity_authority, const std::string& smtp_authority,
+                                              reference_homeserver::Fault fault);
+
 /// Starts the mock identity servers, the mail sink when the profile needs one and, for a builtin
 /// target, the reference homeserver configured from the profile. Throws std::runtime_error when a listener cannot be bound.
 class Target {
