@@ -98,7 +98,9 @@ void write_console_header(const RunResult& run, std::ostream& out, const Console
     out << "mx3pid " << one_line(run.tool_version) << " \u00B7 target " << one_line(run.target) << " \u00B7 edition "
         << one_line(run.edition);
     if (!run.edition_source.empty()) out << " (" << one_line(run.edition_source) << ')';
-    out << " \u00B7 profile " << (run.profile.empty() ? std::string("(none)") : one_line(run.profile)) << '\n';
+    out << " \u00B7 profile " << (run.profile.empty() ? std::string("(none)") : one_line(run.profile));
+    if (!run.seed.empty()) out << " \u00B7 seed " << one_line(run.seed);
+    out << '\n';
     for (const auto& warning : run.warnings)
         out << painted("warning:", "\x1b[33m", options) << ' ' << one_line(warning) << '\n';
 }

@@ -35,12 +35,12 @@ TEST(Console, VerboseMatchesGolden) {
     expect_golden("console-verbose.txt", console(sample_run(), {.color = false, .verbose = true}));
 }
 
-TEST(Console, HeaderNamesTargetEditionAndWhy) {
+TEST(Console, HeaderNamesTargetEditionWhyAndSeed) {
     std::ostringstream out;
     write_console_header(sample_run(), out, {});
     EXPECT_EQ(out.str(),
               "mx3pid 0.1.0 \u00B7 target builtin:reference \u00B7 edition r0.4.0 (detected) \u00B7 profile "
-              "profiles/builtin.yaml\nwarning: the target also advertises v1.1; judged as r0.4.0\n");
+              "profiles/builtin.yaml \u00B7 seed 20240501\nwarning: the target also advertises v1.1; judged as r0.4.0\n");
 }
 
 TEST(Console, CaseLineHasTagIdTimeAndMessage) {
