@@ -5,6 +5,15 @@
 #include "net/server.hpp"
 
 namespace mx3pid::mock_identity {
+namespace {
+
+net::ServerOptions server_options(const ListenOptions& listen) {
+    auto options = detail::server_options(listen.host, listen.port);
+    options.tls = listen.tls;
+    return options;
+}
+
+}  // namespace
 
 struct IdentityServer::Impl {
     detail::State state;  // declared before the server, so that it outlives the server's threads
@@ -12,7 +21,7 @@ struct IdentityServer::Impl {
 
     explicit Impl(const ListenOptions& options)
         : server([this](const net::Request& request) { return detail::handle(state, request); },
-                 detail::server_options(options.host, options.port)) {}
+                 server_options(options)) {}
 };
 
 IdentityServer::IdentityServer(ListenOptions options) : impl_(std::make_unique<Impl>(options)) {}

@@ -11,11 +11,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "net/tls.hpp"
+
 namespace mx3pid::mock_identity {
 
 struct ListenOptions {
     std::string host = "127.0.0.1";
     unsigned short port = 0;  ///< 0: any free port
+    std::optional<net::TlsIdentity> tls = std::nullopt;  ///< set: serve HTTPS only, with this certificate
 };
 
 /// One HTTP request as the mock received it.
@@ -52,7 +55,7 @@ public:
     IdentityServer& operator=(const IdentityServer&) = delete;
 
     std::string authority() const;  ///< "127.0.0.1:PORT": what a homeserver puts in id_server
-    std::string base_url() const;   ///< "http://127.0.0.1:PORT"
+    std::string base_url() const;   ///< "http://127.0.0.1:PORT", or "https://…" when listening with TLS
     unsigned short port() const;
 
     std::vector<ReceivedRequest> requests() const;                       ///< all, in order

@@ -3,9 +3,11 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "net/message.hpp"
+#include "net/tls.hpp"
 
 namespace mx3pid::net {
 
@@ -18,13 +20,15 @@ struct ServerOptions {
     unsigned short port = 0;  ///< 0: the kernel picks a free port
     std::size_t max_body_bytes = 1 << 20;
     std::size_t max_connections = 64;
-    std::chrono::milliseconds idle_timeout{10000};
+    std::chrono::milliseconds idle_timeout{10000};  ///< also bounds each TLS handshake
     int threads = 2;
+    /// Set: HTTPS only. A client that does not complete a TLS handshake is dropped without an answer.
+    std::optional<TlsIdentity> tls = std::nullopt;
 };
 
 /// An HTTP/1.1 server on Asio coroutines, one coroutine per connection, bounded in body size,
 /// connection count and idle time. Binds in the constructor (throws std::system_error on failure)
-/// and serves until destroyed.
+/// and serves until destroyed; an unusable `tls` identity throws std::runtime_error.
 class Server {
 public:
     Server(Handler handler, ServerOptions options = {});
@@ -35,7 +39,7 @@ public:
     const std::string& host() const;
     unsigned short port() const;
     std::string authority() const;  ///< "host:port"
-    std::string base_url() const;   ///< "http://host:port"
+    std::string base_url() const;   ///< "http://host:port", or "https://host:port" with TLS
 
 private:
     struct Impl;
