@@ -50,7 +50,17 @@ struct Options {
     bool no_redact = false;
     std::string expectations;
     unsigned jobs = 1;
+    std::string ca_file;
+    bool insecure = false;
+    bool identity_tls = false;
+    std::string identity_public_url;
 };
+
+bool is_loopback_listen(const std::string& listen) {
+    auto where = parse_listen(listen);
+    if (!where) return true;  // refused later, with its own message
+    return where->host.rfind("127.", 0) == 0 || where->host == "::1" || where->host == "localhost";
+}
 
 /// Turns SIGINT and SIGTERM into a flag the runner checks between cases, for as long as it lives;
 /// a second signal ends the process as usual.
@@ -157,11 +167,18 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     app.add_option("--markdown", options.markdown, "write a Markdown summary to FILE");
     app.add_option("--identity-listen", options.identity_listen,
                    "HOST:PORT for the mock identity server (default from the profile, else 127.0.0.1:0)");
+    app.add_option("--identity-public-url", options.identity_public_url,
+                   "the URL the homeserver reaches the mock identity server at, when not its listen address");
+    app.add_flag("--identity-tls", options.identity_tls,
+                 "the mock identity servers speak https, with a certificate made for the run (proxying servers call https://{id_server})");
     app.add_option("--smtp-listen", options.smtp_listen,
                    "HOST:PORT for the mail sink, for servers that send mail themselves (default from the profile)");
     app.add_option("--max-wait", options.max_wait_seconds,
                    "seconds mx3pid may wait out 429 answers in one case (default from the profile, else 60)")
         ->check(CLI::Range(0.0, 3600.0));
+    app.add_option("--ca-file", options.ca_file, "trust the certificates in this PEM file for an https homeserver")
+        ->check(CLI::ExistingFile);
+    app.add_flag("--insecure", options.insecure, "do not verify an https homeserver's certificate (warned on every run)");
     app.add_option("--timeout", options.timeout_seconds, "seconds to wait for each answer (default 10)")
         ->check(CLI::Range(0.1, 600.0));
     app.add_option("--seed", options.seed, "seed for generated addresses and secrets (printed on every run)");
@@ -206,6 +223,14 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     }
     if (!options.identity_listen.empty()) profile.identity_listen = options.identity_listen;
     if (!options.smtp_listen.empty()) profile.smtp_listen = options.smtp_listen;
+    if (!options.identity_public_url.empty()) {
+        if (!net::Url::parse(options.identity_public_url)) {
+            err << "mx3pid: --identity-public-url takes an http(s) URL, not '" << options.identity_public_url << "'\n";
+            return exit_usage;
+        }
+        profile.identity_public_url = options.identity_public_url;
+    }
+    if (options.identity_tls) profile.identity_scheme = "https";
     if (options.max_wait_seconds)
         profile.max_rate_limit_wait = std::chrono::milliseconds(static_cast<long>(*options.max_wait_seconds * 1000));
     if (options.spec.empty()) options.spec = profile.spec;
@@ -239,6 +264,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     client.read_timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_seconds * 1000));
     client.connect_timeout = std::min(client.read_timeout, std::chrono::milliseconds(5000));
     client.max_response_bytes = 1 << 20;  // a requestToken answer is a few hundred bytes
+    client.ca_file = options.ca_file;
+    client.insecure = options.insecure;
 
     std::unique_ptr<Target> target;
     try {
@@ -278,9 +305,20 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     std::uint64_t seed = options.seed.value_or(std::random_device{}());
     FixtureFactory fixtures(seed, profile);
     Environment environment{target->homeserver_url(), *edition, profile, target->identity(), target->decoy(),
-                            target->mailbox(), client, fixtures};
+                            target->mailbox(), net::Client(client), fixtures};
     environment.redact = !options.no_redact;
     environment.jobs = options.jobs;
+    environment.id_server = target->id_server(profile);
+    if (options.insecure)
+        run_warnings.push_back("--insecure: the homeserver's certificate is not verified; anyone on the path can answer for it");
+    for (const auto& [what, listen] : {std::pair{"mock identity server", profile.identity_listen},
+                                       std::pair{"untrusted mock identity server", profile.decoy_listen},
+                                       std::pair{"mail sink", profile.smtp_listen}})
+        if (!is_loopback_listen(listen) && (std::string(what) != "mail sink" || target->mailbox()))
+            run_warnings.push_back(std::string("the ") + what + " listens on " + listen + ", beyond this machine's loopback");
+    if (!target->identity_certificate().empty())
+        run_warnings.push_back("the mock identity servers speak https with the certificate in " +
+                               target->identity_certificate() + ": the homeserver must trust it");
     if (options.no_redact) run_warnings.push_back("--no-redact: client secrets and tokens appear in the reports");
 
     reports::RunResult run;
@@ -291,7 +329,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     run.edition_source = edition_source;
     run.profile = profile.path;
     run.seed = std::to_string(seed);
-    run.properties.emplace_back("identity_server", target->identity().authority());
+    run.properties.emplace_back("identity_server", environment.id_server);
     run.properties.emplace_back("validation", "email " + std::string(spec::to_string(profile.email_validation)) +
                                                   ", msisdn " + std::string(spec::to_string(profile.msisdn_validation)));
     run.properties.emplace_back("enumeration_protection", profile.enumeration_protection ? "true" : "false");

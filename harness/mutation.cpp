@@ -32,7 +32,7 @@ VariantScore score_variant(const reference_homeserver::Variant& variant, const s
     Target target(choice, profile, edition);
     FixtureFactory fixtures(1, profile);
     Environment environment{target.homeserver_url(), edition, profile, target.identity(), target.decoy(),
-                            target.mailbox(), {}, fixtures};
+                            target.mailbox(), net::Client(), fixtures};
     const auto selected = select_cases(templates, edition, profile, {});
     auto results = run_cases(selected, environment);
 

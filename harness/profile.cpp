@@ -1,6 +1,7 @@
 #include "harness/profile.hpp"
 
 #include "harness/detail/yaml_reader.hpp"
+#include "net/url.hpp"
 #include "spec/edition.hpp"
 #include "spec/grammar.hpp"
 
@@ -80,7 +81,16 @@ Profile read_profile(const detail::YamlReader& reader, const YAML::Node& root) {
     if (auto node = root["bound"]) read_addresses(reader, node, profile.bound_email, profile.bound_msisdn, "bound");
     if (auto node = root["denied"]) read_addresses(reader, node, profile.denied_email, profile.denied_msisdn, "denied");
     if (auto node = root["identity"]) {
-        reader.expect_map(node, {"listen", "decoy_listen", "scheme"}, "identity");
+        reader.expect_map(node, {"listen", "decoy_listen", "scheme", "certificate", "key", "public_url"}, "identity");
+        if (node["certificate"]) profile.identity_certificate = reader.string(node["certificate"], "certificate");
+        if (node["key"]) profile.identity_key = reader.string(node["key"], "key");
+        if (node["public_url"]) {
+            profile.identity_public_url = reader.string(node["public_url"], "public_url");
+            if (!net::Url::parse(*profile.identity_public_url))
+                reader.fail(node["public_url"], "public_url must be an http(s) URL");
+        }
+        if (profile.identity_certificate.empty() != profile.identity_key.empty())
+            reader.fail(node, "certificate and key go together");
         if (node["listen"]) profile.identity_listen = reader.string(node["listen"], "listen");
         if (node["decoy_listen"]) profile.decoy_listen = reader.string(node["decoy_listen"], "decoy_listen");
         if (node["scheme"]) {

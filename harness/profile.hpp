@@ -36,7 +36,12 @@ struct Profile {
 
     std::string identity_listen = "127.0.0.1:0";  ///< the mock identity server the homeserver trusts
     std::string decoy_listen = "127.0.0.1:0";     ///< a second mock the homeserver must not trust
-    std::string identity_scheme = "http";         ///< how the homeserver turns id_server into a URL
+    std::string identity_scheme = "http";         ///< how the homeserver turns id_server into a URL; https: the mocks speak TLS
+    std::string identity_certificate;             ///< PEM files for the mocks' TLS; empty: made for the run
+    std::string identity_key;
+    /// What the homeserver is told to call (id_server), when it reaches the mock by another name than
+    /// its listen address (a container, another host).
+    std::optional<std::string> identity_public_url;
     std::string smtp_listen = "127.0.0.1:0";      ///< the mail sink, for servers that send mail themselves
 
     /// The server hides "in use" and "not found" (answers 200 and delivers no token instead).

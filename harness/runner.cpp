@@ -106,7 +106,8 @@ net::Request build_request(const Case& instance, const RequestSpec& spec, const 
     }
     body["send_attempt"] = fixture.send_attempt + spec.send_attempt_increment;
     body["next_link"] = fixture.next_link;
-    if (spec.id_server == IdServerChoice::trusted) body["id_server"] = env.identity.authority();
+    if (spec.id_server == IdServerChoice::trusted)
+        body["id_server"] = env.id_server.empty() ? env.identity.authority() : env.id_server;
     if (spec.id_server == IdServerChoice::untrusted) body["id_server"] = env.decoy.authority();
     for (const auto& field : spec.remove) body.erase(field);
     for (const auto& [key, value] : spec.set.items()) body[key] = value;
@@ -167,7 +168,7 @@ Answer ask(const net::Url& url, const net::Request& request, Environment& env, F
     std::chrono::milliseconds waited{0};
     for (int attempt = 1;; ++attempt) {
         auto started = reports::Clock::now();
-        auto outcome = net::send(url, request, env.client);
+        auto outcome = env.http.send(url, request);
         result.exchanges.push_back(record(url, request, outcome, fixture, started));
         if (!outcome)
             return {std::nullopt, "could not ask the homeserver: " + outcome.failure().describe(),

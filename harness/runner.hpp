@@ -24,12 +24,13 @@ struct Environment {
     mock_identity::IdentityServer& identity;  ///< the identity server the homeserver trusts (or delegates to)
     mock_identity::IdentityServer& decoy;     ///< one it must not trust
     smtp_sink::SmtpSink* mailbox;             ///< where a self-validating server's mail lands; may be null
-    net::ClientOptions client;
+    net::Client http;                         ///< keeps connections alive between cases
     FixtureFactory& fixtures;
     std::atomic<std::size_t> rate_limited{0};  ///< 429 answers waited out so far
     const std::atomic<bool>* stop = nullptr;  ///< when set and true, the remaining cases are not run
     bool redact = true;                       ///< client secrets and tokens become <redacted> in results
     unsigned jobs = 1;                        ///< cases run at once; cases sharing a profile address never do
+    std::string id_server;                    ///< what requests name as the trusted id_server; empty: where it listens
 };
 
 /// Called after each case, in order, before the result is kept: it may amend it (known failures).

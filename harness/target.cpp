@@ -1,10 +1,15 @@
 #include "harness/target.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 #include <stdexcept>
 #include <system_error>
 
+#include "net/tls.hpp"
 #include "reference_homeserver/homeserver.hpp"
 #include "reference_homeserver/variants.hpp"
 
@@ -50,9 +55,11 @@ std::optional<mock_identity::ListenOptions> parse_listen(const std::string& text
 
 namespace {
 
-std::unique_ptr<mock_identity::IdentityServer> start_identity(const std::string& listen, const char* what) {
+std::unique_ptr<mock_identity::IdentityServer> start_identity(const std::string& listen, const char* what,
+                                                             const std::optional<net::TlsIdentity>& tls) {
     auto options = parse_listen(listen);
     if (!options) throw std::runtime_error(std::string(what) + " listen address '" + listen + "' is not HOST:PORT");
+    options->tls = tls;
     try {
         return std::make_unique<mock_identity::IdentityServer>(*options);
     } catch (const std::exception& e) {
@@ -74,7 +81,7 @@ std::unique_ptr<smtp_sink::SmtpSink> start_mailbox(const std::string& listen) {
 
 reference_homeserver::Config reference_config(const Profile& profile, const spec::Edition& edition,
                                               const std::string& identity_authority, const std::string& smtp_authority,
-                                              reference_homeserver::Fault fault) {
+                                              reference_homeserver::Fault fault, const std::string& identity_ca_file) {
     reference_homeserver::Config config;
     config.edition = edition.name();
     if (profile.denied_email) config.denied_email_domains.push_back(profile.denied_email->substr(profile.denied_email->find('@') + 1));
@@ -88,13 +95,42 @@ reference_homeserver::Config reference_config(const Profile& profile, const spec
     config.delegate_identity_url = profile.identity_scheme + "://" + identity_authority;
     config.smtp_authority = smtp_authority;
     config.enumeration_protection = profile.enumeration_protection;
+    config.identity_ca_file = identity_ca_file;
     config.fault = fault;
     return config;
 }
 
+namespace {
+
+/// The mocks' TLS identity for a profile whose homeserver calls them over https: the profile's files,
+/// or one made for this run, written out so the homeserver (and the built-in reference) can trust it.
+std::optional<net::TlsIdentity> identity_tls(const Profile& profile, std::string& certificate_file) {
+    if (profile.identity_scheme != "https") return std::nullopt;
+    if (!profile.identity_certificate.empty()) {
+        certificate_file = profile.identity_certificate;
+        return net::load_tls_identity(profile.identity_certificate, profile.identity_key);
+    }
+    std::vector<std::string> names{"localhost", "127.0.0.1", "::1"};
+    for (const auto& listen : {profile.identity_listen, profile.decoy_listen})
+        if (auto where = parse_listen(listen); where && where->host != "0.0.0.0" && where->host != "::") names.push_back(where->host);
+    if (profile.identity_public_url) names.push_back(net::Url::parse(*profile.identity_public_url)->host);
+    auto identity = net::make_self_signed(names);
+    static std::atomic<unsigned> made{0};
+    certificate_file = (std::filesystem::temp_directory_path() /
+                        ("mx3pid-identity-" + std::to_string(::getpid()) + "-" + std::to_string(++made) + ".pem")).string();
+    std::ofstream(certificate_file, std::ios::binary | std::ios::trunc) << identity.certificate_pem;
+    return identity;
+}
+
+}  // namespace
+
 Target::Target(const TargetChoice& choice, const Profile& profile, const spec::Edition& builtin_edition) {
-    identity_ = start_identity(profile.identity_listen, "mock identity server");
-    decoy_ = start_identity(profile.decoy_listen, "untrusted mock identity server");
+    std::string certificate_file;
+    auto tls = identity_tls(profile, certificate_file);
+    if (tls && profile.identity_certificate.empty()) generated_certificate_ = certificate_file;
+    identity_certificate_ = certificate_file;
+    identity_ = start_identity(profile.identity_listen, "mock identity server", tls);
+    decoy_ = start_identity(profile.decoy_listen, "untrusted mock identity server", tls);
     if (profile.email_validation == Validation::self) mailbox_ = start_mailbox(profile.smtp_listen);
     if (choice.chaos) {
         chaos_ = std::make_unique<reference_homeserver::ChaosServer>(choice.variant);
@@ -102,13 +138,22 @@ Target::Target(const TargetChoice& choice, const Profile& profile, const spec::E
     } else if (choice.builtin) {
         builtin_ = std::make_unique<reference_homeserver::Homeserver>(
             reference_config(profile, builtin_edition, identity_->authority(), mailbox_ ? mailbox_->authority() : "",
-                             choice.fault));
+                             choice.fault, identity_certificate_));
         homeserver_url_ = *net::Url::parse(builtin_->base_url());
     } else {
         homeserver_url_ = *choice.url;
     }
 }
 
-Target::~Target() = default;
+Target::~Target() {
+    if (generated_certificate_.empty()) return;
+    std::error_code ignored;
+    std::filesystem::remove(generated_certificate_, ignored);
+}
+
+std::string Target::id_server(const Profile& profile) const {
+    if (profile.identity_public_url) return net::Url::parse(*profile.identity_public_url)->authority();
+    return identity_->authority();
+}
 
 }  // namespace mx3pid::harness

@@ -35,7 +35,7 @@ std::optional<mock_identity::ListenOptions> parse_listen(const std::string& text
 /// server at `identity_authority`, and mails through `smtp_authority` when it validates email itself.
 reference_homeserver::Config reference_config(const Profile& profile, const spec::Edition& edition,
                                               const std::string& identity_authority, const std::string& smtp_authority,
-                                              reference_homeserver::Fault fault);
+                                              reference_homeserver::Fault fault, const std::string& identity_ca_file = "");
 
 /// Starts the mock identity servers, the mail sink when the profile needs one and, for a builtin
 /// target, the reference homeserver configured from the profile. Throws std::runtime_error when a listener cannot be bound.
@@ -49,6 +49,11 @@ public:
     mock_identity::IdentityServer& decoy() { return *decoy_; }
     /// The mail sink, when the profile has a medium the homeserver validates itself; null otherwise.
     smtp_sink::SmtpSink* mailbox() { return mailbox_.get(); }
+    /// The certificate the mocks present when the profile's scheme is https (made for the run unless
+    /// the profile names one); empty otherwise. A homeserver calling them must trust it.
+    const std::string& identity_certificate() const { return identity_certificate_; }
+    /// What requests name as id_server: the identity server's public URL's authority, or where it listens.
+    std::string id_server(const Profile& profile) const;
     /// The in-process reference homeserver, for builtin targets; null otherwise.
     reference_homeserver::Homeserver* builtin() { return builtin_.get(); }
 
@@ -59,6 +64,8 @@ private:
     std::unique_ptr<reference_homeserver::Homeserver> builtin_;
     std::unique_ptr<reference_homeserver::ChaosServer> chaos_;
     net::Url homeserver_url_;
+    std::string identity_certificate_;
+    std::string generated_certificate_;  ///< removed with the target
 };
 
 }  // namespace mx3pid::harness

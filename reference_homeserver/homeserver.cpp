@@ -9,17 +9,20 @@ namespace mx3pid::reference_homeserver {
 
 namespace {
 
-detail::ForwardResult forward_over_http(const std::string& url, const nlohmann::json& body) {
-    auto parsed = net::Url::parse(url);
-    if (!parsed) return {};
-    net::Request request{"POST", parsed->path, {{"Content-Type", "application/json"}}, body.dump(), ""};
+detail::Forwarder forwarder_trusting(const std::string& ca_file) {
     net::ClientOptions options;
     options.connect_timeout = std::chrono::seconds(5);
     options.read_timeout = std::chrono::seconds(10);
     options.max_response_bytes = 64 * 1024;
-    auto outcome = net::send(*parsed, std::move(request), options);
-    if (!outcome) return {};
-    return {true, outcome->status, outcome->body};
+    options.ca_file = ca_file;
+    return [options](const std::string& url, const nlohmann::json& body) -> detail::ForwardResult {
+        auto parsed = net::Url::parse(url);
+        if (!parsed) return {};
+        net::Request request{"POST", parsed->path, {{"Content-Type", "application/json"}}, body.dump(), ""};
+        auto outcome = net::send(*parsed, std::move(request), options);
+        if (!outcome) return {};
+        return {true, outcome->status, outcome->body};
+    };
 }
 
 detail::Mailer mailer_for(const std::string& smtp_authority) {
@@ -44,7 +47,7 @@ struct Homeserver::Impl {
     net::Server server;
 
     Impl(Config config, const ListenOptions& listen)
-        : service(config, forward_over_http, mailer_for(config.smtp_authority)),
+        : service(config, forwarder_trusting(config.identity_ca_file), mailer_for(config.smtp_authority)),
           server([this](const net::Request& request) { return service.handle(request); },
                  net::ServerOptions{listen.host, listen.port, 64 * 1024, 64, std::chrono::seconds(10), 4}) {
         service.set_public_base_url(server.base_url());

@@ -66,6 +66,7 @@ struct Config {
     std::vector<Msisdn> bound_msisdns;
     std::vector<std::string> trusted_identity_servers;  ///< "host:port" values accepted in id_server
     std::string identity_scheme = "http";               ///< how id_server becomes a URL
+    std::string identity_ca_file;                       ///< trusted for https identity servers; empty: the system's
     spec::Validation email_validation = spec::Validation::proxy;
     spec::Validation msisdn_validation = spec::Validation::proxy;  ///< proxy or delegate
     std::string delegate_identity_url;  ///< base URL of the identity server, for delegate validation

@@ -32,7 +32,7 @@ struct BuiltinRun {
 
     std::vector<mx3pid::reports::CaseResult> run(const std::vector<std::string>& filters = {}) {
         Environment environment{target->homeserver_url(), edition, profile, target->identity(), target->decoy(),
-                                target->mailbox(), {}, *fixtures};
+                                target->mailbox(), mx3pid::net::Client(), *fixtures};
         return run_cases(select_cases(templates, edition, profile, filters), environment);
     }
 };
@@ -100,7 +100,7 @@ TEST(BuiltinSuite, AnUnreachableTargetIsAnErrorNotAFailure) {
     auto url = *mx3pid::net::Url::parse("http://127.0.0.1:1");
     mx3pid::net::ClientOptions client;
     Environment environment{url, run.edition, run.profile, run.target->identity(), run.target->decoy(),
-                            run.target->mailbox(), client, *run.fixtures};
+                            run.target->mailbox(), mx3pid::net::Client(client), *run.fixtures};
     auto results = run_cases(select_cases(run.templates, run.edition, run.profile, {"register/email/*"}), environment);
     ASSERT_FALSE(results.empty());
     for (const auto& result : results) {
