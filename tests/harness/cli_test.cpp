@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -115,4 +116,25 @@ TEST(Cli, SecretsNeverReachTheReportsUnlessAsked) {
             EXPECT_TRUE(std::regex_search(read(json), secret));
         }
     }
+}
+
+TEST(Cli, HelpAndTheReadmeNameTheSameOptions) {
+    auto options_in = [](const std::string& text) {
+        std::set<std::string> names;
+        const std::regex option("--[a-z][a-z-]*");
+        for (std::sregex_iterator it(text.begin(), text.end(), option), end; it != end; ++it) names.insert(it->str());
+        return names;
+    };
+    auto help = run({"--help"});
+    ASSERT_EQ(help.code, 0);
+    auto readme = read(std::string(MX3PID_SOURCE_DIR) + "/README.md");
+    auto start = readme.find("## Command line");
+    ASSERT_NE(start, std::string::npos);
+    auto block_start = readme.find("```", start);
+    auto block_end = readme.find("```", block_start + 3);
+    auto documented = options_in(readme.substr(block_start, block_end - block_start));
+    auto offered = options_in(help.out);
+    offered.erase("--help");
+    documented.erase("--help");
+    EXPECT_EQ(documented, offered);
 }
