@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "harness/detail/checks.hpp"
+#include "spec/grammar.hpp"
 #include "spec/utf8.hpp"
 
 namespace mx3pid::harness {
@@ -51,18 +52,6 @@ std::string shell_quote(const std::string& text) {
     std::string out = "'";
     for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return out + "'";
-}
-
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
-}
-
-std::string digits_of(const std::string& text) {
-    std::string digits;
-    for (char c : text)
-        if (c >= '0' && c <= '9') digits += c;
-    return digits;
 }
 
 std::optional<Address> address_for(const Case& instance, Environment& env, std::size_t index) {
@@ -249,24 +238,24 @@ Marks mark(Environment& env) {
 }
 
 bool same_address(const std::string& recorded, const Address& address) {
-    if (address.medium == spec::Medium::email) return lower(recorded) == lower(address.email);
+    if (address.medium == spec::Medium::email) return spec::ascii_lower(recorded) == spec::ascii_lower(address.email);
     auto space = recorded.find(' ');
     return space != std::string::npos && recorded.substr(0, space) == address.msisdn.country &&
-           digits_of(recorded.substr(space + 1)) == digits_of(address.msisdn.phone_number);
+           spec::phone_digits(recorded.substr(space + 1)) == spec::phone_digits(address.msisdn.phone_number);
 }
 
 /// Does this identity-server request carry something of the case: its address or one of its secrets?
 bool belongs_to(const mock_identity::ReceivedRequest& request, const Fixture& fixture) {
-    const std::string text = lower(request.raw_body + "&" + request.query);
+    const std::string text = spec::ascii_lower(request.raw_body + "&" + request.query);
     if (fixture.address.medium == spec::Medium::email) {
-        if (text.find(lower(fixture.address.email)) != std::string::npos ||
-            text.find(lower(net::percent_encode(fixture.address.email))) != std::string::npos)
+        if (text.find(spec::ascii_lower(fixture.address.email)) != std::string::npos ||
+            text.find(spec::ascii_lower(net::percent_encode(fixture.address.email))) != std::string::npos)
             return true;
-    } else if (text.find(digits_of(fixture.address.msisdn.phone_number)) != std::string::npos) {
+    } else if (text.find(spec::phone_digits(fixture.address.msisdn.phone_number)) != std::string::npos) {
         return true;
     }
     return std::any_of(fixture.secrets.begin(), fixture.secrets.end(),
-                       [&](const std::string& secret) { return text.find(lower(secret)) != std::string::npos; });
+                       [&](const std::string& secret) { return text.find(spec::ascii_lower(secret)) != std::string::npos; });
 }
 
 /// What reached the side channel since `since`. With one case at a time everything counts; with
@@ -287,7 +276,7 @@ Observation observe(Environment& env, const Marks& since, const Fixture& fixture
     if (env.mailbox && address.medium == spec::Medium::email) {
         for (auto& mail : env.mailbox->messages_since(since.mails))
             if (std::any_of(mail.recipients.begin(), mail.recipients.end(),
-                            [&](const std::string& to) { return lower(to) == lower(address.email); }))
+                            [&](const std::string& to) { return spec::ascii_lower(to) == spec::ascii_lower(address.email); }))
                 seen.mails.push_back(std::move(mail));
     }
     return seen;
@@ -320,7 +309,7 @@ CheckResult check_forwarded(const mock_identity::ReceivedRequest& forwarded, con
         if (!sent.contains(key)) continue;
         auto expected = field_text(sent, key);
         auto actual = field_text(forwarded.body, key);
-        bool same = std::string_view(key) == "email" ? lower(actual) == lower(expected) : actual == expected;
+        bool same = std::string_view(key) == "email" ? spec::ascii_lower(actual) == spec::ascii_lower(expected) : actual == expected;
         if (!same) wrong.push_back(std::string(key) + "=" + detail::one_line(redact(actual, fixture), 60));
     }
     const std::string expected = "one request with the client's client_secret, address, send_attempt and next_link";

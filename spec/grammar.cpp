@@ -42,4 +42,18 @@ bool is_plausible_phone_number(std::string_view text) {
     return digits >= 1 && digits <= 20;
 }
 
+std::string ascii_lower(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+std::string phone_digits(std::string_view text) {
+    std::string digits;
+    for (char c : text)
+        if (c >= '0' && c <= '9') digits += c;
+    return digits;
+}
+
 }  // namespace mx3pid::spec

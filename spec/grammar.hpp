@@ -1,4 +1,5 @@
 #pragma once
+#include <string>
 #include <string_view>
 
 namespace mx3pid::spec {
@@ -18,5 +19,11 @@ bool is_plausible_email(std::string_view text);
 
 /// A plausible national phone number: 1–20 digits, optionally with spaces or dashes between them.
 bool is_plausible_phone_number(std::string_view text);
+
+/// `text` with ASCII letters in lower case: how addresses are compared (homeserver-interop.md).
+std::string ascii_lower(std::string_view text);
+
+/// The digits of a phone number, without spaces, dashes or a leading '+'.
+std::string phone_digits(std::string_view text);
 
 }  // namespace mx3pid::spec

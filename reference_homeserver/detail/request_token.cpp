@@ -16,18 +16,6 @@ using spec::Validation;
 
 constexpr std::string_view submit_path = "/_matrix/client/unstable/mx3pid/submit_token";
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
-}
-
-std::string digits_of(const std::string& phone) {
-    std::string digits;
-    for (char c : phone)
-        if (c >= '0' && c <= '9') digits += c;
-    return digits;
-}
-
 bool contains(const std::vector<std::string>& list, const std::string& value) {
     return std::find(list.begin(), list.end(), value) != list.end();
 }
@@ -44,10 +32,10 @@ struct Address {
 bool is_bound(const Config& config, const Address& address) {
     if (address.medium == Medium::email) {
         return std::any_of(config.bound_emails.begin(), config.bound_emails.end(),
-                           [&](const std::string& bound) { return lower(bound) == address.email; });
+                           [&](const std::string& bound) { return spec::ascii_lower(bound) == address.email; });
     }
     return std::any_of(config.bound_msisdns.begin(), config.bound_msisdns.end(), [&](const Msisdn& bound) {
-        return bound.country == address.country && digits_of(bound.phone_number) == address.phone_digits;
+        return bound.country == address.country && spec::phone_digits(bound.phone_number) == address.phone_digits;
     });
 }
 
@@ -55,7 +43,7 @@ bool is_denied(const Config& config, const Address& address) {
     if (address.medium == Medium::email) {
         auto domain = address.email.substr(address.email.find('@') + 1);
         return std::any_of(config.denied_email_domains.begin(), config.denied_email_domains.end(),
-                           [&](const std::string& denied) { return lower(denied) == domain; });
+                           [&](const std::string& denied) { return spec::ascii_lower(denied) == domain; });
     }
     return contains(config.denied_msisdn_countries, address.country);
 }
@@ -216,14 +204,14 @@ net::Response RequestTokenService::request_token(const spec::Endpoint& endpoint,
     if (endpoint.medium == Medium::email) {
         if (check_address && !spec::is_plausible_email(email))
             return error(400, "M_INVALID_PARAM", "email is not an email address");
-        address.email = lower(email);
+        address.email = spec::ascii_lower(email);
     } else {
         if (check_address && !spec::is_country_code(country))
             return error(400, "M_INVALID_PARAM", "country must be two upper-case letters");
         if (check_address && !spec::is_plausible_phone_number(phone_number))
             return error(400, "M_INVALID_PARAM", "phone_number is not a phone number");
         address.country = country;
-        address.phone_digits = digits_of(phone_number);
+        address.phone_digits = spec::phone_digits(phone_number);
     }
     if (rate_limit(client_secret)) {
         auto limited = net::Response::json(

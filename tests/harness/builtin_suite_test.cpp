@@ -127,3 +127,36 @@ TEST(BuiltinSuite, SecretsAreRedactedFromTranscripts) {
     EXPECT_EQ(everything.find(secret), std::string::npos);
     EXPECT_NE(result.exchanges.at(0).request_body.find("\"client_secret\":\"<redacted>\""), std::string::npos);
 }
+
+/// The reference in every mode the built-in profiles describe, under the editions users meet most.
+class ReferenceModes : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
+
+TEST_P(ReferenceModes, PassEverythingThatApplies) {
+    const auto& [profile_name, edition_name] = GetParam();
+    auto profile = load_profile(cases_dir + "/profiles/" + profile_name + ".yaml");
+    auto edition = *mx3pid::spec::Edition::parse(edition_name);
+    std::string error;
+    Target target(*parse_target("builtin", error), profile, edition);
+    FixtureFactory fixtures(3, profile);
+    Environment environment{target.homeserver_url(), edition, profile, target.identity(), target.decoy(),
+                            target.mailbox(), mx3pid::net::Client(), fixtures};
+    auto results = run_cases(select_cases(load_cases(cases_dir), edition, profile, {}), environment);
+    std::size_t passed = 0;
+    for (const auto& result : results) {
+        if (result.verdict == Verdict::skip) continue;
+        EXPECT_EQ(result.verdict, Verdict::pass) << describe(result);
+        ++passed;
+    }
+    EXPECT_GE(passed, 150u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Builtin, ReferenceModes,
+                         ::testing::Combine(::testing::Values("builtin", "builtin-delegate", "builtin-self",
+                                                              "builtin-enumeration"),
+                                            ::testing::Values("r0.4.0", "r0.6.1", "v1.11")),
+                         [](const auto& info) {
+                             std::string name = std::get<0>(info.param) + "_" + std::get<1>(info.param);
+                             for (auto& c : name)
+                                 if (c == '.' || c == '-') c = '_';
+                             return name;
+                         });

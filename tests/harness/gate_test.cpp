@@ -10,6 +10,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_run.hpp"
+#include "harness/case_model.hpp"
+#include "harness/profile.hpp"
+#include "harness/selection.hpp"
+#include "reference_homeserver/variants.hpp"
 #include "temp_dir.hpp"
 
 using namespace mx3pid::testing;
@@ -176,3 +180,40 @@ TEST(Interrupt, SigintLeavesAValidReportAndExits130) {
     auto valid = junit_schema_valid(junit);
     if (valid) EXPECT_TRUE(*valid);
 }
+
+/// Every faulty built-in variant makes the run non-conformant: exit 1, from the command line.
+class FaultyVariant : public ::testing::TestWithParam<const mx3pid::reference_homeserver::Variant*> {};
+
+TEST_P(FaultyVariant, ExitsOneUnlessItBreaksOnlyShoulds) {
+    using namespace mx3pid::harness;
+    const auto& variant = *GetParam();
+    const auto profile_path = std::string(MX3PID_SOURCE_DIR) + "/cases/profiles/" + std::string(variant.profile) + ".yaml";
+    const auto edition = *mx3pid::spec::Edition::parse("v1.13");
+    // A variant whose kill set holds only SHOULD-level cases makes warnings, and the run still conforms.
+    bool breaks_a_must = variant.behaviour == mx3pid::reference_homeserver::Behaviour::hostile;
+    for (const auto& selected :
+         select_cases(load_cases(std::string(MX3PID_SOURCE_DIR) + "/cases"), edition, load_profile(profile_path), {}))
+        for (const auto& kill : variant.kills)
+            if (!selected.skip_reason && selected.instance.source->level == Level::must &&
+                mx3pid::spec::EditionRange::parse(kill.editions)->contains(edition) &&
+                glob_match(std::string(kill.cases), selected.instance.id))
+                breaks_a_must = true;
+    auto result = run({"--homeserver", "builtin:" + std::string(variant.name), "--profile", profile_path, "--spec",
+                       edition.name(), "--timeout", "2"});
+    EXPECT_EQ(result.code, breaks_a_must ? 1 : 0)
+        << variant.name << "\n" << result.out.substr(result.out.size() > 2000 ? result.out.size() - 2000 : 0);
+}
+
+std::vector<const mx3pid::reference_homeserver::Variant*> faulty_variants() {
+    std::vector<const mx3pid::reference_homeserver::Variant*> list;
+    for (const auto& variant : mx3pid::reference_homeserver::variants())
+        if (variant.behaviour != mx3pid::reference_homeserver::Behaviour::conformant) list.push_back(&variant);
+    return list;
+}
+
+INSTANTIATE_TEST_SUITE_P(Builtin, FaultyVariant, ::testing::ValuesIn(faulty_variants()), [](const auto& info) {
+    std::string name(info.param->name);
+    for (auto& c : name)
+        if (c == '-') c = '_';
+    return name;
+});
