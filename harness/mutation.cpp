@@ -39,11 +39,18 @@ VariantScore score_variant(const reference_homeserver::Variant& variant, const s
     VariantScore score;
     score.variant = choice.variant;
     score.profile = profile.path;
+    std::vector<const reference_homeserver::Kill*> kills;
     std::vector<std::string> globs;
     for (const auto& kill : variant.kills)
-        if (spec::EditionRange::parse(kill.editions)->contains(edition)) globs.emplace_back(kill.cases);
+        if (spec::EditionRange::parse(kill.editions)->contains(edition)) {
+            kills.push_back(&kill);
+            globs.emplace_back(kill.cases);
+        }
     auto in_kill_set = [&](const std::string& id) {
-        return std::any_of(globs.begin(), globs.end(), [&](const std::string& glob) { return glob_match(glob, id); });
+        return std::any_of(kills.begin(), kills.end(), [&](const reference_homeserver::Kill* kill) {
+            return glob_match(std::string(kill->cases), id) &&
+                   (kill->except.empty() || !glob_match(std::string(kill->except), id));
+        });
     };
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& result = results[i];

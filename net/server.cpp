@@ -1,5 +1,7 @@
 #include "net/server.hpp"
 
+#include <array>
+
 #include "net/detail/listener.hpp"
 #include "net/detail/tls_context.hpp"
 
@@ -55,6 +57,20 @@ struct Server::Impl {
         co_await http::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
     }
 
+    /// Reads and drops what a refused client is still sending (at most 16 MiB, for at most 2 s), so that
+    /// closing with unread data does not reset the connection and destroy the answer just written.
+    template <class Stream>
+    asio::awaitable<void> drain(Stream& stream) {
+        std::array<char, 64 * 1024> sink;
+        std::size_t dropped = 0;
+        beast::error_code ec;
+        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+        while (!ec && dropped < (16u << 20)) {
+            std::size_t n = co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+            dropped += n;
+        }
+    }
+
     /// Answers requests until the peer or an error ends the conversation. (Each co_await stands alone in
     /// its statement: g++ 12 mishandles some temporaries that live across one.)
     template <class Stream>
@@ -70,6 +86,7 @@ struct Server::Impl {
             if (ec == http::error::body_limit) {
                 const Response too_large = refuse(413, "M_TOO_LARGE", "request body too large");
                 co_await write(stream, too_large, false, 11, ec);
+                if (!ec) co_await drain(stream);
                 break;
             }
             if (peer_went_away(ec)) break;

@@ -49,7 +49,9 @@ struct Homeserver::Impl {
     Impl(Config config, const ListenOptions& listen)
         : service(config, forwarder_trusting(config.identity_ca_file), mailer_for(config.smtp_authority)),
           server([this](const net::Request& request) { return service.handle(request); },
-                 net::ServerOptions{listen.host, listen.port, 64 * 1024, 64, std::chrono::seconds(10), 4}) {
+                 net::ServerOptions{listen.host, listen.port,
+                                    config.fault == Fault::no_body_limit ? std::size_t{64} << 20 : 64 * 1024, 64,
+                                    std::chrono::seconds(10), 4}) {
         service.set_public_base_url(server.base_url());
     }
 };

@@ -54,6 +54,7 @@ enum class Fault {
     id_server_still_required,      ///< id_server stays required after r0.6.0 made it optional
     address_unchecked,             ///< email, country and phone_number are not checked, left to the identity server
     wrong_method_404,              ///< a GET on an endpoint gets 404 instead of 405
+    no_body_limit,                 ///< takes request bodies of any size
     enumeration_leaks_token,       ///< with enumeration protection on, a bound (or unknown) address is validated as usual
 };
 

@@ -72,7 +72,9 @@ const std::vector<Variant>& variants() {
         {"msisdn-policy-skipped", Fault::msisdn_policy_skipped, "the address policy is applied to email only",
          {{"register/msisdn/denied"}, {"3pid/msisdn/denied"}}},
         {"register-msisdn-missing", Fault::register_msisdn_missing,
-         "/register/msisdn/requestToken is not implemented (404 M_UNRECOGNIZED)", {{"register/msisdn/*"}}},
+         "/register/msisdn/requestToken is not implemented (404 M_UNRECOGNIZED)",
+         // An oversized body is refused before any route is looked up.
+         {{"register/msisdn/*", "*", "register/msisdn/oversized-body"}}},
         {"password-email-as-register", Fault::password_email_as_register,
          "/account/password/email/requestToken behaves like /register/email/requestToken",
          {{"password/email/valid"}, {"password/email/duplicate"}, {"password/email/repeat"}, {"password/email/resend"},
@@ -101,6 +103,7 @@ const std::vector<Variant>& variants() {
          {{"*/email-malformed"}, {"*/country-lowercase"}, {"*/phone_number-malformed"}}},
         {"wrong-method-404", Fault::wrong_method_404, "a GET on an endpoint gets 404 instead of 405",
          {{"*/wrong-method", ">= v1.6"}}},
+        {"no-body-limit", Fault::no_body_limit, "takes request bodies of any size", {{"*/oversized-body"}}},
         {"enumeration-leaks-token", Fault::enumeration_leaks_token,
          "claims enumeration protection, but validates a bound (or unknown) address as usual", {{"*/duplicate"}},
          "builtin-enumeration"},

@@ -12,6 +12,7 @@ namespace mx3pid::reference_homeserver {
 struct Kill {
     std::string_view cases;  ///< a glob over case IDs
     std::string editions = "*";
+    std::string_view except = {};  ///< a glob over case IDs the entry leaves out
 };
 
 /// What a run against a variant must show.
