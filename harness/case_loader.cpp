@@ -11,30 +11,51 @@ namespace {
 
 using detail::YamlReader;
 
-nlohmann::json to_json(const YamlReader& reader, const YAML::Node& node) {
+/// What one case file may expand to: YAML aliases and !repeat can multiply a few bytes of YAML into
+/// gigabytes, so the JSON values a file spells are bounded in nodes and bytes.
+struct JsonBudget {
+    static constexpr std::size_t most_nodes = 100000;
+    static constexpr std::size_t most_bytes = 8u << 20;
+    std::size_t nodes = 0;
+    std::size_t bytes = 0;
+
+    void spend(const YamlReader& reader, const YAML::Node& at, std::size_t more_bytes) {
+        ++nodes;
+        bytes += more_bytes;
+        if (nodes > most_nodes || bytes > most_bytes)
+            reader.fail(at, "the values in this file expand past 8 MiB or 100000 nodes (YAML aliases or !repeat)");
+    }
+};
+
+nlohmann::json to_json(const YamlReader& reader, const YAML::Node& node, JsonBudget& budget) {
+    budget.spend(reader, node, 0);
     if (node.Tag() == "!repeat") {
         // !repeat [TEXT, COUNT]: TEXT written COUNT times, for values at and past length limits.
         if (!node.IsSequence() || node.size() != 2) reader.fail(node, "!repeat takes [text, count]");
         auto count = reader.integer(node[1], "the count of !repeat");
         if (count < 0 || count > 1 << 20) reader.fail(node[1], "the count of !repeat must be 0 to 1048576");
-        std::string text;
         auto unit = reader.string(node[0], "the text of !repeat");
+        budget.spend(reader, node, unit.size() * static_cast<std::size_t>(count));
+        std::string text;
+        text.reserve(unit.size() * static_cast<std::size_t>(count));
         for (long long i = 0; i < count; ++i) text += unit;
         return text;
     }
     if (node.IsNull()) return nullptr;
     if (node.IsSequence()) {
         auto array = nlohmann::json::array();
-        for (const auto& item : node) array.push_back(to_json(reader, item));
+        for (const auto& item : node) array.push_back(to_json(reader, item, budget));
         return array;
     }
     if (node.IsMap()) {
         auto object = nlohmann::json::object();
-        for (const auto& entry : node) object[reader.string(entry.first, "key")] = to_json(reader, entry.second);
+        for (const auto& entry : node)
+            object[reader.string(entry.first, "key")] = to_json(reader, entry.second, budget);
         return object;
     }
     // A quoted scalar stays a string; a plain one becomes the JSON value it spells.
     const auto& text = node.Scalar();
+    budget.spend(reader, node, text.size());
     if (node.Tag() == "!") return text;
     if (text == "true") return true;
     if (text == "false") return false;
@@ -59,7 +80,7 @@ std::vector<int> read_statuses(const YamlReader& reader, const YAML::Node& node)
     return statuses;
 }
 
-RequestSpec read_request(const YamlReader& reader, const YAML::Node& node) {
+RequestSpec read_request(const YamlReader& reader, const YAML::Node& node, JsonBudget& budget) {
     RequestSpec request;
     if (node.IsNull()) return request;
     reader.expect_map(node, {"method", "id_server", "set", "remove", "raw_body", "content_type", "send_attempt_increment"},
@@ -76,11 +97,11 @@ RequestSpec read_request(const YamlReader& reader, const YAML::Node& node) {
     }
     if (auto set = node["set"]) {
         if (!set.IsMap()) reader.fail(set, "set must be a mapping of field to JSON value");
-        request.set = to_json(reader, set);
+        request.set = to_json(reader, set, budget);
     }
     if (node["remove"]) request.remove = reader.strings(node["remove"], "remove");
     if (auto raw = node["raw_body"]) {
-        auto value = to_json(reader, raw);
+        auto value = to_json(reader, raw, budget);
         if (!value.is_string()) reader.fail(raw, "raw_body must be a string (quote it)");
         request.raw_body = value.get<std::string>();
     }
@@ -158,7 +179,7 @@ AddressChoice read_address(const YamlReader& reader, const YAML::Node& node) {
     reader.fail(node, "address must be acceptable, conflicting, fresh, bound or denied");
 }
 
-CaseTemplate read_template(const YamlReader& reader, const YAML::Node& node) {
+CaseTemplate read_template(const YamlReader& reader, const YAML::Node& node, JsonBudget& budget) {
     reader.expect_map(node,
                       {"kind", "title", "endpoints", "editions", "spec", "level", "address", "requires", "steps",
                        "side_channel"},
@@ -210,7 +231,7 @@ CaseTemplate read_template(const YamlReader& reader, const YAML::Node& node) {
     for (const auto& step : steps) {
         reader.expect_map(step, {"send", "expect"}, "a step");
         if (!step["expect"]) reader.fail(step, "a step needs expect");
-        result.steps.push_back({step["send"] ? read_request(reader, step["send"]) : RequestSpec{},
+        result.steps.push_back({step["send"] ? read_request(reader, step["send"], budget) : RequestSpec{},
                                 read_expectation(reader, step["expect"])});
     }
     if (node["side_channel"]) result.side_channel = read_side_channel(reader, node["side_channel"]);
@@ -247,7 +268,8 @@ std::vector<CaseTemplate> read_case_file(const YamlReader& reader, const YAML::N
     if (root.IsNull()) return {};
     reader.expect_sequence(root, "a case file");
     std::vector<CaseTemplate> templates;
-    for (const auto& node : root) templates.push_back(read_template(reader, node));
+    JsonBudget budget;
+    for (const auto& node : root) templates.push_back(read_template(reader, node, budget));
     return templates;
 }
 

@@ -149,3 +149,22 @@ TEST(CaseLoader, TheShippedCasesLoad) {
     auto templates = load_cases(std::string(MX3PID_SOURCE_DIR) + "/cases");
     EXPECT_GE(expand(templates).size(), 24u);
 }
+
+TEST(CaseLoader, ValuesThatExpandPastTheBudgetAreRefused) {
+    std::string base = minimal;
+    // !repeat of a long text: the product, not the count, is what is bounded.
+    std::string long_unit = base;
+    long_unit.replace(long_unit.find("    - expect:"), 0,
+                      "    - send: {set: {pad: !repeat [\"" + std::string(4096, 'x') + "\", 1048576]}}\n      expect: {status: 200}\n");
+    EXPECT_NE(std::string(error_of(long_unit).what()).find("expand past"), std::string::npos);
+    // YAML aliases nested eight deep: a billion laughs.
+    std::string laughs = base;
+    laughs.replace(laughs.find("    - expect:"), 0,
+                   "    - send:\n        set:\n          a: &a [!repeat [x, 1000], !repeat [x, 1000]]\n"
+                   "          b: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n          c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\n"
+                   "          d: &d [*c, *c, *c, *c, *c, *c, *c, *c]\n          e: [*d, *d, *d, *d, *d, *d, *d, *d]\n"
+                   "      expect: {status: 200}\n");
+    auto e = error_of(laughs);
+    EXPECT_GE(e.line(), 6);
+    EXPECT_NE(std::string(e.what()).find("expand past"), std::string::npos);
+}

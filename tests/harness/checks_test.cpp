@@ -74,3 +74,14 @@ TEST(Checks, OneLineCutsAndFlattens) {
     EXPECT_EQ(one_line("a\nb\tc"), "a b c");
     EXPECT_EQ(one_line(std::string(10, 'x'), 4), "xxxx…");
 }
+
+TEST(Checks, OneLineNeverCutsACharacterInHalf) {
+    EXPECT_EQ(one_line("aaa\xC3\xA9", 4), "aaa…");
+    EXPECT_EQ(one_line("aa\xC3\xA9", 4), "aa\xC3\xA9");
+}
+
+TEST(Checks, AContentTypeWithLineBreaksIsReportedOnOneLine) {
+    Response odd{400, {{"Content-Type", "text/plain\r\nX-Injected: yes"}}, R"({"errcode":"M_UNKNOWN","error":"x"})"};
+    for (const auto& check : check_error_body(odd, {}, v1_4))
+        if (check.name == "content type") EXPECT_EQ(check.actual.find('\n'), std::string::npos) << check.actual;
+}

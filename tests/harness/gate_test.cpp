@@ -191,8 +191,9 @@ TEST_P(FaultyVariant, ExitsOneUnlessItBreaksOnlyShoulds) {
     const auto edition = *mx3pid::spec::Edition::parse("v1.13");
     // A variant whose kill set holds only SHOULD-level cases makes warnings, and the run still conforms.
     bool breaks_a_must = variant.behaviour == mx3pid::reference_homeserver::Behaviour::hostile;
-    for (const auto& selected :
-         select_cases(load_cases(std::string(MX3PID_SOURCE_DIR) + "/cases"), edition, load_profile(profile_path), {}))
+    const auto templates = load_cases(std::string(MX3PID_SOURCE_DIR) + "/cases");
+    const auto profile = load_profile(profile_path);
+    for (const auto& selected : select_cases(templates, edition, profile, {}))
         for (const auto& kill : variant.kills)
             if (!selected.skip_reason && selected.instance.source->level == Level::must &&
                 mx3pid::spec::EditionRange::parse(kill.editions)->contains(edition) &&

@@ -1,0 +1,26 @@
+// Case files: any text gives templates or a ConfigError; nothing else may escape.
+#include <exception>
+
+#include "fuzz/fuzz_support.hpp"
+#include "harness/case_model.hpp"
+#include "harness/config_error.hpp"
+
+using namespace mx3pid;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    std::string text(fuzz::as_text(data, size));
+    try {
+        auto templates = harness::load_case_text(text, "fuzz.yaml");
+        for (const auto& expanded : harness::expand(templates)) {
+            fuzz::expect(expanded.source && expanded.endpoint, "expand: a case without its template or endpoint");
+            fuzz::expect(expanded.id == std::string(expanded.endpoint->key) + "/" + expanded.source->kind,
+                         "expand: the id is not <endpoint key>/<kind>", expanded.id);
+        }
+    } catch (const harness::ConfigError& error) {
+        fuzz::expect(error.line() >= 0, "ConfigError with a negative line", error.what());
+        fuzz::expect(error.file() == "fuzz.yaml", "ConfigError names another file", error.what());
+    } catch (const std::exception& error) {
+        fuzz::finding("load_case_text: an exception other than ConfigError escaped", error.what());
+    }
+    return 0;
+}
