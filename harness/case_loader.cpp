@@ -215,7 +215,7 @@ CaseTemplate read_template(const YamlReader& reader, const YAML::Node& node, Jso
         if (!ref["edition"] || !ref["ref"]) reader.fail(ref, "a spec reference needs edition and ref");
         auto edition = reader.string(ref["edition"], "edition");
         if (!spec::Edition::parse(edition)) reader.fail(ref["edition"], "unknown edition '" + edition + "'");
-        result.spec.push_back({edition, reader.string(ref["ref"], "ref")});
+        result.spec.push_back({edition, reader.string(ref["ref"], "ref"), {}, {}, {}});
     }
     if (auto level = node["level"]) {
         auto text = reader.string(level, "level");

@@ -93,18 +93,34 @@ private:
     struct sigaction previous_terminate_ {};
 };
 
-/// Newest edition that both the server's /versions and mx3pid know.
-std::optional<spec::Edition> detect_edition(const net::Response& versions) {
+/// The strings GET /_matrix/client/versions lists under "versions", in its order.
+std::vector<std::string> advertised_editions(const net::Response& versions) {
+    std::vector<std::string> names;
     auto body = nlohmann::json::parse(versions.body, nullptr, false);
     if (versions.status != 200 || !body.is_object() || !body.contains("versions") || !body["versions"].is_array())
-        return std::nullopt;
+        return names;
+    for (const auto& item : body["versions"])
+        if (item.is_string()) names.push_back(item.get<std::string>());
+    return names;
+}
+
+/// Newest edition that both the server's /versions and mx3pid know.
+std::optional<spec::Edition> detect_edition(const std::vector<std::string>& advertised) {
     std::optional<spec::Edition> newest;
-    for (const auto& item : body["versions"]) {
-        if (!item.is_string()) continue;
-        auto edition = spec::Edition::parse(item.get<std::string>());
+    for (const auto& name : advertised) {
+        auto edition = spec::Edition::parse(name);
         if (edition && (!newest || *newest < *edition)) newest = edition;
     }
     return newest;
+}
+
+/// One sentence when the edition judged is not one the server advertises, else empty.
+std::string edition_note(const spec::Edition& judged, const std::vector<std::string>& advertised) {
+    if (std::find(advertised.begin(), advertised.end(), judged.name()) != advertised.end()) return {};
+    std::string listed;
+    for (const auto& name : advertised) listed += (listed.empty() ? "" : ", ") + name;
+    return "judged as " + std::string(judged.name()) + ", which the homeserver does not advertise (GET /_matrix/client/versions lists " +
+           (listed.empty() ? std::string("none") : listed) + ")";
 }
 
 std::vector<std::string> split_filters(const std::vector<std::string>& raw) {
@@ -285,7 +301,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     std::string edition_source = "given";
     auto edition = given_edition;
     if (!edition) {
-        edition = detect_edition(*versions);
+        edition = detect_edition(advertised_editions(*versions));
         edition_source = "detected from /_matrix/client/versions";
         if (!edition) {
             err << "mx3pid: cannot test " << choice->text
@@ -327,6 +343,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     run.target = choice->text;
     run.edition = edition->name();
     run.edition_source = edition_source;
+    run.advertised_editions = advertised_editions(*versions);
+    run.edition_note = edition_note(*edition, run.advertised_editions);
+    run.planned = selected.size();
     run.profile = profile.path;
     run.seed = std::to_string(seed);
     run.properties.emplace_back("identity_server", environment.id_server);

@@ -50,7 +50,7 @@ void KnownFailures::apply(reports::CaseResult& result) {
         matched_[i] = true;
         if (decided) continue;
         decided = true;
-        if (result.verdict == Verdict::fail || result.verdict == Verdict::warn) {
+        if (result.verdict == Verdict::fail || result.verdict == Verdict::not_implemented || result.verdict == Verdict::warn) {
             result.verdict = Verdict::xfail;
             result.known_failure_reason = entry.reason;
         } else if (result.verdict == Verdict::pass) {

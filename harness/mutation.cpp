@@ -55,7 +55,8 @@ VariantScore score_variant(const reference_homeserver::Variant& variant, const s
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& result = results[i];
         if (result.verdict == Verdict::skip) continue;
-        if (result.verdict == Verdict::fail || result.verdict == Verdict::warn) score.proven.push_back(proof_key(selected[i]));
+        const bool failed = result.verdict == Verdict::fail || result.verdict == Verdict::not_implemented;
+        if (failed || result.verdict == Verdict::warn) score.proven.push_back(proof_key(selected[i]));
         ++score.cases_run;
         auto described = result.id + " (" + reports::to_string(result.verdict) + ")" +
                          (result.message.empty() ? "" : ": " + result.message);
@@ -63,7 +64,7 @@ VariantScore score_variant(const reference_homeserver::Variant& variant, const s
             if (result.verdict != Verdict::error) score.collateral.push_back(described);
         } else if (in_kill_set(result.id)) {
             const bool should = selected[i].instance.source->level == Level::should;
-            if (result.verdict == (should ? Verdict::warn : Verdict::fail))
+            if (should ? result.verdict == Verdict::warn : failed)
                 score.killed.push_back(result.id);
             else
                 score.missed.push_back(described);

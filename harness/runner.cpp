@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "harness/detail/checks.hpp"
+#include "harness/detail/curl.hpp"
 #include "spec/grammar.hpp"
 #include "spec/utf8.hpp"
 
@@ -46,12 +47,6 @@ std::string redact(std::string text, const Fixture& fixture) {
 void keep_secret(Fixture& fixture, const std::string& secret) {
     if (!secret.empty() && std::find(fixture.secrets.begin(), fixture.secrets.end(), secret) == fixture.secrets.end())
         fixture.secrets.push_back(secret);
-}
-
-std::string shell_quote(const std::string& text) {
-    std::string out = "'";
-    for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
 }
 
 std::optional<Address> address_for(const Case& instance, Environment& env, std::size_t index) {
@@ -122,13 +117,6 @@ reports::HttpExchange record(const net::Url& origin, const net::Request& request
         exchange.transport_error = outcome.failure().describe();
     }
     return exchange;
-}
-
-std::string curl_for(const reports::HttpExchange& exchange) {
-    std::string command = "curl -sS -X " + exchange.method + " " + shell_quote(exchange.url);
-    for (const auto& [name, value] : exchange.request_headers) command += " -H " + shell_quote(name + ": " + value);
-    if (!exchange.request_body.empty()) command += " --data-raw " + shell_quote(exchange.request_body);
-    return command;
 }
 
 /// How long a 429 asks to be left alone: Retry-After (seconds), else retry_after_ms, else a second.
@@ -453,7 +441,7 @@ void conclude(reports::CaseResult& result, const CaseTemplate& source) {
     const auto& statuses = source.steps.front().expect.status;
     if (first_exchange.method == "POST" && looks_unimplemented(first_exchange) &&
         std::find(statuses.begin(), statuses.end(), *first_exchange.status) == statuses.end()) {
-        result.not_implemented = true;
+        if (result.verdict == Verdict::fail) result.verdict = Verdict::not_implemented;
         result.message = "not implemented: the endpoint answered " + std::to_string(*first_exchange.status) +
                          " as if it did not exist; " + result.message;
     }
@@ -506,6 +494,7 @@ reports::CaseResult execute(const SelectedCase& selected, std::size_t index, Env
         if (sent.is_object() && sent.contains("client_secret") && sent["client_secret"].is_string())
             keep_secret(fixture, sent["client_secret"].get<std::string>());
         if (!first_answer) first_body = sent;
+        if (result.curl.empty()) result.curl = detail::curl_line(env.homeserver, request, fixture.secrets, env.redact);
         auto answer = ask(env.homeserver, request, env, fixture, result, true);
         if (!answer.response) {
             result.verdict = Verdict::error;
@@ -519,7 +508,6 @@ reports::CaseResult execute(const SelectedCase& selected, std::size_t index, Env
             first_sid = detail::sid_of(*answer.response);
         }
     }
-    if (!result.exchanges.empty()) result.curl = curl_for(result.exchanges.front());
 
     const auto& expect = source.side_channel;
     auto seen = settle(env, since, fixture, expect);

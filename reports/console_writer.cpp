@@ -19,6 +19,7 @@ const char* tag(Verdict verdict) {
         case Verdict::pass: return "PASS ";
         case Verdict::warn: return "WARN ";
         case Verdict::fail: return "FAIL ";
+        case Verdict::not_implemented: return "NOIMP";
         case Verdict::error: return "ERROR";
         case Verdict::skip: return "SKIP ";
         case Verdict::xfail: return "XFAIL";
@@ -32,6 +33,7 @@ const char* colour(Verdict verdict) {
         case Verdict::pass: return "\x1b[32m";
         case Verdict::warn: return "\x1b[33m";
         case Verdict::fail: return "\x1b[31m";
+        case Verdict::not_implemented: return "\x1b[31m";
         case Verdict::error: return "\x1b[1;31m";
         case Verdict::skip: return "\x1b[90m";
         case Verdict::xfail: return "\x1b[36m";
@@ -76,7 +78,7 @@ std::string indented(const std::string& text, std::string_view indent) {
 }
 
 void write_summary_entry(const CaseResult& result, std::ostream& out, const ConsoleOptions& options) {
-    out << (result.not_implemented ? painted("NOIMP", colour(result.verdict), options) : verdict_tag(result.verdict, options))
+    out << verdict_tag(result.verdict, options)
         << ' ' << one_line(result.id);
     if (!result.title.empty()) out << " \u2014 " << one_line(result.title);
     out << '\n';
@@ -101,14 +103,14 @@ void write_console_header(const RunResult& run, std::ostream& out, const Console
     out << " \u00B7 profile " << (run.profile.empty() ? std::string("(none)") : one_line(run.profile));
     if (!run.seed.empty()) out << " \u00B7 seed " << one_line(run.seed);
     out << '\n';
-    for (const auto& warning : run.warnings)
+    for (const auto& warning : detail::run_notes(run))
         out << painted("warning:", "\x1b[33m", options) << ' ' << one_line(warning) << '\n';
 }
 
 void write_console_case(const CaseResult& result, std::ostream& out, const ConsoleOptions& options) {
     std::string time = detail::decimal_seconds(seconds_between(result.started, result.finished)) + "s";
     if (time.size() < 8) time.insert(0, 8 - time.size(), ' ');
-    out << (result.not_implemented ? painted("NOIMP", colour(result.verdict), options) : verdict_tag(result.verdict, options))
+    out << verdict_tag(result.verdict, options)
         << ' ' << padded(one_line(result.id), id_width) << ' ' << time;
     if (result.verdict != Verdict::pass) out << "  " << one_line(detail::headline(result));
     out << '\n';
@@ -135,7 +137,7 @@ void write_console_summary(const RunResult& run, std::ostream& out, const Consol
     const auto counts = run.counts();
     const auto line = detail::count_summary(counts, run.interrupted);
 
-    const bool conformant = counts.failed + counts.errors + counts.xpassed == 0 && !run.interrupted;
+    const bool conformant = counts.failed + counts.not_implemented + counts.errors + counts.xpassed == 0 && !run.interrupted;
     if (run.rate_limited)
         out << "\nthe homeserver rate-limited mx3pid " << run.rate_limited
             << (run.rate_limited == 1 ? " time" : " times") << " (429), waited out\n";

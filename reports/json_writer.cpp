@@ -36,8 +36,8 @@ Json pairs(const std::vector<std::pair<std::string, std::string>>& values) {
 
 Json counts_json(const Counts& counts) {
     return {{"total", counts.total},     {"passed", counts.passed},   {"warned", counts.warned},
-            {"failed", counts.failed},   {"errors", counts.errors},   {"skipped", counts.skipped},
-            {"xfailed", counts.xfailed}, {"xpassed", counts.xpassed}, {"not_implemented", counts.not_implemented}};
+            {"failed", counts.failed},   {"not_implemented", counts.not_implemented}, {"errors", counts.errors},   {"skipped", counts.skipped},
+            {"xfailed", counts.xfailed}, {"xpassed", counts.xpassed}};
 }
 
 Json exchange_json(const HttpExchange& exchange) {
@@ -65,7 +65,11 @@ Json case_json(const CaseResult& result) {
     out["level"] = text(result.level);
     out["spec"] = Json::array();
     for (const auto& ref : result.spec)
-        out["spec"].push_back({{"edition", text(ref.edition)}, {"section", text(ref.section)}});
+        out["spec"].push_back({{"edition", text(ref.edition)},
+                               {"section", text(ref.section)},
+                               {"url", text(ref.url)},
+                               {"judged_edition", text(ref.judged_edition)},
+                               {"judged_url", text(ref.judged_url)}});
     out["verdict"] = to_string(result.verdict);
     out["message"] = text(result.message);
     out["checks"] = Json::array();
@@ -79,7 +83,6 @@ Json case_json(const CaseResult& result) {
     out["side_channel"] = lines(result.side_channel);
     out["curl"] = text(result.curl);
     out["known_failure_reason"] = text(result.known_failure_reason);
-    out["not_implemented"] = result.not_implemented;
     out["started"] = time(result.started);
     out["finished"] = time(result.finished);
     out["seconds"] = seconds(result.started, result.finished);
@@ -94,6 +97,8 @@ void write_json(const RunResult& run, std::ostream& out) {
     document["target"] = text(run.target);
     document["edition"] = text(run.edition);
     document["edition_source"] = text(run.edition_source);
+    document["advertised_editions"] = lines(run.advertised_editions);
+    document["edition_note"] = text(run.edition_note);
     document["profile"] = text(run.profile);
     document["seed"] = text(run.seed);
     document["properties"] = pairs(run.properties);
@@ -102,6 +107,7 @@ void write_json(const RunResult& run, std::ostream& out) {
     document["started"] = time(run.started);
     document["finished"] = time(run.finished);
     document["seconds"] = seconds(run.started, run.finished);
+    document["planned"] = run.planned;
     document["counts"] = counts_json(run.counts());
     document["rate_limited"] = run.rate_limited;
     document["cases"] = Json::array();

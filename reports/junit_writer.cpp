@@ -62,7 +62,7 @@ void add_properties(pugi::xml_node suite, const RunResult& run) {
 
 void set_counts(pugi::xml_node suite, const Counts& counts) {
     set(suite, "tests", counts.total);
-    set(suite, "failures", counts.failed + counts.xpassed);
+    set(suite, "failures", counts.failed + counts.not_implemented + counts.xpassed);
     set(suite, "errors", counts.errors);
 }
 
@@ -90,7 +90,10 @@ void add_testcase(pugi::xml_node suite, const std::string& classname, const Case
             set_text(testcase.append_child("system-out"), "warning (SHOULD): " + one_line(headline) + "\n" + details);
             break;
         case Verdict::fail:
-            set_text(add_outcome(testcase, "failure", result.not_implemented ? "not-implemented" : "fail", headline), details);
+            set_text(add_outcome(testcase, "failure", "fail", headline), details);
+            break;
+        case Verdict::not_implemented:
+            set_text(add_outcome(testcase, "failure", "not-implemented", headline), details);
             break;
         case Verdict::error:
             set_text(add_outcome(testcase, "error", "error", headline), details);

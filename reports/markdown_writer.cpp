@@ -11,13 +11,12 @@
 namespace mx3pid::reports {
 namespace {
 
-constexpr const char* not_implemented_mark = "\U0001F6AB";
-
 const char* mark(Verdict verdict) {
     switch (verdict) {
         case Verdict::pass: return "\u2705";
         case Verdict::warn: return "\u26A0\uFE0F";
         case Verdict::fail: return "\u274C";
+        case Verdict::not_implemented: return "\U0001F6AB";
         case Verdict::error: return "\U0001F4A5";
         case Verdict::skip: return "\u23ED\uFE0F";
         case Verdict::xfail: return "\U0001F7E1";
@@ -51,7 +50,7 @@ void write_matrix(const RunResult& run, std::ostream& out) {
         for (const auto& kind : kinds) {
             std::string cell;
             for (const auto* result : group.cases)
-                if (detail::kind_of(*result) == kind) cell += result->not_implemented ? not_implemented_mark : mark(result->verdict);
+                if (detail::kind_of(*result) == kind) cell += mark(result->verdict);
             out << ' ' << (cell.empty() ? "\u2014" : cell) << " |";
         }
         out << '\n';
@@ -59,8 +58,8 @@ void write_matrix(const RunResult& run, std::ostream& out) {
 }
 
 void write_failure(const CaseResult& result, std::ostream& out) {
-    out << "- " << (result.not_implemented ? not_implemented_mark : mark(result.verdict)) << " **" << inline_text(result.id)
-        << "** (" << (result.not_implemented ? "not implemented" : to_string(result.verdict)) << ") \u2014 "
+    out << "- " << mark(result.verdict) << " **" << inline_text(result.id) << "** ("
+        << (result.verdict == Verdict::not_implemented ? "not implemented" : to_string(result.verdict)) << ") \u2014 "
         << inline_text(detail::headline(result));
     if (const auto spec = detail::spec_line(result); !spec.empty()) out << " \u00B7 " << inline_text(spec);
     out << '\n';
@@ -76,8 +75,9 @@ void write_markdown(const RunResult& run, std::ostream& out) {
     out << " \u00B7 **" << detail::count_summary(counts, run.interrupted) << "**";
     out << "\n\n";
 
-    for (const auto& warning : run.warnings) out << "> **warning:** " << inline_text(warning) << "\n";
-    if (!run.warnings.empty()) out << '\n';
+    const auto notes = detail::run_notes(run);
+    for (const auto& warning : notes) out << "> **warning:** " << inline_text(warning) << "\n";
+    if (!notes.empty()) out << '\n';
 
     if (!run.cases.empty()) {
         write_matrix(run, out);
@@ -87,7 +87,7 @@ void write_markdown(const RunResult& run, std::ostream& out) {
     out << "Legend: " << mark(Verdict::pass) << " pass \u00B7 " << mark(Verdict::warn) << " warn (SHOULD broken) \u00B7 "
         << mark(Verdict::fail) << " fail (MUST broken) \u00B7 " << mark(Verdict::error) << " error (could not judge) \u00B7 "
         << mark(Verdict::skip) << " skip (does not apply) \u00B7 " << mark(Verdict::xfail) << " known failure \u00B7 "
-        << mark(Verdict::xpass) << " known failure that passed \u00B7 " << not_implemented_mark
+        << mark(Verdict::xpass) << " known failure that passed \u00B7 " << mark(Verdict::not_implemented)
         << " not implemented (the edition defines it) \u00B7 \u2014 no such case\n\n";
 
     out << "## Failures\n\n";

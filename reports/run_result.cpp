@@ -7,6 +7,7 @@ const char* to_string(Verdict verdict) {
         case Verdict::pass: return "pass";
         case Verdict::warn: return "warn";
         case Verdict::fail: return "fail";
+        case Verdict::not_implemented: return "not-implemented";
         case Verdict::error: return "error";
         case Verdict::skip: return "skip";
         case Verdict::xfail: return "xfail";
@@ -16,7 +17,8 @@ const char* to_string(Verdict verdict) {
 }
 
 bool is_unexpected(Verdict verdict) {
-    return verdict == Verdict::fail || verdict == Verdict::error || verdict == Verdict::xpass;
+    return verdict == Verdict::fail || verdict == Verdict::not_implemented || verdict == Verdict::error ||
+           verdict == Verdict::xpass;
 }
 
 void Counts::add(Verdict verdict) {
@@ -25,6 +27,7 @@ void Counts::add(Verdict verdict) {
         case Verdict::pass: ++passed; break;
         case Verdict::warn: ++warned; break;
         case Verdict::fail: ++failed; break;
+        case Verdict::not_implemented: ++not_implemented; break;
         case Verdict::error: ++errors; break;
         case Verdict::skip: ++skipped; break;
         case Verdict::xfail: ++xfailed; break;
@@ -34,10 +37,7 @@ void Counts::add(Verdict verdict) {
 
 Counts RunResult::counts() const {
     Counts counts;
-    for (const auto& result : cases) {
-        counts.add(result.verdict);
-        if (result.not_implemented && result.verdict == Verdict::fail) ++counts.not_implemented;
-    }
+    for (const auto& result : cases) counts.add(result.verdict);
     return counts;
 }
 

@@ -14,6 +14,7 @@ enum class Verdict {
     pass,   ///< every check held
     warn,   ///< only SHOULD-level checks failed
     fail,   ///< a MUST-level check failed: the server answered wrongly
+    not_implemented,  ///< the endpoint answered as one the server lacks (404/405, M_UNRECOGNIZED) where the edition defines it
     error,  ///< the case could not be judged: transport failure, harness fault, rate limit not lifted
     skip,   ///< the case does not apply to this edition or profile
     xfail,  ///< failed, and listed as a known failure
@@ -22,14 +23,17 @@ enum class Verdict {
 
 const char* to_string(Verdict verdict);
 
-/// True for verdicts that make a run non-conformant: fail, error, xpass.
+/// True for verdicts that make a run non-conformant: fail, not_implemented, error, xpass.
 bool is_unexpected(Verdict verdict);
 
 using Clock = std::chrono::system_clock;
 
 struct SpecRef {
-    std::string edition;  ///< e.g. "r0.4.0"
-    std::string section;  ///< e.g. "requestToken-facts §4b"
+    std::string edition;         ///< the edition the rule is cited from, e.g. "r0.4.0"
+    std::string section;         ///< the public section title, e.g. "POST /_matrix/client/v3/register/email/requestToken"
+    std::string url;             ///< that edition's rendered page, with the anchor
+    std::string judged_edition;  ///< where the same rule lives in the edition judged; empty when it is `edition`
+    std::string judged_url;      ///< the page of judged_edition, with the anchor; empty when it is `url`
 };
 
 /// One assertion about the answer or the side channel.
@@ -68,16 +72,13 @@ struct CaseResult {
     std::vector<std::string> side_channel;  ///< what the identity server / mailbox saw, one line each
     std::string curl;      ///< a command that repeats the first request (secrets redacted)
     std::string known_failure_reason;  ///< for xfail/xpass: the expectations entry's reason
-    /// The endpoint answered as one the server does not implement (404/405, M_UNRECOGNIZED), where the
-    /// edition defines it: a failure of its own kind, apart from "implemented wrongly".
-    bool not_implemented = false;
     Clock::time_point started{};
     Clock::time_point finished{};
 };
 
 struct Counts {
-    std::size_t total = 0, passed = 0, warned = 0, failed = 0, errors = 0, skipped = 0, xfailed = 0, xpassed = 0;
-    std::size_t not_implemented = 0;  ///< of the failed: endpoints answered as if they did not exist
+    std::size_t total = 0, passed = 0, warned = 0, failed = 0, not_implemented = 0, errors = 0, skipped = 0, xfailed = 0,
+                xpassed = 0;
 
     void add(Verdict verdict);
 };
@@ -87,11 +88,14 @@ struct RunResult {
     std::string target;          ///< URL or "builtin:NAME"
     std::string edition;         ///< the edition judged, e.g. "r0.4.0"
     std::string edition_source;  ///< "given" or "detected"
+    std::vector<std::string> advertised_editions;  ///< what GET /_matrix/client/versions named, in its order
+    std::string edition_note;    ///< one sentence when `edition` is not among advertised_editions, else empty
     std::string profile;         ///< path of the target profile
     std::string seed;            ///< reproduces the generated addresses and secrets
     std::vector<std::pair<std::string, std::string>> properties;  ///< extra name/value pairs for reports
     std::vector<std::string> warnings;  ///< run-level notes a reader must see
-    std::size_t rate_limited = 0;       ///< 429 answers mx3pid waited out
+    std::size_t rate_limited = 0;       ///< every 429 answer received, waited out or given up on
+    std::size_t planned = 0;            ///< cases selected; more than cases.size() when the run was interrupted
     std::vector<CaseResult> cases;      ///< in the order they were selected
     bool interrupted = false;
     Clock::time_point started{};

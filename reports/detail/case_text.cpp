@@ -95,13 +95,20 @@ std::string count_summary(const Counts& counts, bool interrupted) {
         return std::to_string(count) + ' ' + (count == 1 ? one : many);
     };
     std::string line = number(counts.total, "case", "cases") + ": " + std::to_string(counts.passed) + " passed, " +
-                       std::to_string(counts.warned) + " warned, " + std::to_string(counts.failed) + " failed" +
-                       (counts.not_implemented ? " (" + std::to_string(counts.not_implemented) + " not implemented)" : "") + ", " +
+                       std::to_string(counts.warned) + " warned, " + std::to_string(counts.failed) + " failed, " +
+                       (counts.not_implemented ? std::to_string(counts.not_implemented) + " not implemented, " : "") +
                        number(counts.errors, "error", "errors") + ", " + std::to_string(counts.skipped) + " skipped";
     if (counts.xfailed) line += ", " + std::to_string(counts.xfailed) + " xfailed";
     if (counts.xpassed) line += ", " + std::to_string(counts.xpassed) + " xpassed";
     if (interrupted) line += std::string(dash) + "interrupted";
     return line;
+}
+
+std::vector<std::string> run_notes(const RunResult& run) {
+    std::vector<std::string> notes;
+    if (!run.edition_note.empty()) notes.push_back(run.edition_note);
+    notes.insert(notes.end(), run.warnings.begin(), run.warnings.end());
+    return notes;
 }
 
 std::string case_details(const CaseResult& result) {

@@ -2,6 +2,7 @@
 // The words every writer uses about one case. Everything returned here is raw: it may still hold
 // whatever the server sent, so each writer passes it through visible_text or one_line.
 #include <string>
+#include <vector>
 
 #include "reports/run_result.hpp"
 
@@ -24,6 +25,9 @@ std::string transcript(const HttpExchange& exchange);
 /// "30 cases: 28 passed, 1 warned, 1 failed, 0 errors, 0 skipped", plus xfailed/xpassed counts
 /// when not zero and " — interrupted".
 std::string count_summary(const Counts& counts, bool interrupted);
+
+/// What a reader of the run must see before the cases: the edition note, then the run warnings.
+std::vector<std::string> run_notes(const RunResult& run);
 
 /// The whole story of a case: id and title, level, spec, verdict, checks, side channel, every
 /// exchange, the curl line and the times. Ends with a newline.

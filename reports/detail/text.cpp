@@ -7,8 +7,6 @@
 namespace mx3pid::reports::detail {
 namespace {
 
-constexpr std::string_view replacement = "\xEF\xBF\xBD";
-
 void append_hex(std::string& out, std::uint32_t value, int digits, bool upper) {
     const char* alphabet = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += alphabet[(value >> shift) & 0xF];
@@ -21,9 +19,28 @@ bool needs_escape(char32_t c) {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 
+void append_bytes_escaped(std::string& out, std::string_view bytes) {
+    for (const char byte : bytes) {
+        out += "\\x";
+        append_hex(out, static_cast<unsigned char>(byte), 2, false);
+    }
+}
+
 }  // namespace
 
-std::string valid_utf8(std::string_view text) { return spec::repair_utf8(text); }
+std::string valid_utf8(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t at = 0; at < text.size();) {
+        const auto decoded = spec::decode_utf8(text, at);
+        if (decoded.valid)
+            out.append(text.substr(at, decoded.length));
+        else
+            append_bytes_escaped(out, text.substr(at, decoded.length));
+        at += decoded.length;
+    }
+    return out;
+}
 
 std::string visible_text(std::string_view text) {
     std::string out;
@@ -36,7 +53,7 @@ std::string visible_text(std::string_view text) {
             continue;
         }
         if (!decoded.valid) {
-            out.append(replacement);
+            append_bytes_escaped(out, text.substr(at, decoded.length));
         } else if (!needs_escape(decoded.code_point)) {
             out.append(text.substr(at, decoded.length));
         } else if (decoded.code_point == '\r') {

@@ -7,8 +7,9 @@
 
 namespace mx3pid::reports::detail {
 
-/// Valid UTF-8: each maximal ill-formed subsequence (stray continuation byte, overlong form,
-/// surrogate, value above U+10FFFF, truncated sequence) becomes one U+FFFD.
+/// Valid UTF-8 that still shows the bytes: each byte of an ill-formed subsequence (stray
+/// continuation byte, overlong form, surrogate, value above U+10FFFF, truncated sequence) is written
+/// as `\xNN` (lower-case hex), so a reader sees what the server sent rather than U+FFFD.
 std::string valid_utf8(std::string_view text);
 
 /// valid_utf8, and then every character XML 1.0 forbids or a terminal would act on is written as a

@@ -37,7 +37,8 @@ CaseResult make_case(std::string endpoint, std::string kind, Verdict verdict, lo
     result.endpoint = std::move(endpoint);
     result.kind = std::move(kind);
     result.level = "MUST";
-    result.spec = {{"r0.4.0", "requestToken-facts \xC2\xA7" "4a"}};
+    result.spec = {{"r0.4.0", "POST /_matrix/client/r0/" + result.endpoint + "/requestToken",
+                    "https://spec.matrix.org/legacy/client_server/r0.4.0.html", "", ""}};
     result.verdict = verdict;
     result.started = at(start_ms);
     result.finished = at(end_ms);
@@ -82,7 +83,11 @@ RunResult sample_run() {
 
     auto duplicate = make_case("register/email", "duplicate", Verdict::fail, 20, 45);
     duplicate.title = "an address that is already bound cannot start a registration";
-    duplicate.spec = {{"r0.4.0", "requestToken-facts \xC2\xA7" "4b"}, {"v1.1", "Client-Server API 10.2"}};
+    duplicate.spec = {{"r0.4.0", "POST /_matrix/client/r0/register/email/requestToken",
+                       "https://spec.matrix.org/legacy/client_server/r0.4.0.html#post-matrix-client-r0-register-email-requesttoken",
+                       "v1.1", "https://spec.matrix.org/v1.1/client-server-api/#post_matrixclientv3registeremailrequesttoken"},
+                      {"r0.4.0", "Standard error response \xC2\xA7 M_THREEPID_IN_USE",
+                       "https://spec.matrix.org/legacy/client_server/r0.4.0.html#api-standards", "", ""}};
     duplicate.message = "status: expected 400,\n got 200";
     duplicate.checks = {{"status", Verdict::fail, "400", "200"},
                         {"errcode", Verdict::fail, "M_THREEPID_IN_USE", "M_UNKNOWN"},
