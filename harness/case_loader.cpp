@@ -4,6 +4,7 @@
 #include <map>
 
 #include "harness/case_model.hpp"
+#include "harness/citation.hpp"
 #include "harness/detail/yaml_reader.hpp"
 
 namespace mx3pid::harness {
@@ -83,7 +84,9 @@ std::vector<int> read_statuses(const YamlReader& reader, const YAML::Node& node)
 RequestSpec read_request(const YamlReader& reader, const YAML::Node& node, JsonBudget& budget) {
     RequestSpec request;
     if (node.IsNull()) return request;
-    reader.expect_map(node, {"method", "id_server", "set", "remove", "raw_body", "content_type", "send_attempt_increment"},
+    reader.expect_map(node,
+                      {"method", "id_server", "id_access_token", "set", "remove", "raw_body", "content_type",
+                       "send_attempt_increment"},
                       "send");
     if (node["send_attempt_increment"])
         request.send_attempt_increment = static_cast<int>(reader.integer(node["send_attempt_increment"], "send_attempt_increment"));
@@ -94,6 +97,11 @@ RequestSpec read_request(const YamlReader& reader, const YAML::Node& node, JsonB
         else if (text == "untrusted") request.id_server = IdServerChoice::untrusted;
         else if (text == "omit") request.id_server = IdServerChoice::omit;
         else reader.fail(choice, "id_server must be trusted, untrusted or omit");
+    }
+    if (auto token = node["id_access_token"]) {
+        auto text = reader.string(token, "id_access_token");
+        if (text != "omit" && text != "send") reader.fail(token, "id_access_token must be omit or send");
+        request.id_access_token = text == "send";
     }
     if (auto set = node["set"]) {
         if (!set.IsMap()) reader.fail(set, "set must be a mapping of field to JSON value");
@@ -132,9 +140,7 @@ StepExpectation read_expectation(const YamlReader& reader, const YAML::Node& nod
 }
 
 SideChannelExpectation read_side_channel(const YamlReader& reader, const YAML::Node& node) {
-    reader.expect_map(node,
-                      {"identity_requests", "decoy_requests", "delivered", "sid_matches", "follow_link", "messages",
-                       "messages_at_most", "tokens_delivered"},
+    reader.expect_map(node, {"tokens_delivered", "decoy_requests", "delivered", "sid_matches", "follow_link"},
                       "side_channel");
     SideChannelExpectation side;
     auto count = [&](const char* key, std::optional<int>& out) {
@@ -143,11 +149,8 @@ SideChannelExpectation read_side_channel(const YamlReader& reader, const YAML::N
         if (value < 0 || value > 100) reader.fail(node[key], std::string(key) + " must be 0 to 100");
         out = static_cast<int>(value);
     };
-    count("identity_requests", side.identity_requests);
-    count("decoy_requests", side.decoy_requests);
-    count("messages", side.messages);
-    count("messages_at_most", side.messages_at_most);
     count("tokens_delivered", side.tokens_delivered);
+    count("decoy_requests", side.decoy_requests);
     if (node["delivered"]) side.delivered = reader.boolean(node["delivered"], "delivered");
     if (node["sid_matches"]) side.sid_matches = reader.boolean(node["sid_matches"], "sid_matches");
     if (node["follow_link"]) side.follow_link = reader.boolean(node["follow_link"], "follow_link");
@@ -155,7 +158,7 @@ SideChannelExpectation read_side_channel(const YamlReader& reader, const YAML::N
 }
 
 Requirements read_requirements(const YamlReader& reader, const YAML::Node& node) {
-    reader.expect_map(node, {"validation", "enumeration_protection"}, "requires");
+    reader.expect_map(node, {"validation", "enumeration_protection", "medium_unsupported"}, "requires");
     Requirements requirements;
     if (auto validation = node["validation"]) {
         for (const auto& text : reader.strings(validation, "validation")) {
@@ -166,7 +169,21 @@ Requirements read_requirements(const YamlReader& reader, const YAML::Node& node)
     }
     if (node["enumeration_protection"])
         requirements.enumeration_protection = reader.boolean(node["enumeration_protection"], "enumeration_protection");
+    if (node["medium_unsupported"])
+        requirements.medium_unsupported = reader.boolean(node["medium_unsupported"], "medium_unsupported");
     return requirements;
+}
+
+Citation read_citation(const YamlReader& reader, const YAML::Node& node) {
+    reader.expect_map(node, {"edition", "section", "says"}, "a spec reference");
+    for (const char* key : {"edition", "section", "says"})
+        if (!node[key]) reader.fail(node, std::string("a spec reference needs '") + key + "'");
+    Citation citation{reader.string(node["edition"], "edition"), reader.string(node["section"], "section"),
+                      reader.string(node["says"], "says")};
+    if (!spec::Edition::parse(citation.edition)) reader.fail(node["edition"], "unknown edition '" + citation.edition + "'");
+    if (auto why = citation_problem(citation)) reader.fail(node["section"], *why);
+    if (citation.says.empty()) reader.fail(node["says"], "says must say what the spec says");
+    return citation;
 }
 
 AddressChoice read_address(const YamlReader& reader, const YAML::Node& node) {
@@ -210,13 +227,7 @@ CaseTemplate read_template(const YamlReader& reader, const YAML::Node& node, Jso
     auto refs = node["spec"];
     reader.expect_sequence(refs, "spec");
     if (refs.size() == 0) reader.fail(refs, "a case must cite at least one spec reference");
-    for (const auto& ref : refs) {
-        reader.expect_map(ref, {"edition", "ref"}, "a spec reference");
-        if (!ref["edition"] || !ref["ref"]) reader.fail(ref, "a spec reference needs edition and ref");
-        auto edition = reader.string(ref["edition"], "edition");
-        if (!spec::Edition::parse(edition)) reader.fail(ref["edition"], "unknown edition '" + edition + "'");
-        result.spec.push_back({edition, reader.string(ref["ref"], "ref"), {}, {}, {}});
-    }
+    for (const auto& ref : refs) result.spec.push_back(read_citation(reader, ref));
     if (auto level = node["level"]) {
         auto text = reader.string(level, "level");
         if (text == "MUST") result.level = Level::must;
@@ -247,7 +258,9 @@ bool Requirements::overlaps(const Requirements& other) const {
                             });
     bool enumeration_meets = !enumeration_protection || !other.enumeration_protection ||
                              *enumeration_protection == *other.enumeration_protection;
-    return validation_meets && enumeration_meets;
+    // Absent and false both mean "not where the medium is unsupported".
+    bool medium_meets = medium_unsupported.value_or(false) == other.medium_unsupported.value_or(false);
+    return validation_meets && enumeration_meets && medium_meets;
 }
 
 AddressChoice resolve_address(AddressChoice choice, const spec::Endpoint& endpoint) {

@@ -7,7 +7,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "reports/run_result.hpp"
 #include "spec/edition.hpp"
 #include "spec/endpoints.hpp"
 #include "spec/validation.hpp"
@@ -35,6 +34,9 @@ struct RequestSpec {
     std::optional<std::string> raw_body;            ///< sent instead of any JSON body
     std::optional<std::string> content_type;        ///< default application/json
     int send_attempt_increment = 0;                 ///< added to the case's send_attempt (a resend)
+    /// From r0.6.0 every id_server goes with an id_access_token the runner registered at its mock
+    /// identity server; false (`id_access_token: omit`) leaves it out.
+    bool id_access_token = true;
 };
 
 struct StepExpectation {
@@ -52,27 +54,40 @@ struct Step {
 
 /// What must (not) happen beside the answer: at the identity servers and in the mailbox.
 struct SideChannelExpectation {
-    std::optional<int> identity_requests;  ///< requests reaching either mock identity server
-    std::optional<int> decoy_requests;     ///< requests reaching the untrusted mock identity server
+    /// Validation tokens that reached the case's address, exactly: a requestToken for the case's secret
+    /// or address that an identity server accepted, or a mail/SMS to the address carrying a token or a
+    /// validation link. A refused request, a /versions probe or a notice without a token is not one.
+    std::optional<int> tokens_delivered;
+    std::optional<int> decoy_requests;  ///< requestToken requests reaching the untrusted identity server
     /// The validation reached the address once, carrying what the client sent: the forwarded request
     /// (proxy, delegate) or the mail (self).
     bool delivered = false;
     /// The sid answered is the one the validation carries: the identity server's, or the mailed link's.
     bool sid_matches = false;
-    /// Complete the validation as a user would (submit_url, or the mailed link) and see it accepted.
+    /// Complete the validation as a user would (submit_url with the code the mock received, or the
+    /// mailed link) and see it accepted.
     bool follow_link = false;
-    std::optional<int> messages;           ///< validation messages to the address, exactly
-    std::optional<int> messages_at_most;
-    std::optional<int> tokens_delivered;   ///< messages to the address that carry a validation token
 };
 
 /// Profile conditions a template needs; a case whose conditions fail is skipped with the reason.
 struct Requirements {
     std::vector<spec::Validation> validation;    ///< any of these; empty means any
     std::optional<bool> enumeration_protection;
+    /// true: only on an /account/3pid endpoint whose medium the profile lists in unsupported_3pid_media;
+    /// absent or false: never there.
+    std::optional<bool> medium_unsupported;
 
     /// Can one profile satisfy both?
     bool overlaps(const Requirements& other) const;
+};
+
+/// One spec sentence a case relies on, as a case file writes it; harness/citation.hpp makes it a link.
+struct Citation {
+    std::string edition;  ///< the edition whose text says it, e.g. "r0.5.0"
+    /// "endpoint" (the case's endpoint), "identity endpoint" (the identity server's requestToken for the
+    /// case's medium), or a section title harness/citation.hpp knows, e.g. "Standard error response".
+    std::string section;
+    std::string says;  ///< what the sentence says, in the case author's words
 };
 
 struct CaseTemplate {
@@ -82,7 +97,7 @@ struct CaseTemplate {
     std::string title;
     std::vector<std::string> endpoints;  ///< globs over endpoint keys
     spec::EditionRange editions;
-    std::vector<reports::SpecRef> spec;
+    std::vector<Citation> spec;
     Level level = Level::must;
     AddressChoice address = AddressChoice::acceptable;
     Requirements requires_profile;

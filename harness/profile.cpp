@@ -49,7 +49,7 @@ Profile read_profile(const detail::YamlReader& reader, const YAML::Node& root) {
     if (root.IsNull()) return profile;
     reader.expect_map(root,
                       {"homeserver", "spec", "validation", "fresh", "bound", "denied", "identity", "smtp",
-                       "enumeration_protection", "timing"},
+                       "enumeration_protection", "unsupported_3pid_media", "timing"},
                       "the profile");
     if (root["homeserver"]) profile.homeserver = reader.string(root["homeserver"], "homeserver");
     if (auto node = root["spec"]) {
@@ -115,6 +115,13 @@ Profile read_profile(const detail::YamlReader& reader, const YAML::Node& root) {
     }
     if (auto node = root["enumeration_protection"])
         profile.enumeration_protection = reader.boolean(node, "enumeration_protection");
+    if (auto node = root["unsupported_3pid_media"]) {
+        for (const auto& medium : reader.strings(node, "unsupported_3pid_media")) {
+            if (medium != "email" && medium != "msisdn")
+                reader.fail(node, "unsupported_3pid_media lists email or msisdn, not '" + medium + "'");
+            profile.unsupported_3pid_media.push_back(medium == "email" ? spec::Medium::email : spec::Medium::msisdn);
+        }
+    }
     return profile;
 }
 

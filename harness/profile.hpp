@@ -3,6 +3,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "spec/endpoints.hpp"
 #include "spec/validation.hpp"
@@ -46,12 +47,20 @@ struct Profile {
 
     /// The server hides "in use" and "not found" (answers 200 and delivers no token instead).
     bool enumeration_protection = false;
+    /// Media the server does not support on /account/3pid (v1.13+: M_THREEPID_MEDIUM_NOT_SUPPORTED).
+    std::vector<spec::Medium> unsupported_3pid_media;
 
     /// How long to keep watching the identity server and the mailbox after an answer, for servers that
     /// act after answering. 0 for the built-in target, which acts before it answers.
     std::chrono::milliseconds side_channel_grace{0};
     /// The longest mx3pid waits, in all, on one case's 429 answers before calling it an error.
     std::chrono::milliseconds max_rate_limit_wait{60000};
+
+    bool supports_3pid_medium(spec::Medium medium) const {
+        for (auto unsupported : unsupported_3pid_media)
+            if (unsupported == medium) return false;
+        return true;
+    }
 
     Validation validation_for(spec::Medium medium) const {
         return medium == spec::Medium::email ? email_validation : msisdn_validation;

@@ -33,6 +33,11 @@ std::optional<std::string> profile_skip_reason(const Case& instance, const Profi
         return std::string("for servers ") + (*requirements.enumeration_protection ? "with" : "without") +
                " enumeration protection; the profile says enumeration_protection: " +
                (profile.enumeration_protection ? "true" : "false");
+    const bool unsupported = endpoint.purpose == spec::Purpose::add_threepid && !profile.supports_3pid_medium(endpoint.medium);
+    if (requirements.medium_unsupported.value_or(false) != unsupported)
+        return unsupported ? "the profile says the server does not support " + std::string(spec::medium_name(endpoint.medium)) +
+                                 " on /account/3pid (unsupported_3pid_media)"
+                           : std::string("for a medium the server does not support on /account/3pid (unsupported_3pid_media)");
     switch (resolve_address(instance.source->address, endpoint)) {
         case AddressChoice::bound:
             if (email ? !profile.bound_email : !profile.bound_msisdn)

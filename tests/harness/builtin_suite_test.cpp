@@ -89,9 +89,9 @@ TEST(BuiltinSuite, DeniedCasesFailOnceTheServerStopsDenying) {
         }
         EXPECT_EQ(result.verdict, Verdict::fail) << describe(result);
         bool forwarded_seen = std::any_of(result.checks.begin(), result.checks.end(), [](const auto& check) {
-            return check.name == "identity server requests" && check.verdict == Verdict::fail;
+            return check.name == "validation tokens delivered" && check.verdict == Verdict::fail;
         });
-        EXPECT_TRUE(forwarded_seen) << result.id << ": the denied address should have reached the identity server";
+        EXPECT_TRUE(forwarded_seen) << result.id << ": a validation token should have reached the denied address";
     }
 }
 

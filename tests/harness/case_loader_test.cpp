@@ -14,7 +14,7 @@ namespace {
 const char* minimal = R"(- kind: sample
   title: a sample
   endpoints: [register/*]
-  spec: [{edition: r0.4.0, ref: "§1"}]
+  spec: [{edition: r0.4.0, section: endpoint, says: "a sample"}]
   steps:
     - expect: {status: 200}
 )";
@@ -44,11 +44,14 @@ TEST(CaseLoader, ReadsRequestAndExpectations) {
   editions: ">= r0.6.0"
   level: SHOULD
   address: denied
-  spec: [{edition: r0.6.0, ref: "§4b"}]
+  requires: {medium_unsupported: true}
+  spec: [{edition: r0.6.0, section: "Standard error response", says: "errors are JSON objects"}]
   steps:
     - send: {id_server: omit, set: {send_attempt: "1", extra: 2}, remove: [next_link]}
       expect: {status: [403, 400], errcode: {403: [M_THREEPID_DENIED]}}
-  side_channel: {identity_requests: 0, messages_at_most: 0}
+    - send: {id_access_token: omit}
+      expect: {status: 200}
+  side_channel: {tokens_delivered: 0, decoy_requests: 0, follow_link: true}
 )"));
     const auto& t = templates.at(0);
     EXPECT_EQ(t.level, Level::should);
@@ -61,8 +64,48 @@ TEST(CaseLoader, ReadsRequestAndExpectations) {
     EXPECT_EQ(step.request.remove, std::vector<std::string>{"next_link"});
     EXPECT_EQ(step.expect.status, (std::vector<int>{403, 400}));
     EXPECT_EQ(step.expect.errcode_by_status.at(403), std::vector<std::string>{"M_THREEPID_DENIED"});
-    EXPECT_EQ(t.side_channel.identity_requests, 0);
-    EXPECT_EQ(t.side_channel.messages_at_most, 0);
+    EXPECT_TRUE(step.request.id_access_token) << "sent unless omitted";
+    EXPECT_FALSE(t.steps.at(1).request.id_access_token);
+    EXPECT_EQ(t.requires_profile.medium_unsupported, true);
+    EXPECT_EQ(t.side_channel.tokens_delivered, 0);
+    EXPECT_EQ(t.side_channel.decoy_requests, 0);
+    EXPECT_TRUE(t.side_channel.follow_link);
+    EXPECT_FALSE(t.side_channel.delivered);
+    ASSERT_EQ(t.spec.size(), 1u);
+    EXPECT_EQ(t.spec[0].section, "Standard error response");
+    EXPECT_EQ(t.spec[0].says, "errors are JSON objects");
+}
+
+TEST(CaseLoader, TheRemovedSideChannelKeysAreUnknownKeys) {
+    for (const char* key : {"identity_requests", "messages", "messages_at_most"}) {
+        auto e = error_of(std::string(minimal) + "  side_channel: {" + key + ": 0}\n");
+        EXPECT_EQ(e.line(), 7) << key;
+        EXPECT_NE(std::string(e.what()).find(std::string("unknown key '") + key + "'"), std::string::npos) << e.what();
+    }
+}
+
+TEST(CaseLoader, ACitationNeedsAKnownSectionAndWhatItSays) {
+    auto with = [](const std::string& to) {
+        std::string text = minimal;
+        const std::string from = "spec: [{edition: r0.4.0, section: endpoint, says: \"a sample\"}]";
+        text.replace(text.find(from), from.size(), to);
+        return text;
+    };
+    auto unknown = error_of(with("spec:\n    - {edition: r0.4.0, section: \"Chapter 9\", says: x}"));
+    EXPECT_EQ(unknown.line(), 5);
+    EXPECT_NE(std::string(unknown.what()).find("unknown section 'Chapter 9'"), std::string::npos);
+    auto too_early = error_of(with("spec:\n    - {edition: r0.6.1, section: \"Common error codes\", says: x}"));
+    EXPECT_NE(std::string(too_early.what()).find("from v1.1"), std::string::npos) << too_early.what();
+    EXPECT_NE(std::string(error_of(with("spec: [{edition: r0.4.0, section: endpoint}]")).what()).find("'says'"),
+              std::string::npos);
+    EXPECT_NE(std::string(error_of(with("spec: [{edition: r0.4.0, ref: x}]")).what()).find("unknown key 'ref'"),
+              std::string::npos);
+}
+
+TEST(CaseLoader, IdAccessTokenIsOmitOrSend) {
+    std::string text = minimal;
+    text.replace(text.find("    - expect:"), 0, "    - send: {id_access_token: maybe}\n      expect: {status: 200}\n");
+    EXPECT_EQ(error_of(text).line(), 6);
 }
 
 TEST(CaseLoader, UnknownKeyNamesFileAndLine) {
@@ -89,7 +132,7 @@ TEST(CaseLoader, WrongTypesNameFileAndLine) {
     EXPECT_EQ(error_of(with("edition: r0.4.0", "edition: r0.3.0")).line(), 4);
     EXPECT_EQ(error_of(with("kind: sample", "kind: Not Valid")).line(), 1);
     EXPECT_EQ(error_of(with("title: a sample", "title: [a, b]")).line(), 2);
-    EXPECT_EQ(error_of(with("spec: [{edition: r0.4.0, ref: \"§1\"}]", "spec: []")).line(), 4);
+    EXPECT_EQ(error_of(with("spec: [{edition: r0.4.0, section: endpoint, says: \"a sample\"}]", "spec: []")).line(), 4);
 }
 
 TEST(CaseLoader, MissingRequiredKeyNamesTheCase) {

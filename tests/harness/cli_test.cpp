@@ -50,7 +50,7 @@ TEST(Cli, MalformedProfileExitsTwoNamingFileAndLine) {
 TEST(Cli, MalformedCaseFileExitsTwoNamingFileAndLine) {
     TempDir dir;
     dir.write("profiles/builtin.yaml", "spec: r0.4.0\n");
-    auto file = dir.write("bad.yaml", "- kind: x\n  title: y\n  endpoints: ['*']\n  spec: [{edition: r0.4.0, ref: a}]\n  steps: [{expect: {status: 200}}]\n  nope: 1\n");
+    auto file = dir.write("bad.yaml", "- kind: x\n  title: y\n  endpoints: ['*']\n  spec: [{edition: r0.4.0, section: endpoint, says: a}]\n  steps: [{expect: {status: 200}}]\n  nope: 1\n");
     auto result = run({"--cases", dir.path().string()});
     EXPECT_EQ(result.code, 2);
     EXPECT_NE(result.err.find(file + ":6:"), std::string::npos) << result.err;
