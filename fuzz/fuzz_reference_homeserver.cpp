@@ -1,7 +1,7 @@
 // The reference homeserver's handler, its identity server replaced by a canned answer and its mail
 // server by a recorder, over a short sequence of requests.
 // Line 1: "EDITION VARIANT VALIDATION STATUS BODY": the edition the server claims; the index of the
-// built-in variant whose Fault it has (0: the reference); how email and msisdn are validated, one
+// built-in variant it answers as (0: the reference); how email and msisdn are validated, one
 // letter each (p proxy, d delegate, s self), then "e" for enumeration protection; what the identity
 // server answers (STATUS "-": it cannot be reached).
 // Then requests as text (see fuzz_support.hpp read_request), separated by lines holding "%%".
@@ -77,7 +77,9 @@ void check_forwarded(const Forwarded& forwarded, const spec::Endpoint& endpoint,
     auto validation = endpoint.medium == spec::Medium::email ? config.email_validation : config.msisdn_validation;
     fuzz::expect(validation != spec::Validation::self, "forwarded although it validates itself", context);
     auto base = validation == spec::Validation::proxy ? "http://" + trusted : delegate_url;
-    fuzz::expect(forwarded.url == base + "/_matrix/identity/api/v1/validate/" + medium + "/requestToken",
+    const bool v1 = forwarded.url == base + "/_matrix/identity/api/v1/validate/" + medium + "/requestToken";
+    const bool v2 = forwarded.url == base + "/_matrix/identity/v2/validate/" + medium + "/requestToken";
+    fuzz::expect(v1 || v2,
                  "forwarded to an identity server it does not trust, or to the wrong path", forwarded.url + "\n" + context);
     const json& body = forwarded.body;
     fuzz::expect(body.is_object() && body.contains("client_secret") && body["client_secret"].is_string() &&
@@ -124,7 +126,7 @@ void check_response(const net::Request& request, const net::Response& response, 
                     const Forwarded& forwarded, const detail::ForwardResult& canned, const std::string& context) {
     fuzz::expect(response.status >= 100 && response.status <= 599, "a status outside 100-599", context);
     fuzz::expect(forwarded.calls <= 1, "forwarded more than once", context);
-    if (config.fault != Fault::none) return;
+    if (config.variant) return;
 
     auto type = response.header("Content-Type");
     auto body = json::parse(response.body, nullptr, false);
@@ -163,7 +165,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Config config;
     config.edition = std::string(next_word(setup));
     const auto& variants = reference_homeserver::variants();
-    config.fault = variants[static_cast<unsigned>(number(next_word(setup))) % variants.size()].fault;
+    const auto& variant = variants[static_cast<unsigned>(number(next_word(setup))) % variants.size()];
+    config.variant = &variant == &reference() ? nullptr : &variant;
     auto validation = std::string(next_word(setup)) + "  ";
     config.email_validation = validation_from(validation[0], true);
     config.msisdn_validation = validation_from(validation[1], false);
@@ -182,10 +185,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Mailed mailed;
     detail::RequestTokenService service(
         config,
-        [&](const std::string& url, const json& body) {
+        [&](const std::string& url, const std::string& body, const std::string&) {
+            if (url.size() > 17 && url.substr(url.size() - 17) == "/account/register")
+                return detail::ForwardResult{true, 200, R"({"token":"fuzz-token"})"};
             ++forwarded.calls;
             forwarded.url = url;
-            forwarded.body = body;
+            forwarded.body = json::parse(body, nullptr, false);
             return canned;
         },
         [&](const std::string& to, const std::string& text) {
@@ -211,7 +216,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         } catch (const std::exception& error) {
             fuzz::finding("RequestTokenService::handle threw", error.what());
         }
-        std::string context = "edition " + config.edition + ", fault " + std::to_string(static_cast<int>(config.fault)) +
+        std::string context = "edition " + config.edition + ", variant " + std::string(variant.name) +
                               ", identity answers " + std::string(forward_status) + " " + canned.body + "\n" +
                               request.method + " " + request.target + "\n" + request.body.substr(0, 500) + "\n-> " +
                               std::to_string(response.status) + " " + response.body.substr(0, 500);

@@ -216,8 +216,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         return exit_conformant;
     }
     if (options.list_builtin) {
-        for (const auto& variant : reference_homeserver::variants()) out << variant.name << "\n";
-        for (const auto& variant : reference_homeserver::chaos_variants()) out << variant.name << "\n";
+        // variants() is in the listed order: reference, faulty, conformant, hostile; chaos servers are hostile too.
+        for (const auto& variant : reference_homeserver::variants()) out << reference_homeserver::listed_name(variant) << "\n";
+        for (const auto& variant : reference_homeserver::chaos_variants()) out << "hostile:" << variant.name << "\n";
         return exit_conformant;
     }
 

@@ -26,9 +26,9 @@ std::string proof_key(const SelectedCase& selected) {
 VariantScore score_variant(const reference_homeserver::Variant& variant, const std::vector<CaseTemplate>& templates,
                            const Profile& profile, const spec::Edition& edition) {
     TargetChoice choice;
-    choice.variant = std::string(variant.name);
-    choice.text = "builtin:" + choice.variant;
-    choice.fault = variant.fault;
+    choice.name = std::string(variant.name);
+    choice.text = "builtin:" + choice.name;
+    choice.variant = &variant;
     Target target(choice, profile, edition);
     FixtureFactory fixtures(1, profile);
     Environment environment{target.homeserver_url(), edition, profile, target.identity(), target.decoy(),
@@ -37,7 +37,7 @@ VariantScore score_variant(const reference_homeserver::Variant& variant, const s
     auto results = run_cases(selected, environment);
 
     VariantScore score;
-    score.variant = choice.variant;
+    score.variant = choice.name;
     score.profile = profile.path;
     std::vector<const reference_homeserver::Kill*> kills;
     std::vector<std::string> globs;
@@ -97,14 +97,15 @@ MutationSummary score_all(const std::string& cases_dir, const std::vector<spec::
     MutationSummary summary;
     std::set<std::string> caught;  // proof keys
     for (const auto& variant : reference_homeserver::variants()) {
-        std::vector<std::string> run_under{std::string(variant.profile)};
-        if (variant.fault == reference_homeserver::Fault::none) run_under = builtin_profiles();
+        std::vector<std::string> run_under(variant.profiles.begin(), variant.profiles.end());
+        const auto judged_in = spec::EditionRange::parse(variant.editions);
         bool exact_everywhere = true, caught_somewhere = false;
         std::string tally;
         for (const auto& profile_name : run_under) {
             const auto found = profiles.find(profile_name);
             if (found == profiles.end()) throw ConfigError(cases_dir + "/profiles/" + profile_name + ".yaml", 0, "no such built-in profile");
             for (const auto& edition : editions) {
+                if (!judged_in || !judged_in->contains(edition)) continue;
                 auto score = score_variant(variant, templates, found->second, edition);
                 summary.collateral += score.collateral.size();
                 caught.insert(score.proven.begin(), score.proven.end());

@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
         ->check(CLI::ExistingFile)
         ->capture_default_str();
     app.add_option("--spec", edition_name, "the edition it advertises (default: the profile's, else r0.4.0)");
-    app.add_option("--variant", variant_name, "reference, or a faulty variant (mx3pid --list-builtin)")->capture_default_str();
+    app.add_option("--variant", variant_name, "reference, or a variant's NAME (mx3pid --list-builtin)")->capture_default_str();
     app.add_option("--identity", identity,
                    "HOST:PORT of the identity server it trusts and delegates to (default: the profile's identity.listen)");
     app.add_option("--smtp", smtp, "HOST:PORT of the mail server for email it validates itself (default: the profile's smtp.listen)");
@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     try {
         reference_homeserver::Homeserver server(
-            harness::reference_config(profile, *edition, identity, smtp, variant->fault),
+            harness::reference_config(profile, *edition, identity, smtp, variant),
             reference_homeserver::ListenOptions{where->host, where->port});
         std::cout << "mx3pid-reference-hs listening on " << server.base_url() << " (" << variant->name << ", "
                   << edition->name() << ", identity server " << identity << ")" << std::endl;

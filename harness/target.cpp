@@ -19,20 +19,26 @@ std::optional<TargetChoice> parse_target(const std::string& text, std::string& e
     TargetChoice choice;
     choice.text = text;
     if (text == "builtin" || text.rfind("builtin:", 0) == 0) {
-        choice.variant = text == "builtin" ? "reference" : text.substr(8);
+        choice.name = text == "builtin" ? "reference" : text.substr(8);
+        // --list-builtin's "family:NAME" is taken as NAME.
+        for (std::string_view family : {"faulty:", "conformant:", "hostile:"})
+            if (choice.name.rfind(family, 0) == 0) choice.name.erase(0, family.size());
         const auto& chaos = reference_homeserver::chaos_variants();
-        choice.chaos = std::any_of(chaos.begin(), chaos.end(), [&](const auto& c) { return c.name == choice.variant; });
-        if (choice.chaos) return choice;
-        const auto* variant = reference_homeserver::find_variant(choice.variant);
-        if (!variant) {
-            error = "no built-in homeserver called '" + choice.variant + "' (see --list-builtin)";
+        choice.chaos = std::any_of(chaos.begin(), chaos.end(), [&](const auto& c) { return c.name == choice.name; });
+        if (choice.chaos) {
+            choice.variant = nullptr;
+            return choice;
+        }
+        choice.variant = reference_homeserver::find_variant(choice.name);
+        if (!choice.variant) {
+            error = "no built-in homeserver called '" + choice.name + "' (see --list-builtin)";
             return std::nullopt;
         }
-        choice.fault = variant->fault;
-        choice.text = "builtin:" + choice.variant;
+        choice.text = "builtin:" + choice.name;
         return choice;
     }
     choice.builtin = false;
+    choice.variant = nullptr;
     choice.url = net::Url::parse(text);
     if (!choice.url) {
         error = "'" + text + "' is neither builtin[:NAME] nor an http(s) URL";
@@ -81,7 +87,8 @@ std::unique_ptr<smtp_sink::SmtpSink> start_mailbox(const std::string& listen) {
 
 reference_homeserver::Config reference_config(const Profile& profile, const spec::Edition& edition,
                                               const std::string& identity_authority, const std::string& smtp_authority,
-                                              reference_homeserver::Fault fault, const std::string& identity_ca_file) {
+                                              const reference_homeserver::Variant* variant,
+                                              const std::string& identity_ca_file) {
     reference_homeserver::Config config;
     config.edition = edition.name();
     if (profile.denied_email) config.denied_email_domains.push_back(profile.denied_email->substr(profile.denied_email->find('@') + 1));
@@ -96,7 +103,8 @@ reference_homeserver::Config reference_config(const Profile& profile, const spec
     config.smtp_authority = smtp_authority;
     config.enumeration_protection = profile.enumeration_protection;
     config.identity_ca_file = identity_ca_file;
-    config.fault = fault;
+    for (auto medium : profile.unsupported_3pid_media) config.unsupported_3pid_media.emplace_back(spec::medium_name(medium));
+    config.variant = variant;
     return config;
 }
 
@@ -133,12 +141,12 @@ Target::Target(const TargetChoice& choice, const Profile& profile, const spec::E
     decoy_ = start_identity(profile.decoy_listen, "untrusted mock identity server", tls);
     if (profile.email_validation == Validation::self) mailbox_ = start_mailbox(profile.smtp_listen);
     if (choice.chaos) {
-        chaos_ = std::make_unique<reference_homeserver::ChaosServer>(choice.variant);
+        chaos_ = std::make_unique<reference_homeserver::ChaosServer>(choice.name);
         homeserver_url_ = *net::Url::parse(chaos_->base_url());
     } else if (choice.builtin) {
         builtin_ = std::make_unique<reference_homeserver::Homeserver>(
             reference_config(profile, builtin_edition, identity_->authority(), mailbox_ ? mailbox_->authority() : "",
-                             choice.fault, identity_certificate_));
+                             choice.variant, identity_certificate_));
         homeserver_url_ = *net::Url::parse(builtin_->base_url());
     } else {
         homeserver_url_ = *choice.url;

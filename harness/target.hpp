@@ -9,6 +9,7 @@
 #include "net/url.hpp"
 #include "reference_homeserver/chaos.hpp"
 #include "reference_homeserver/homeserver.hpp"
+#include "reference_homeserver/variants.hpp"
 #include "smtp_sink/smtp_sink.hpp"
 #include "spec/edition.hpp"
 
@@ -17,8 +18,9 @@ namespace mx3pid::harness {
 
 struct TargetChoice {
     bool builtin = true;
-    std::string variant = "reference";  ///< for builtin targets
-    reference_homeserver::Fault fault = reference_homeserver::Fault::none;  ///< the variant's fault
+    std::string name = "reference";  ///< for builtin targets: the variant's or the chaos server's
+    /// The variant a builtin target answers as; null for chaos servers and live targets.
+    const reference_homeserver::Variant* variant = &reference_homeserver::reference();
     bool chaos = false;                 ///< a hostile transport-level target, not the reference
     std::optional<net::Url> url;        ///< for live targets
     std::string text;                   ///< as the user wrote it, for reports
@@ -32,10 +34,12 @@ std::optional<mock_identity::ListenOptions> parse_listen(const std::string& text
 
 /// The reference homeserver's configuration for a profile: it denies the domain of denied.email and
 /// the country of denied.msisdn, has the bound addresses bound, trusts (or delegates to) the identity
-/// server at `identity_authority`, and mails through `smtp_authority` when it validates email itself.
+/// server at `identity_authority`, mails through `smtp_authority` when it validates email itself, and
+/// answers as `variant` (null: the reference).
 reference_homeserver::Config reference_config(const Profile& profile, const spec::Edition& edition,
                                               const std::string& identity_authority, const std::string& smtp_authority,
-                                              reference_homeserver::Fault fault, const std::string& identity_ca_file = "");
+                                              const reference_homeserver::Variant* variant,
+                                              const std::string& identity_ca_file = "");
 
 /// Starts the mock identity servers, the mail sink when the profile needs one and, for a builtin
 /// target, the reference homeserver configured from the profile. Throws std::runtime_error when a listener cannot be bound.

@@ -9,16 +9,17 @@ namespace mx3pid::reference_homeserver {
 
 namespace {
 
-detail::Forwarder forwarder_trusting(const std::string& ca_file) {
+detail::Poster poster_trusting(const std::string& ca_file) {
     net::ClientOptions options;
     options.connect_timeout = std::chrono::seconds(5);
     options.read_timeout = std::chrono::seconds(10);
     options.max_response_bytes = 64 * 1024;
     options.ca_file = ca_file;
-    return [options](const std::string& url, const nlohmann::json& body) -> detail::ForwardResult {
+    return [options](const std::string& url, const std::string& body, const std::string& bearer) -> detail::ForwardResult {
         auto parsed = net::Url::parse(url);
         if (!parsed) return {};
-        net::Request request{"POST", parsed->path, {{"Content-Type", "application/json"}}, body.dump(), ""};
+        net::Request request{"POST", parsed->path, {{"Content-Type", "application/json"}}, body, ""};
+        if (!bearer.empty()) request.headers.emplace_back("Authorization", "Bearer " + bearer);
         auto outcome = net::send(*parsed, std::move(request), options);
         if (!outcome) return {};
         return {true, outcome->status, outcome->body};
@@ -47,11 +48,9 @@ struct Homeserver::Impl {
     net::Server server;
 
     Impl(Config config, const ListenOptions& listen)
-        : service(config, forwarder_trusting(config.identity_ca_file), mailer_for(config.smtp_authority)),
+        : service(config, poster_trusting(config.identity_ca_file), mailer_for(config.smtp_authority)),
           server([this](const net::Request& request) { return service.handle(request); },
-                 net::ServerOptions{listen.host, listen.port,
-                                    config.fault == Fault::no_body_limit ? std::size_t{64} << 20 : 64 * 1024, 64,
-                                    std::chrono::seconds(10), 4}) {
+                 net::ServerOptions{listen.host, listen.port, service.body_limit(), 64, std::chrono::seconds(10), 4}) {
         service.set_public_base_url(server.base_url());
     }
 };

@@ -1,5 +1,9 @@
 #pragma once
-// The named built-in targets: the reference homeserver and its faulty variants.
+// The named built-in targets: the reference homeserver and its variants. A variant is a small
+// named change over the reference's pipeline stages (detail/pipeline.hpp); its family file under
+// variants/ holds the change and the metadata below.
+#include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -7,6 +11,10 @@
 #include "reference_homeserver/homeserver.hpp"
 
 namespace mx3pid::reference_homeserver {
+
+namespace detail {
+class Stages;
+}
 
 /// Case IDs that must fail, in the editions named (a range such as ">= r0.5.0", or "*").
 struct Kill {
@@ -22,20 +30,38 @@ enum class Behaviour {
     hostile,     ///< cannot be judged: every case it touches ends in an error, none in a failure
 };
 
+std::string_view to_string(Behaviour behaviour);
+
 struct Variant {
-    std::string_view name;         ///< what `--homeserver builtin:NAME` takes
-    Fault fault;
-    std::string_view description;  ///< the fault, in one line
-    /// Exactly the cases that must fail against this variant (or warn, for a SHOULD-level case);
-    /// every other case must not fail.
-    std::vector<Kill> kills;
-    /// The built-in profile (cases/profiles/NAME.yaml) the kill set is judged under.
-    std::string_view profile = "builtin";
+    std::string_view name;  ///< what `--homeserver builtin:NAME` takes
     Behaviour behaviour = Behaviour::faulty;
+    std::string_view description;  ///< what it does differently, in one line
+    /// Faulty only: exactly the cases that must fail against this variant (or warn, for a
+    /// SHOULD-level case); every other case must not fail.
+    std::vector<Kill> kills = {};
+    /// The built-in profiles (cases/profiles/NAME.yaml) it is judged under.
+    std::vector<std::string_view> profiles = {"builtin"};
+    /// Where it is judged: an edition range (spec::EditionRange), for a conformant variant the
+    /// editions where the freedom it uses exists.
+    std::string editions = "*";
+    /// Conformant: the spec sentence it relies on, with the edition and section it is in.
+    std::string_view basis = {};
+    /// How long after answering it may still act on the side channel (mail, identity server); 0
+    /// when it acts before answering.
+    std::chrono::milliseconds grace{0};
+    /// Makes the stages it answers with; null: the reference's.
+    std::unique_ptr<detail::Stages> (*make)() = nullptr;
 };
 
-/// `reference` first, then every other variant.
+/// `reference` first, then the faulty, conformant and hostile variants, each family in a stable order.
 const std::vector<Variant>& variants();
 const Variant* find_variant(std::string_view name);
+const Variant& reference();
+
+/// How --list-builtin names it: "reference", or "faulty:NAME", "conformant:NAME", "hostile:NAME".
+std::string listed_name(const Variant& variant);
+
+/// The stages a server configured with `variant` (null: the reference) answers with.
+std::unique_ptr<detail::Stages> make_stages(const Variant* variant);
 
 }  // namespace mx3pid::reference_homeserver

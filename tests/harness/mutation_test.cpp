@@ -24,8 +24,8 @@ TEST(MutationScore, IsPerfect) {
 
 TEST(MutationScore, AStaleKillSetIsAFinding) {
     // A variant that claims to break a case it does not: the score must say so.
-    reference_homeserver::Variant pretender{"pretender", reference_homeserver::Fault::none, "claims a kill it has not",
-                                            {{"register/email/valid"}, {"nowhere/*"}}};
+    reference_homeserver::Variant pretender{.name = "pretender", .description = "claims a kill it has not",
+                                            .kills = {{"register/email/valid"}, {"nowhere/*"}}};
     auto cases_dir = std::string(MX3PID_SOURCE_DIR) + "/cases";
     auto score = harness::score_variant(pretender, harness::load_cases(cases_dir),
                                         harness::load_profile(cases_dir + "/profiles/builtin.yaml"),

@@ -1,0 +1,108 @@
+// Faulty variants that deliver the validation wrongly: to the wrong identity server, with the
+// wrong fields, or with the wrong mails.
+#include "reference_homeserver/variants/families.hpp"
+
+namespace mx3pid::reference_homeserver::family {
+namespace {
+
+using detail::Exchange;
+using detail::Session;
+using detail::Stages;
+using spec::Validation;
+
+struct UntrustedForwarded : Stages {
+    bool trusts(const Exchange&, const std::string&) override { return true; }
+};
+
+struct UntrustedWrongStatus : Stages {
+    std::optional<net::Response> choose_identity_server(Exchange& x) override {
+        auto refusal = Stages::choose_identity_server(x);
+        if (refusal && detail::errcode_of(*refusal) == "M_SERVER_NOT_TRUSTED")
+            return error(403, "M_SERVER_NOT_TRUSTED", "this server does not trust that identity server");
+        return refusal;
+    }
+};
+
+struct NextLinkDropped : Stages {
+    nlohmann::json identity_body(Exchange& x) override {
+        auto body = Stages::identity_body(x);
+        body.erase("next_link");
+        return body;
+    }
+};
+
+struct SendAttemptReset : Stages {
+    nlohmann::json identity_body(Exchange& x) override {
+        auto body = Stages::identity_body(x);
+        body["send_attempt"] = 1;
+        return body;
+    }
+};
+
+struct ResendOnRepeat : Stages {
+    detail::SeenOnce forwarded;
+    nlohmann::json identity_body(Exchange& x) override {
+        auto body = Stages::identity_body(x);
+        if (!forwarded.first(x.fields.client_secret + "|" + x.address.key())) body["send_attempt"] = x.fields.send_attempt + 1;
+        return body;
+    }
+};
+
+struct SelfNoMail : Stages {
+    bool send_mail(Exchange&, const std::string&, const std::string&) override { return true; }
+};
+
+struct SelfWrongToken : Stages {
+    std::string validation_link(Exchange& x, const Session& session) override {
+        Session wrong = session;
+        wrong.token += "x";
+        return Stages::validation_link(x, wrong);
+    }
+};
+
+struct SelfResendsOnRepeat : Stages {
+    bool should_mail(Exchange& x, Session& session, bool created) override {
+        Stages::should_mail(x, session, created);
+        return true;
+    }
+};
+
+struct DelegateFollowsIdServer : Stages {
+    std::optional<net::Response> choose_identity_server(Exchange& x) override {
+        auto refusal = Stages::choose_identity_server(x);
+        if (!refusal && x.validation == Validation::delegate && !x.fields.id_server.empty())
+            x.identity_base = x.config.identity_scheme + "://" + x.fields.id_server;
+        return refusal;
+    }
+};
+
+}  // namespace
+
+std::vector<Variant> faulty_delivery() {
+    return {
+        {.name = "untrusted-id-server-forwarded", .description = "trusts any id_server and forwards to it",
+         .kills = {{"register/*/untrusted-id_server"}, {"*/untrusted-id_server", ">= r0.5.0"}},
+         .make = make<UntrustedForwarded>},
+        {.name = "untrusted-wrong-status", .description = "M_SERVER_NOT_TRUSTED with 403 instead of 400",
+         .kills = {{"register/*/untrusted-id_server"}, {"*/untrusted-id_server", ">= r0.5.0"}},
+         .make = make<UntrustedWrongStatus>},
+        {.name = "next-link-dropped", .description = "next_link is not forwarded", .kills = {{"*/valid"}},
+         .make = make<NextLinkDropped>},
+        {.name = "send-attempt-reset", .description = "send_attempt is forwarded as 1 whatever the client sent",
+         .kills = {{"*/valid"}, {"*/resend"}}, .make = make<SendAttemptReset>},
+        {.name = "resend-on-repeat", .description = "a repeated request is forwarded with send_attempt + 1",
+         .kills = {{"*/repeat"}}, .make = make<ResendOnRepeat>},
+        {.name = "self-no-mail", .description = "validates email itself, answers 200, and mails nothing",
+         .kills = {{"*/email/valid"}, {"*/email/repeat"}, {"*/email/resend"}, {"*/email/valid-no-id_server", ">= r0.6.0"}},
+         .profiles = {"builtin-self"}, .make = make<SelfNoMail>},
+        {.name = "self-wrong-token", .description = "the mailed link carries a token the server then refuses",
+         .kills = {{"*/email/valid"}}, .profiles = {"builtin-self"}, .make = make<SelfWrongToken>},
+        {.name = "self-resends-on-repeat", .description = "mails again for a repeated send_attempt",
+         .kills = {{"*/email/repeat"}}, .profiles = {"builtin-self"}, .make = make<SelfResendsOnRepeat>},
+        {.name = "delegate-follows-id-server",
+         .description = "validates through its own identity server, unless the request names another",
+         .kills = {{"*/untrusted-id_server"}}, .profiles = {"builtin-delegate"}, .make = make<DelegateFollowsIdServer>},
+    };
+}
+
+}  // namespace mx3pid::reference_homeserver::family

@@ -1,0 +1,99 @@
+// Faulty variants that check the request wrongly, or route it wrongly.
+#include "reference_homeserver/variants/families.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "spec/grammar.hpp"
+
+namespace mx3pid::reference_homeserver::family {
+namespace {
+
+using detail::Exchange;
+using detail::Stages;
+
+struct FirstCharacterOnly : Stages {
+    bool client_secret_valid(const std::string& secret) override {
+        return !secret.empty() && spec::is_opaque_id(secret.substr(0, 1));
+    }
+};
+
+struct SendAttemptString : Stages {
+    std::optional<std::int64_t> read_send_attempt(const nlohmann::json& value) override {
+        if (!value.is_string()) return Stages::read_send_attempt(value);
+        const auto& text = value.get_ref<const std::string&>();
+        bool digits = !text.empty() && text.size() < 18 &&
+                      std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+        if (!digits) return std::nullopt;
+        return std::stoll(text);
+    }
+};
+
+struct AddressUnchecked : Stages {
+    std::optional<net::Response> check_address(Exchange& x) override {
+        Stages::check_address(x);  // reads the address; its verdict is left to the identity server
+        return std::nullopt;
+    }
+};
+
+struct WrongMethod404 : Stages {
+    net::Response wrong_method() override { return error(404, "M_UNRECOGNIZED", "this endpoint takes POST"); }
+};
+
+struct NoBodyLimit : Stages {
+    std::size_t body_limit() const override { return std::size_t{64} << 20; }
+};
+
+struct RegisterMsisdnMissing : Stages {
+    const spec::Endpoint* route(const spec::Endpoint& endpoint) override {
+        return endpoint.key == "register/msisdn" ? nullptr : &endpoint;
+    }
+};
+
+struct PasswordEmailAsRegister : Stages {
+    const spec::Endpoint* route(const spec::Endpoint& endpoint) override {
+        return endpoint.key == "password/email" ? spec::find_endpoint_by_key("register/email") : &endpoint;
+    }
+};
+
+struct IdServerStillRequired : Stages {
+    bool id_server_required(const Exchange&) override { return true; }
+};
+
+}  // namespace
+
+std::vector<Variant> faulty_input() {
+    return {
+        {.name = "client-secret-first-character",
+         .description = "the client_secret grammar is checked on its first character only",
+         .kills = {{"*/email/client_secret-forbidden-middle"}, {"*/email/client_secret-forbidden-last"},
+                   {"*/email/client_secret-256"}, {"*/email/client_secret-non-ascii"}},
+         .profiles = {"builtin-self"}, .make = make<FirstCharacterOnly>},
+        {.name = "send-attempt-string-accepted", .description = "send_attempt \"3\" (a string) is taken as 3",
+         .kills = {{"*/send_attempt-string"}}, .make = make<SendAttemptString>},
+        {.name = "address-unchecked", .description = "leaves checking email, country and phone_number to the identity server",
+         .kills = {{"*/email-malformed"}, {"3pid/msisdn/country-lowercase", ">= v1.13"},
+                   {"3pid/msisdn/phone_number-malformed", ">= v1.13"}},
+         .profiles = {"builtin-self"}, .make = make<AddressUnchecked>},
+        {.name = "wrong-method-404", .description = "a GET on an endpoint gets 404 instead of 405",
+         .kills = {{"*/wrong-method", ">= v1.6"}}, .make = make<WrongMethod404>},
+        {.name = "no-body-limit", .description = "takes request bodies of any size", .kills = {{"*/oversized-body"}},
+         .make = make<NoBodyLimit>},
+        {.name = "register-msisdn-missing",
+         .description = "/register/msisdn/requestToken is not implemented (404 M_UNRECOGNIZED)",
+         // An oversized body is refused before any route is looked up.
+         .kills = {{"register/msisdn/*", "*", "register/msisdn/oversized-body"}}, .make = make<RegisterMsisdnMissing>},
+        {.name = "password-email-as-register",
+         .description = "/account/password/email/requestToken behaves like /register/email/requestToken",
+         .kills = {{"password/email/valid"}, {"password/email/duplicate"}, {"password/email/repeat"},
+                   {"password/email/resend"}, {"password/email/client_secret-255"},
+                   {"password/email/untrusted-id_server", ">= r0.6.0"}},
+         .make = make<PasswordEmailAsRegister>},
+        {.name = "id-server-still-required",
+         .description = "validates through its own identity server, yet still refuses a request without id_server",
+         .kills = {{"*/valid-no-id_server", ">= r0.6.0"}}, .profiles = {"builtin-delegate"},
+         .make = make<IdServerStillRequired>},
+    };
+}
+
+}  // namespace mx3pid::reference_homeserver::family

@@ -1,0 +1,106 @@
+// Faulty variants that decide wrongly on the address: its policy or its bound state.
+#include "reference_homeserver/variants/families.hpp"
+
+namespace mx3pid::reference_homeserver::family {
+namespace {
+
+using detail::Exchange;
+using detail::Stages;
+using spec::Medium;
+using spec::Purpose;
+
+struct InUseAccepted : Stages {
+    std::optional<net::Response> state_refusal(Exchange& x) override {
+        if (x.endpoint.purpose != Purpose::reset_password) return std::nullopt;
+        return Stages::state_refusal(x);
+    }
+};
+
+struct InUseWrongErrcode : Stages {
+    std::optional<net::Response> state_refusal(Exchange& x) override {
+        auto refusal = Stages::state_refusal(x);
+        if (refusal && detail::errcode_of(*refusal) == "M_THREEPID_IN_USE") return error(400, "M_UNKNOWN", "address already in use");
+        return refusal;
+    }
+};
+
+/// Asks the identity server first, and only then refuses by the bound state.
+struct BoundCheckAfterForwarding : Stages {
+    std::optional<net::Response> bound_state(Exchange&) override { return std::nullopt; }
+    net::Response deliver(Exchange& x) override {
+        auto refusal = Stages::bound_state(x);
+        auto delivered = Stages::deliver(x);
+        return refusal ? *refusal : delivered;
+    }
+};
+
+/// Applies the address policy except where `Skip` says.
+template <bool (*Skip)(const Exchange&)>
+struct PolicySkipped : Stages {
+    std::optional<net::Response> policy(Exchange& x) override {
+        if (Skip(x)) return std::nullopt;
+        return Stages::policy(x);
+    }
+};
+
+bool on_3pid(const Exchange& x) { return x.endpoint.purpose == Purpose::add_threepid; }
+bool on_msisdn(const Exchange& x) { return x.endpoint.medium == Medium::msisdn; }
+bool on_reset(const Exchange& x) { return x.endpoint.purpose == Purpose::reset_password; }
+
+struct PasswordUnknownAccepted : Stages {
+    std::optional<net::Response> state_refusal(Exchange& x) override {
+        if (on_reset(x)) return std::nullopt;
+        return Stages::state_refusal(x);
+    }
+};
+
+struct PasswordDeniedForwarded : PolicySkipped<on_reset> {
+    std::optional<net::Response> state_refusal(Exchange& x) override {
+        if (on_reset(x) && detail::is_denied(x.config, x.address)) return std::nullopt;
+        return Stages::state_refusal(x);
+    }
+};
+
+struct DeniedWrongStatus : Stages {
+    std::optional<net::Response> policy(Exchange& x) override {
+        if (!Stages::policy(x)) return std::nullopt;
+        return error(400, "M_THREEPID_DENIED", "this server does not allow that address");
+    }
+};
+
+struct EnumerationLeaksToken : Stages {
+    std::optional<net::Response> bound_state(Exchange& x) override {
+        if (x.config.enumeration_protection) return std::nullopt;
+        return Stages::bound_state(x);
+    }
+};
+
+}  // namespace
+
+std::vector<Variant> faulty_state() {
+    return {
+        {.name = "in-use-accepted", .description = "an address in use is forwarded as if it were free",
+         .kills = {{"register/*/duplicate"}, {"3pid/*/duplicate"}}, .make = make<InUseAccepted>},
+        {.name = "in-use-wrong-errcode", .description = "400 M_UNKNOWN instead of M_THREEPID_IN_USE",
+         .kills = {{"register/*/duplicate"}, {"3pid/*/duplicate"}}, .make = make<InUseWrongErrcode>},
+        {.name = "bound-check-after-forwarding",
+         .description = "asks the identity server first, then refuses the address by its bound state",
+         .kills = {{"*/duplicate"}}, .make = make<BoundCheckAfterForwarding>},
+        {.name = "policy-skipped-on-3pid", .description = "the address policy is not applied on account/3pid",
+         .kills = {{"3pid/*/denied"}}, .make = make<PolicySkipped<on_3pid>>},
+        {.name = "password-unknown-accepted", .description = "a password reset for an address bound to nobody is forwarded",
+         .kills = {{"password/*/duplicate"}}, .make = make<PasswordUnknownAccepted>},
+        {.name = "password-denied-forwarded",
+         .description = "a password reset for a denied address skips the policy and the bound check",
+         .kills = {{"password/*/denied"}}, .make = make<PasswordDeniedForwarded>},
+        {.name = "denied-wrong-status", .description = "M_THREEPID_DENIED with 400 instead of 403", .kills = {{"*/denied"}},
+         .make = make<DeniedWrongStatus>},
+        {.name = "msisdn-policy-skipped", .description = "the address policy is applied to email only",
+         .kills = {{"register/msisdn/denied"}, {"3pid/msisdn/denied"}}, .make = make<PolicySkipped<on_msisdn>>},
+        {.name = "enumeration-leaks-token",
+         .description = "claims enumeration protection, but validates a bound (or unknown) address as usual",
+         .kills = {{"*/duplicate"}}, .profiles = {"builtin-enumeration"}, .make = make<EnumerationLeaksToken>},
+    };
+}
+
+}  // namespace mx3pid::reference_homeserver::family
