@@ -9,6 +9,7 @@
 
 #include "mock_identity/detail/address.hpp"
 #include "spec/grammar.hpp"
+#include "spec/phone.hpp"
 #include "mock_identity/detail/body.hpp"
 
 namespace mx3pid::mock_identity::detail {
@@ -19,6 +20,7 @@ using nlohmann::json;
 constexpr std::string_view v1_prefix = "/_matrix/identity/api/v1";
 constexpr std::string_view v2_prefix = "/_matrix/identity/v2";
 constexpr std::string_view versions_path = "/_matrix/identity/versions";
+constexpr std::string_view own_prefix = "/_mx3pid";
 
 struct ApiError {
     int status;
@@ -152,7 +154,7 @@ net::Response request_token(Context& context) {
             throw ApiError{400, "M_INVALID_ADDRESS", "country must be a two-letter upper-case country code"};
         if (!phone_number) throw ApiError{400, "M_INVALID_ADDRESS", "phone_number is not a valid phone number"};
         token_request.address = country + " " + *phone_number;
-        token_request.bound_address = international_msisdn(country, *phone_number);
+        token_request.bound_address = spec::international_msisdn(country, *phone_number);
     }
     return json_response(200, {{"sid", context.state.request_token(token_request)}});
 }
@@ -251,9 +253,60 @@ net::Response unbind(Context& context) {
     return json_response(200, json::object());
 }
 
+// The OpenID token is not checked: the account is named after the server the homeserver says it is.
 net::Response register_account(Context& context) {
-    auto token = context.state.register_access_token();
+    std::string server = "localhost";
+    if (context.body.parsed && context.body.value.is_object()) {
+        auto name = context.body.value.find("matrix_server_name");
+        if (name != context.body.value.end() && name->is_string() && !name->get_ref<const std::string&>().empty())
+            server = name->get<std::string>();
+    }
+    auto token = context.state.register_access_token("@mx3pid:" + server);
     return json_response(200, {{"token", token}, {"access_token", token}});
+}
+
+net::Response account(Context& context) {
+    auto user = context.state.account_of(access_token(context.request).value_or(""));
+    return json_response(200, {{"user_id", user.value_or("")}});
+}
+
+net::Response hash_details(Context&) {
+    return json_response(200, {{"algorithms", {"none", "sha256"}}, {"lookup_pepper", "mx3pidpepper"}});
+}
+
+// RFC 8032's first test key: a valid ed25519 public key. The mock signs nothing with it.
+constexpr std::string_view public_key = "11qYAYKxCrfVS/7TyWQHOg7hcvPaoiMlrwIaaPcHURo";
+
+net::Response pubkey(Context&) { return json_response(200, {{"public_key", public_key}}); }
+
+net::Response pubkey_is_valid(Context& context) {
+    auto query = context.body.value;
+    bool valid = query.is_object() && query.contains("public_key") && query["public_key"] == public_key;
+    return json_response(200, {{"valid", valid}});
+}
+
+/// Every message the mock would have sent, with its token, for a person trying a homeserver by
+/// hand; `?since=N` gives those after sequence N.
+net::Response list_messages(Context& context) {
+    std::uint64_t since = 0;
+    const json& query = context.body.value;
+    if (query.is_object() && query.contains("since")) {
+        const auto& text = query["since"].get_ref<const std::string&>();
+        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), since);
+        if (text.empty() || error != std::errc() || end != text.data() + text.size())
+            throw ApiError{400, "M_INVALID_PARAM", "since must be a message sequence number"};
+    }
+    json list = json::array();
+    for (const auto& message : context.state.messages_since(since))
+        list.push_back({{"sequence", message.sequence},
+                        {"medium", message.medium},
+                        {"address", message.address},
+                        {"sid", message.sid},
+                        {"client_secret", message.client_secret},
+                        {"token", message.token},
+                        {"send_attempt", message.send_attempt},
+                        {"next_link", message.next_link}});
+    return json_response(200, {{"messages", list}});
 }
 
 net::Response logout(Context& context) {
@@ -272,7 +325,7 @@ net::Response versions(Context&) {
 
 // --- routing ----------------------------------------------------------------------------------------
 
-enum class Api { v1, v2, unversioned };
+enum class Api { v1, v2, unversioned, own };
 
 struct Route {
     Api api;
@@ -295,9 +348,16 @@ constexpr std::array routes = {
     Route{Api::v1, "/3pid/getValidated3pid", "GET", nullptr, false, get_validated_3pid},
     Route{Api::v1, "/3pid/bind", "POST", nullptr, false, bind},
     Route{Api::v1, "/3pid/unbind", "POST", nullptr, false, unbind},
+    Route{Api::v1, "/pubkey/ed25519:0", "GET", nullptr, false, pubkey},
+    Route{Api::v1, "/pubkey/isvalid", "GET", nullptr, false, pubkey_is_valid},
+    Route{Api::own, "/messages", "GET", nullptr, false, list_messages},
     Route{Api::v2, "", "GET", nullptr, false, status_check},
     Route{Api::v2, "/account/register", "POST", nullptr, false, register_account},
     Route{Api::v2, "/account/logout", "POST", nullptr, true, logout},
+    Route{Api::v2, "/account", "GET", nullptr, true, account},
+    Route{Api::v2, "/hash_details", "GET", nullptr, true, hash_details},
+    Route{Api::v2, "/pubkey/ed25519:0", "GET", nullptr, false, pubkey},
+    Route{Api::v2, "/pubkey/isvalid", "GET", nullptr, false, pubkey_is_valid},
     Route{Api::v2, "/terms", "GET", nullptr, false, get_terms},
     Route{Api::v2, "/terms", "POST", nullptr, true, accept_terms},
     Route{Api::v2, "/validate/email/requestToken", "POST", "email", true, request_token},
@@ -314,14 +374,22 @@ constexpr std::array routes = {
 std::optional<std::pair<Api, std::string_view>> split_api(std::string_view path) {
     if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
     if (path == versions_path) return std::pair{Api::unversioned, std::string_view()};
-    for (auto [api, prefix] : {std::pair{Api::v1, v1_prefix}, std::pair{Api::v2, v2_prefix}})
+    for (auto [api, prefix] : {std::pair{Api::v1, v1_prefix}, std::pair{Api::v2, v2_prefix}, std::pair{Api::own, own_prefix}})
         if (path.substr(0, prefix.size()) == prefix && (path.size() == prefix.size() || path[prefix.size()] == '/'))
             return std::pair{api, path.substr(prefix.size())};
     return std::nullopt;
 }
 
+// The identity-service spec asks every answer to carry these, so that a web client may call it.
+void add_cors_headers(net::Response& response) {
+    response.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    response.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+    response.headers.emplace_back("Access-Control-Allow-Headers", "X-Requested-With, Content-Type, Authorization");
+}
+
 net::Response route(State& state, const net::Request& request, const Body& body) {
-    std::string path = request.path();
+    if (request.method == "OPTIONS") return json_response(200, json::object());
+    std::string path = net::percent_decode(request.path());
     auto api = split_api(path);
     std::string allowed;
     if (api) {
@@ -359,6 +427,7 @@ net::Response handle(State& state, const net::Request& request) {
     } catch (const std::exception&) {
         response = error_response(500, "M_UNKNOWN", "internal error in the mock identity server");
     }
+    add_cors_headers(response);
     try {
         record.method = request.method;
         record.path = request.path();

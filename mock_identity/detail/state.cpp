@@ -112,10 +112,10 @@ bool State::mark_validated(std::string_view sid) {
     return true;
 }
 
-std::string State::register_access_token() {
+std::string State::register_access_token(std::string user_id) {
     std::lock_guard lock(mutex_);
     std::string token = "mockis_" + random_text(alphanumerics, 32);
-    access_tokens_.insert(token);
+    access_tokens_.emplace(token, std::move(user_id));
     access_token_order_.push_back(token);
     while (access_token_order_.size() > limits_.max_access_tokens) {
         access_tokens_.erase(access_token_order_.front());
@@ -127,6 +127,13 @@ std::string State::register_access_token() {
 bool State::knows_access_token(std::string_view token) const {
     std::lock_guard lock(mutex_);
     return access_tokens_.find(token) != access_tokens_.end();
+}
+
+std::optional<std::string> State::account_of(std::string_view token) const {
+    std::lock_guard lock(mutex_);
+    auto found = access_tokens_.find(token);
+    if (found == access_tokens_.end()) return std::nullopt;
+    return found->second;
 }
 
 void State::forget_access_token(std::string_view token) {

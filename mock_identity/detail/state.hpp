@@ -64,8 +64,10 @@ public:
     ValidatedThreepid validated_threepid(std::string_view sid, std::string_view client_secret) const;
     bool mark_validated(std::string_view sid);
 
-    std::string register_access_token();
+    /// A new access token for the account `user_id` (what GET /account answers).
+    std::string register_access_token(std::string user_id);
     bool knows_access_token(std::string_view token) const;
+    std::optional<std::string> account_of(std::string_view token) const;
     void forget_access_token(std::string_view token);
 
     /// Stores the request with the next sequence number, dropping the oldest over the limits.
@@ -103,7 +105,7 @@ private:
     std::map<std::string, Session, std::less<>> sessions_;  // by sid
     std::map<SessionKey, std::string> sid_by_key_;
     std::deque<std::string> session_order_;  // sids, oldest first
-    std::set<std::string, std::less<>> access_tokens_;
+    std::map<std::string, std::string, std::less<>> access_tokens_;  // token → user_id
     std::deque<std::string> access_token_order_;
     std::deque<ReceivedRequest> requests_;
     std::size_t request_bytes_ = 0;

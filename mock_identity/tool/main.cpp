@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <ctime>
 #include <exception>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -13,6 +14,7 @@
 #include "mock_identity/detail/router.hpp"
 #include "mock_identity/detail/state.hpp"
 #include "net/server.hpp"
+#include "spec/defaults.hpp"
 
 namespace {
 
@@ -65,16 +67,44 @@ void log_request(const net::Request& request, const net::Response& response) {
     std::fputs(line.c_str(), stderr);
 }
 
+/// Prints each message the mock would have sent, once, in sequence order.
+class MessageLog {
+public:
+    explicit MessageLog(bool show_tokens) : show_tokens_(show_tokens) {}
+
+    void print_new(const mock_identity::detail::State& state) {
+        std::lock_guard lock(mutex_);
+        for (const auto& message : state.messages_since(printed_)) {
+            std::string line = utc_now() + " would send " + message.medium + " to " + message.address + ": sid " +
+                               message.sid + ", token " + (show_tokens_ ? message.token : "(hidden: --show-tokens)") +
+                               ", send_attempt " + std::to_string(message.send_attempt) + "\n";
+            for (auto& c : line)
+                if ((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f) c = '?';
+            std::fputs(line.c_str(), stderr);
+            printed_ = message.sequence;
+        }
+    }
+
+private:
+    bool show_tokens_;
+    std::mutex mutex_;
+    std::uint64_t printed_ = 0;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{
         "mx3pid-identity: a mock Matrix identity server that records what it is asked.\n"
         "Serves /_matrix/identity/api/v1 and /_matrix/identity/v2 until SIGINT or SIGTERM.\n"
+        "Logs each request, and each validation message it would have sent (address, sid, token) to stderr.\n"
+        "GET /_mx3pid/messages[?since=N] lists those messages as JSON, tokens included, for validating by hand.\n"
         "Exit codes: 0 stopped by a signal; 2 bad arguments or cannot listen."};
-    std::string listen = "127.0.0.1:0";
+    std::string listen = mx3pid::spec::defaults::identity_listen();
+    bool show_tokens = false;
     app.add_option("--listen", listen, "HOST:PORT to listen on (IPv6 as [::1]:PORT; port 0 picks a free one)")
         ->capture_default_str();
+    app.add_flag("--show-tokens", show_tokens, "print the tokens in the log (hidden by default)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -98,12 +128,14 @@ int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);
 
     mock_identity::detail::State state;
+    MessageLog messages(show_tokens);
     std::optional<net::Server> server;
     try {
         server.emplace(
-            [&state](const net::Request& request) {
+            [&state, &messages](const net::Request& request) {
                 auto response = mock_identity::detail::handle(state, request);
                 log_request(request, response);
+                messages.print_new(state);
                 return response;
             },
             mock_identity::detail::server_options(address->host, address->port));

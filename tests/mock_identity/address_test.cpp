@@ -26,17 +26,6 @@ TEST(Msisdn, PhoneNumberNormalised) {
     EXPECT_FALSE(normalise_phone_number(std::string(21, '9')));
 }
 
-TEST(Msisdn, InternationalForm) {
-    EXPECT_EQ(international_msisdn("GB", "07700900001"), "447700900001");
-    EXPECT_EQ(international_msisdn("GB", "+447700900001"), "447700900001");
-    EXPECT_EQ(international_msisdn("US", "2025550123"), "12025550123");
-    EXPECT_EQ(international_msisdn("US", "12025550123"), "12025550123");
-    EXPECT_EQ(international_msisdn("IT", "0612345678"), "390612345678");
-    EXPECT_EQ(international_msisdn("DE", "030123456"), "4930123456");
-    EXPECT_EQ(international_msisdn("XX", "0123"), "0123");
-}
-
-
 TEST(Body, JsonDepthSkipsStrings) {
     EXPECT_EQ(json_depth("{}"), 1);
     EXPECT_EQ(json_depth(R"({"a":[{"b":1}]})"), 3);

@@ -117,10 +117,10 @@ TEST(State, AccessTokensAreBounded) {
     Limits limits;
     limits.max_access_tokens = 2;
     State state(limits);
-    auto first = state.register_access_token();
-    auto second = state.register_access_token();
+    auto first = state.register_access_token("@a:b.example");
+    auto second = state.register_access_token("@a:b.example");
     EXPECT_TRUE(state.knows_access_token(first));
-    auto third = state.register_access_token();
+    auto third = state.register_access_token("@a:b.example");
     EXPECT_FALSE(state.knows_access_token(first));
     EXPECT_TRUE(state.knows_access_token(second));
     EXPECT_TRUE(state.knows_access_token(third));

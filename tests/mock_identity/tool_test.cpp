@@ -112,8 +112,48 @@ TEST(Tool, ServesUntilSigterm) {
     close(child.err);
 }
 
+/// Starts the tool with `arguments`, asks one email token, stops it, and returns its log and what
+/// GET /_mx3pid/messages listed.
+std::pair<std::string, nlohmann::json> log_of_one_token(std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(), {"--listen", "127.0.0.1:0"});
+    Child child = spawn(arguments);
+    EXPECT_GT(child.pid, 0);
+    auto line = read_line(child.out, 10s);
+    if (!line) {
+        ADD_FAILURE() << "no listening line";
+        return {};
+    }
+    Client client(line->substr(std::string("mx3pid-identity listening on ").size()));
+    auto asked = client.post(std::string(mx3pid::mock_identity::testing::v1) + "/validate/email/requestToken",
+                             {{"client_secret", "handsecret"}, {"email", "by.hand@a.example"}, {"send_attempt", 1}});
+    EXPECT_EQ(asked.status, 200) << asked.body;
+    auto listed = nlohmann::json::parse(client.get("/_mx3pid/messages").body, nullptr, false);
+    kill(child.pid, SIGTERM);
+    EXPECT_EQ(wait_for_exit(child.pid, 10s), 0);
+    auto log = read_all(child.err, 5s);
+    close(child.out);
+    close(child.err);
+    return {log, listed};
+}
+
+TEST(Tool, LogsEachTokenItWouldHaveSentHidingTheToken) {
+    auto [log, listed] = log_of_one_token({});
+    ASSERT_EQ(listed["messages"].size(), 1u) << listed.dump();
+    const auto& message = listed["messages"][0];
+    EXPECT_NE(log.find("would send email to by.hand@a.example: sid " + message["sid"].get<std::string>()),
+              std::string::npos) << log;
+    EXPECT_EQ(log.find(message["token"].get<std::string>()), std::string::npos) << log;
+    EXPECT_NE(log.find("--show-tokens"), std::string::npos) << log;
+}
+
+TEST(Tool, ShowTokensPutsTheTokenInTheLog) {
+    auto [log, listed] = log_of_one_token({"--show-tokens"});
+    ASSERT_EQ(listed["messages"].size(), 1u) << listed.dump();
+    EXPECT_NE(log.find("token " + listed["messages"][0]["token"].get<std::string>()), std::string::npos) << log;
+}
+
 TEST(Tool, SigintStopsItToo) {
-    Child child = spawn({});
+    Child child = spawn({"--listen", "127.0.0.1:0"});
     ASSERT_GT(child.pid, 0);
     ASSERT_TRUE(read_line(child.out, 10s));
     ASSERT_EQ(kill(child.pid, SIGINT), 0);
