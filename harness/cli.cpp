@@ -13,6 +13,8 @@
 #include "harness/case_model.hpp"
 #include "harness/config_error.hpp"
 #include "harness/expectations.hpp"
+#include "harness/homeserver_config.hpp"
+#include "harness/locations.hpp"
 #include "harness/profile.hpp"
 #include "harness/runner.hpp"
 #include "harness/selection.hpp"
@@ -20,10 +22,8 @@
 #include "reference_homeserver/chaos.hpp"
 #include "reference_homeserver/variants.hpp"
 #include "reports/writers.hpp"
+#include "spec/defaults.hpp"
 
-#ifndef MX3PID_CASES_DIR
-#define MX3PID_CASES_DIR "cases"
-#endif
 #ifndef MX3PID_VERSION
 #define MX3PID_VERSION "0.0.0"
 #endif
@@ -35,7 +35,7 @@ struct Options {
     std::string homeserver;
     std::string profile;
     std::string spec;
-    std::string cases = MX3PID_CASES_DIR;
+    std::string cases = default_cases_dir();
     std::vector<std::string> filters;
     bool list = false;
     bool list_builtin = false;
@@ -55,6 +55,10 @@ struct Options {
     bool identity_tls = false;
     std::string identity_public_url;
 };
+
+bool is_builtin_target(const std::string& homeserver) {
+    return homeserver == "builtin" || homeserver.rfind("builtin:", 0) == 0;
+}
 
 bool is_loopback_listen(const std::string& listen) {
     auto where = parse_listen(listen);
@@ -170,7 +174,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     app.add_option("--profile", options.profile, "target profile (YAML): what the homeserver is configured to do")
         ->check(CLI::ExistingFile);
     app.add_option("--spec", options.spec, "edition to judge against (r0.4.0 … v1.19), or auto (default)");
-    app.add_option("--cases", options.cases, "directory of case files")->capture_default_str();
+    app.add_option("--cases", options.cases, "directory of case files; " + cases_lookup_text());
     app.add_option("--filter", options.filters, "run only cases whose ID matches one of these globs (comma-separated)");
     app.add_flag("--list", options.list, "list the cases that would run, and exit");
     app.add_flag("--list-builtin", options.list_builtin, "list the built-in homeservers, reference first, and exit");
@@ -182,13 +186,16 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     app.add_option("--json", options.json, "write a JSON report to FILE");
     app.add_option("--markdown", options.markdown, "write a Markdown summary to FILE");
     app.add_option("--identity-listen", options.identity_listen,
-                   "HOST:PORT for the mock identity server (default from the profile, else 127.0.0.1:0)");
+                   "HOST:PORT for the mock identity server (default from the profile, else " +
+                       spec::defaults::identity_listen() + " for a URL, a free port for builtin; the untrusted one: " +
+                       spec::defaults::decoy_listen() + ")");
     app.add_option("--identity-public-url", options.identity_public_url,
                    "the URL the homeserver reaches the mock identity server at, when not its listen address");
     app.add_flag("--identity-tls", options.identity_tls,
                  "the mock identity servers speak https, with a certificate made for the run (proxying servers call https://{id_server})");
     app.add_option("--smtp-listen", options.smtp_listen,
-                   "HOST:PORT for the mail sink, for servers that send mail themselves (default from the profile)");
+                   "HOST:PORT for the mail sink, for servers that send mail themselves (default from the profile, else " +
+                       spec::defaults::smtp_listen() + " for a URL)");
     app.add_option("--max-wait", options.max_wait_seconds,
                    "seconds mx3pid may wait out 429 answers in one case (default from the profile, else 60)")
         ->check(CLI::Range(0.0, 3600.0));
@@ -202,6 +209,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     app.add_option("--color", options.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
     app.add_flag("--no-redact", options.no_redact, "show client secrets and tokens in reports (they are redacted by default)");
     app.add_flag("--version", options.version, "print the version and exit");
+    HomeserverConfigCommand config_command;
+    add_homeserver_config_command(app, config_command);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -211,6 +220,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         err << "mx3pid: " << e.what() << "\n" << "Run mx3pid --help for usage.\n";
         return exit_usage;
     }
+    if (config_command.command->parsed()) return run_homeserver_config(config_command, out, err);
     if (options.version) {
         out << "mx3pid " << MX3PID_VERSION << "\n";
         return exit_conformant;
@@ -229,7 +239,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     try {
         if (!options.profile.empty()) profile = load_profile(options.profile);
         if (options.homeserver.empty()) options.homeserver = profile.homeserver.value_or("builtin");
-        bool builtin = options.homeserver == "builtin" || options.homeserver.rfind("builtin:", 0) == 0;
+        bool builtin = is_builtin_target(options.homeserver);
         if (options.profile.empty() && builtin) profile = load_profile(options.cases + "/profiles/builtin.yaml");
         if (options.profile.empty() && !builtin) profile.path = "(defaults)";
         templates = load_cases(options.cases);
@@ -240,6 +250,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     }
     if (!options.identity_listen.empty()) profile.identity_listen = options.identity_listen;
     if (!options.smtp_listen.empty()) profile.smtp_listen = options.smtp_listen;
+    profile.identity_listen_given |= !options.identity_listen.empty();
+    profile.smtp_listen_given |= !options.smtp_listen.empty();
+    if (!is_builtin_target(options.homeserver)) use_standard_ports(profile);
     if (!options.identity_public_url.empty()) {
         if (!net::Url::parse(options.identity_public_url)) {
             err << "mx3pid: --identity-public-url takes an http(s) URL, not '" << options.identity_public_url << "'\n";

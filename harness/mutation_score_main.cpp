@@ -5,15 +5,16 @@
 #include <CLI/CLI.hpp>
 
 #include "harness/config_error.hpp"
+#include "harness/locations.hpp"
 #include "harness/mutation.hpp"
 
 using namespace mx3pid;
 
 int main(int argc, char** argv) {
-    std::string cases = MX3PID_CASES_DIR;
+    std::string cases = harness::default_cases_dir();
     std::vector<std::string> edition_names{"r0.4.0", "r0.5.0", "r0.6.1", "v1.13"};
     CLI::App app{"Runs the suite against every built-in variant: each must fail exactly its kill set."};
-    app.add_option("--cases", cases, "directory of case files")->capture_default_str();
+    app.add_option("--cases", cases, "directory of case files; " + harness::cases_lookup_text());
     app.add_option("--spec", edition_names, "editions to judge against")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
     std::vector<spec::Edition> editions;

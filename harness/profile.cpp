@@ -2,8 +2,10 @@
 
 #include "harness/detail/yaml_reader.hpp"
 #include "net/url.hpp"
+#include "spec/defaults.hpp"
 #include "spec/edition.hpp"
 #include "spec/grammar.hpp"
+#include "spec/phone.hpp"
 
 namespace mx3pid::harness {
 
@@ -15,7 +17,19 @@ Validation read_validation(const detail::YamlReader& reader, const YAML::Node& n
     reader.fail(node, "validation must be proxy, delegate or self, not '" + text + "'");
 }
 
+/// The form a server stores ("447700900002": E.164 without '+'), split at its calling code.
+Msisdn read_stored_msisdn(const detail::YamlReader& reader, const YAML::Node& node) {
+    auto digits = reader.string(node, "msisdn");
+    auto split = spec::split_international(digits);
+    if (!split)
+        reader.fail(node, "msisdn '" + digits +
+                              "' is neither {country, phone_number} nor an international number mx3pid can split "
+                              "(E.164 without '+', e.g. 447700900002)");
+    return Msisdn{split->country, split->phone_number};
+}
+
 Msisdn read_msisdn(const detail::YamlReader& reader, const YAML::Node& node) {
+    if (node.IsScalar()) return read_stored_msisdn(reader, node);
     reader.expect_map(node, {"country", "phone_number"}, "msisdn");
     if (!node["country"] || !node["phone_number"]) reader.fail(node, "msisdn needs country and phone_number");
     Msisdn msisdn{reader.string(node["country"], "country"), reader.string(node["phone_number"], "phone_number")};
@@ -38,6 +52,16 @@ void read_addresses(const detail::YamlReader& reader, const YAML::Node& node, st
     if (node["msisdn"]) msisdn = read_msisdn(reader, node["msisdn"]);
 }
 
+Registration read_registration(const detail::YamlReader& reader, const YAML::Node& node) {
+    reader.expect_map(node, {"open", "shared_secret"}, "registration");
+    Registration registration;
+    if (node["open"]) registration.open = reader.boolean(node["open"], "open");
+    if (node["shared_secret"]) registration.shared_secret = reader.string(node["shared_secret"], "shared_secret");
+    if (!registration.open && registration.shared_secret.empty())
+        reader.fail(node, "registration needs open: true or a shared_secret");
+    return registration;
+}
+
 }  // namespace
 
 namespace {
@@ -49,7 +73,7 @@ Profile read_profile(const detail::YamlReader& reader, const YAML::Node& root) {
     if (root.IsNull()) return profile;
     reader.expect_map(root,
                       {"homeserver", "spec", "validation", "fresh", "bound", "denied", "identity", "smtp",
-                       "enumeration_protection", "unsupported_3pid_media", "timing"},
+                       "enumeration_protection", "unsupported_3pid_media", "timing", "registration"},
                       "the profile");
     if (root["homeserver"]) profile.homeserver = reader.string(root["homeserver"], "homeserver");
     if (auto node = root["spec"]) {
@@ -79,6 +103,7 @@ Profile read_profile(const detail::YamlReader& reader, const YAML::Node& root) {
         }
     }
     if (auto node = root["bound"]) read_addresses(reader, node, profile.bound_email, profile.bound_msisdn, "bound");
+    if (auto node = root["registration"]) profile.registration = read_registration(reader, node);
     if (auto node = root["denied"]) read_addresses(reader, node, profile.denied_email, profile.denied_msisdn, "denied");
     if (auto node = root["identity"]) {
         reader.expect_map(node, {"listen", "decoy_listen", "scheme", "certificate", "key", "public_url"}, "identity");
@@ -93,6 +118,8 @@ Profile read_profile(const detail::YamlReader& reader, const YAML::Node& root) {
             reader.fail(node, "certificate and key go together");
         if (node["listen"]) profile.identity_listen = reader.string(node["listen"], "listen");
         if (node["decoy_listen"]) profile.decoy_listen = reader.string(node["decoy_listen"], "decoy_listen");
+        profile.identity_listen_given = static_cast<bool>(node["listen"]);
+        profile.decoy_listen_given = static_cast<bool>(node["decoy_listen"]);
         if (node["scheme"]) {
             profile.identity_scheme = reader.string(node["scheme"], "scheme");
             if (profile.identity_scheme != "http" && profile.identity_scheme != "https")
@@ -102,6 +129,7 @@ Profile read_profile(const detail::YamlReader& reader, const YAML::Node& root) {
     if (auto node = root["smtp"]) {
         reader.expect_map(node, {"listen"}, "smtp");
         if (node["listen"]) profile.smtp_listen = reader.string(node["listen"], "listen");
+        profile.smtp_listen_given = static_cast<bool>(node["listen"]);
     }
     if (auto node = root["timing"]) {
         reader.expect_map(node, {"side_channel_grace_ms", "max_rate_limit_wait_ms"}, "timing");
@@ -126,6 +154,12 @@ Profile read_profile(const detail::YamlReader& reader, const YAML::Node& root) {
 }
 
 }  // namespace
+
+void use_standard_ports(Profile& profile) {
+    if (!profile.identity_listen_given) profile.identity_listen = spec::defaults::identity_listen();
+    if (!profile.decoy_listen_given) profile.decoy_listen = spec::defaults::decoy_listen();
+    if (!profile.smtp_listen_given) profile.smtp_listen = spec::defaults::smtp_listen();
+}
 
 Profile load_profile(const std::string& path) {
     detail::YamlReader reader(path);

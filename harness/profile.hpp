@@ -17,6 +17,12 @@ struct Msisdn {
     std::string phone_number;
 };
 
+/// How mx3pid may make its own accounts, to bind the addresses the duplicate and password cases need.
+struct Registration {
+    bool open = false;          ///< POST /register with m.login.dummy
+    std::string shared_secret;  ///< Synapse-style shared-secret registration (/_synapse/admin/v1/register)
+};
+
 struct Profile {
     std::string path;  ///< where it was read from; "(defaults)" when none was given
 
@@ -32,6 +38,9 @@ struct Profile {
 
     std::optional<std::string> bound_email;   ///< an address some account has bound
     std::optional<Msisdn> bound_msisdn;
+    /// Set: mx3pid registers an account and binds fresh addresses to it before the cases run,
+    /// standing in for whichever of bound_email and bound_msisdn the profile leaves out.
+    std::optional<Registration> registration;
     std::optional<std::string> denied_email;  ///< an address the server's policy refuses
     std::optional<Msisdn> denied_msisdn;
 
@@ -44,6 +53,9 @@ struct Profile {
     /// its listen address (a container, another host).
     std::optional<std::string> identity_public_url;
     std::string smtp_listen = "127.0.0.1:0";      ///< the mail sink, for servers that send mail themselves
+    /// Which listen addresses the profile (or a flag) names. The others are the run's to choose: any
+    /// free port for a built-in target, the standard ports of spec/defaults.hpp for a URL.
+    bool identity_listen_given = false, decoy_listen_given = false, smtp_listen_given = false;
 
     /// The server hides "in use" and "not found" (answers 200 and delivers no token instead).
     bool enumeration_protection = false;
@@ -66,6 +78,10 @@ struct Profile {
         return medium == spec::Medium::email ? email_validation : msisdn_validation;
     }
 };
+
+/// Gives every listen address the profile does not name its standard port (spec/defaults.hpp),
+/// where a homeserver configured by hand (or mx3pid-reference-hs) expects to find it.
+void use_standard_ports(Profile& profile);
 
 /// Reads a profile; throws ConfigError naming file and line for anything it does not understand.
 Profile load_profile(const std::string& path);

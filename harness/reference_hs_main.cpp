@@ -6,16 +6,18 @@
 #include <CLI/CLI.hpp>
 
 #include "harness/config_error.hpp"
+#include "harness/locations.hpp"
 #include "harness/profile.hpp"
 #include "harness/target.hpp"
 #include "reference_homeserver/homeserver.hpp"
 #include "reference_homeserver/variants.hpp"
+#include "spec/defaults.hpp"
 
 using namespace mx3pid;
 
 int main(int argc, char** argv) {
-    std::string listen = "127.0.0.1:8008";
-    std::string profile_path = std::string(MX3PID_CASES_DIR) + "/profiles/builtin.yaml";
+    std::string listen = spec::defaults::homeserver_listen();
+    std::string profile_path = harness::default_cases_dir() + "/profiles/builtin.yaml";
     std::string edition_name;
     std::string variant_name = "reference";
     std::string identity;
@@ -28,8 +30,10 @@ int main(int argc, char** argv) {
     app.add_option("--spec", edition_name, "the edition it advertises (default: the profile's, else r0.4.0)");
     app.add_option("--variant", variant_name, "reference, or a variant's NAME (mx3pid --list-builtin)")->capture_default_str();
     app.add_option("--identity", identity,
-                   "HOST:PORT of the identity server it trusts and delegates to (default: the profile's identity.listen)");
-    app.add_option("--smtp", smtp, "HOST:PORT of the mail server for email it validates itself (default: the profile's smtp.listen)");
+                   "HOST:PORT of the identity server it trusts and delegates to (default: the profile's identity.listen, else " +
+                       spec::defaults::identity_listen() + ", where mx3pid --homeserver URL starts its mock)");
+    app.add_option("--smtp", smtp, "HOST:PORT of the mail server for email it validates itself (default: the profile's smtp.listen, else " +
+                       spec::defaults::smtp_listen() + ")");
     CLI11_PARSE(app, argc, argv);
 
     harness::Profile profile;
@@ -50,6 +54,7 @@ int main(int argc, char** argv) {
                   << "\n";
         return 2;
     }
+    harness::use_standard_ports(profile);
     if (identity.empty()) identity = profile.identity_listen;
     if (smtp.empty()) smtp = profile.smtp_listen;
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs the mx3pid command line of each CI example (scripts/ci/*.yml) against a built-in target,
-# as the example's job would against a live server, and checks the exit code and the reports.
+# Runs every mx3pid command line of the CI examples (scripts/ci/*.yml): the one of a job that
+# builds from source (mx3pid/build/bin/mx3pid) and the one of a job that installed the package
+# (mx3pid on PATH), against a built-in target, as the job would against a live server, and checks
+# the exit code and the reports.
 set -euo pipefail
 binary=$1 source_dir=$2 shared_dir=$3
 work=$(mktemp -d)
@@ -11,22 +13,28 @@ YAML
 export MX3PID_HOMESERVER=builtin:password-unknown-accepted
 export MX3PID_PROFILE=$source_dir/cases/profiles/builtin.yaml
 export MX3PID_EXPECTATIONS=$work/known.yaml
+mkdir -p "$work/bin"
+ln -s "$binary" "$work/bin/mx3pid"
 checked=0
 for example in "$source_dir"/scripts/ci/*.yml; do
-  line=$(grep -E '^\s*(- )?mx3pid/build/bin/mx3pid ' "$example" | head -n 1 | sed -E 's/^\s*(- )?//')
-  [ -n "$line" ] || { echo "FAIL: no mx3pid command line in $example"; exit 1; }
-  command=${line/mx3pid\/build\/bin\/mx3pid/$binary}
-  (cd "$work" && rm -f mx3pid-junit.xml mx3pid.json mx3pid-summary.md && eval "$command" > run.log 2>&1) || {
-    echo "FAIL: $example: the command exited $?"; cat "$work/run.log"; exit 1; }
-  for report in mx3pid-junit.xml mx3pid.json mx3pid-summary.md; do
-    [ -s "$work/$report" ] || { echo "FAIL: $example wrote no $report"; exit 1; }
-  done
-  grep -q '"xfailed": 2' "$work/mx3pid.json" || { echo "FAIL: $example: the known failures were not applied"; exit 1; }
-  if command -v xmllint > /dev/null; then
-    xmllint --noout --schema "$shared_dir/junit/junit-10.xsd" "$work/mx3pid-junit.xml" 2> "$work/xmllint.log" || {
-      echo "FAIL: $example: the JUnit report does not validate"; cat "$work/xmllint.log"; exit 1; }
-  fi
-  echo "ok: $(basename "$example")"
-  checked=$((checked + 1))
+  lines=$(grep -E '^\s*(- )?(mx3pid/build/bin/)?mx3pid --homeserver ' "$example" | sed -E 's/^\s*(- )?//')
+  [ -n "$lines" ] || { echo "FAIL: no mx3pid command line in $example"; exit 1; }
+  grep -q '^mx3pid/build/bin/mx3pid ' <<< "$lines" || { echo "FAIL: $example does not build from source"; exit 1; }
+  grep -q '^mx3pid ' <<< "$lines" || { echo "FAIL: $example does not install the package"; exit 1; }
+  while read -r line; do
+    command=${line/#mx3pid\/build\/bin\/mx3pid/$binary}
+    (cd "$work" && rm -f mx3pid-junit.xml mx3pid.json mx3pid-summary.md && PATH="$work/bin:$PATH" eval "$command" > run.log 2>&1) || {
+      echo "FAIL: $example: '$line' exited $?"; cat "$work/run.log"; exit 1; }
+    for report in mx3pid-junit.xml mx3pid.json mx3pid-summary.md; do
+      [ -s "$work/$report" ] || { echo "FAIL: $example wrote no $report"; exit 1; }
+    done
+    grep -q '"xfailed": 2' "$work/mx3pid.json" || { echo "FAIL: $example: the known failures were not applied"; exit 1; }
+    if command -v xmllint > /dev/null; then
+      xmllint --noout --schema "$shared_dir/junit/junit-10.xsd" "$work/mx3pid-junit.xml" 2> "$work/xmllint.log" || {
+        echo "FAIL: $example: the JUnit report does not validate"; cat "$work/xmllint.log"; exit 1; }
+    fi
+    echo "ok: $(basename "$example"): ${line%% *}"
+    checked=$((checked + 1))
+  done <<< "$lines"
 done
-[ "$checked" -ge 2 ] || { echo "FAIL: expected the GitHub and GitLab examples, found $checked"; exit 1; }
+[ "$checked" -ge 4 ] || { echo "FAIL: expected both ways in the GitHub and GitLab examples, found $checked"; exit 1; }
