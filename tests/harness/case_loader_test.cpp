@@ -1,6 +1,10 @@
 #include "harness/case_model.hpp"
 #include "harness/config_error.hpp"
+#include "harness/profile.hpp"
 #include "harness/selection.hpp"
+
+#include <map>
+#include <optional>
 
 #include <gtest/gtest.h>
 
@@ -210,4 +214,37 @@ TEST(CaseLoader, ValuesThatExpandPastTheBudgetAreRefused) {
     auto e = error_of(laughs);
     EXPECT_GE(e.line(), 6);
     EXPECT_NE(std::string(e.what()).find("expand past"), std::string::npos);
+}
+
+TEST(Selection, AMediumTheServerDoesNotSupportOnAccount3pidRunsOnlyItsOwnTemplate) {
+    TempDir dir;
+    std::string usual = minimal, unsupported = minimal;
+    usual.replace(usual.find("[register/*]"), 12, "[\"*\"]");
+    unsupported.replace(unsupported.find("kind: sample"), 12, "kind: medium-not-supported");
+    unsupported.replace(unsupported.find("[register/*]"), 12, "[3pid/*]");
+    unsupported.insert(unsupported.find("  spec:"), "  requires: {medium_unsupported: true}\n");
+    dir.write("a.yaml", usual);
+    dir.write("b.yaml", unsupported);
+    auto templates = load_cases(dir.path().string());
+    auto profile = load_profile_text("unsupported_3pid_media: [msisdn]\n", "p.yaml");
+    auto selected = select_cases(templates, *mx3pid::spec::Edition::parse("v1.13"), profile, {});
+    std::map<std::string, std::optional<std::string>> skip;
+    for (const auto& s : selected) skip[s.instance.id] = s.skip_reason;
+    ASSERT_EQ(skip.size(), 8u);
+    EXPECT_FALSE(skip.at("3pid/msisdn/medium-not-supported"));
+    EXPECT_NE(skip.at("3pid/msisdn/sample")->find("unsupported_3pid_media"), std::string::npos);
+    EXPECT_FALSE(skip.at("3pid/email/sample"));
+    EXPECT_TRUE(skip.at("3pid/email/medium-not-supported")) << "email is supported";
+    EXPECT_FALSE(skip.at("register/msisdn/sample")) << "only /account/3pid is concerned";
+    auto every_medium = select_cases(templates, *mx3pid::spec::Edition::parse("v1.13"), Profile{}, {});
+    for (const auto& s : every_medium)
+        if (!s.instance.endpoint->wants_bound_address())  // the default profile names no bound address
+            EXPECT_EQ(s.skip_reason.has_value(), s.instance.source->kind == "medium-not-supported") << s.instance.id;
+}
+
+TEST(Selection, UnsupportedMediaNameEmailOrMsisdn) {
+    auto e = mx3pid::testing::config_error_of("unsupported_3pid_media: [fax]\n",
+                                              [](const std::string& path) { load_profile(path); });
+    EXPECT_EQ(e.line(), 1);
+    EXPECT_NE(std::string(e.what()).find("'fax'"), std::string::npos);
 }
