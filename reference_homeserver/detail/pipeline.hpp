@@ -65,6 +65,8 @@ public:
     /// A request on a path that is none of the six endpoints; null: not one of this variant's either.
     virtual std::optional<net::Response> other_path(State& state, const net::Request& request) { return std::nullopt; }
     virtual net::Response wrong_method();
+    /// The answer to a CORS pre-flight (OPTIONS); null: the request runs as if it were a POST.
+    virtual std::optional<net::Response> preflight() { return json_answer(200, nlohmann::json::object()); }
     virtual std::size_t body_limit() const { return 64 * 1024; }
 
     // --- the request stages ------------------------------------------------------------------------

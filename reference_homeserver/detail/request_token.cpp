@@ -35,8 +35,9 @@ net::Response RequestTokenService::handle(const net::Request& request) {
         const auto* found = spec::find_endpoint_by_path(std::string_view(path).substr(prefix.size()));
         const auto* endpoint = found ? stages_->route(*found) : nullptr;
         if (!endpoint) break;
-        if (request.method == "OPTIONS") return stages_->json_answer(200, nlohmann::json::object());
-        if (request.method != "POST") return stages_->wrong_method();
+        if (request.method == "OPTIONS")
+            if (auto answer = stages_->preflight()) return *answer;
+        if (request.method != "POST" && request.method != "OPTIONS") return stages_->wrong_method();
         auto config = state_.config();
         auto validation = endpoint->medium == spec::Medium::email ? config.email_validation : config.msisdn_validation;
         Exchange exchange{state_, std::move(config), *endpoint, request, validation, {}, {}, {}, {}, {}};

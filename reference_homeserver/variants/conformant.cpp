@@ -18,6 +18,10 @@ struct RateLimitedOnce : Stages {
     }
 };
 
+struct NoBodyLimit : Stages {
+    std::size_t body_limit() const override { return std::size_t{64} << 20; }
+};
+
 }  // namespace
 
 std::vector<Variant> conformant() {
@@ -28,6 +32,12 @@ std::vector<Variant> conformant() {
          .basis = "r0.4.0, API standards › Rate limiting: a server may answer any request 429 M_LIMIT_EXCEEDED, "
                   "saying in retry_after_ms how long to wait",
          .make = make<RateLimitedOnce>},
+        {.name = "no-body-limit", .behaviour = Behaviour::conformant,
+         .description = "takes request bodies of any size",
+         .profiles = {"builtin"},
+         .basis = "r0.4.0, Standard error response: M_TOO_LARGE names a request too large, but no edition sets or "
+                  "recommends a limit",
+         .make = make<NoBodyLimit>},
     };
 }
 

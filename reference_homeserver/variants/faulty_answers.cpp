@@ -17,15 +17,19 @@ std::vector<Kill> error_answers(const std::string& from) {
          {"*/duplicate", "*/denied", "register/*/untrusted-id_server", "*/missing-*", "*/client_secret-forbidden-*",
           "*/client_secret-empty", "*/client_secret-256", "*/client_secret-non-ascii", "*/client_secret-number",
           "*/send_attempt-*", "*/email-object", "*/phone_number-array", "*/body-*", "*/email-malformed",
-          "*/country-lowercase", "*/phone_number-malformed", "*/wrong-method"})
+          "*/country-lowercase", "*/phone_number-malformed"})
         kills.push_back({cases, since});
+    // What a wrong method gets is said from v1.6 on only.
+    kills.push_back({"*/wrong-method", from == "r0.4.0" ? ">= v1.6" : since});
     // Before r0.5.0, add and reset are only asked to refuse an untrusted id_server (SHOULD): a warning.
     kills.push_back({"*/untrusted-id_server", from == "r0.4.0" ? ">= r0.5.0" : since});
     return kills;
 }
 
 /// Every case whose answers are 200s with a sid: what a fault in every successful answer breaks.
-std::vector<Kill> successful_answers() { return {{"*/valid"}, {"*/repeat"}, {"*/resend"}, {"*/client_secret-255"}}; }
+std::vector<Kill> successful_answers() {
+    return {{"*/valid"}, {"*/repeat"}, {"*/resend"}, {"*/client_secret-255"}, {"*/id_access_token-missing", ">= r0.6.0"}};
+}
 
 /// Answers 200 with `sid` replaced by what `Wrong` makes of it.
 template <json (*Wrong)(Exchange&, const std::string&)>

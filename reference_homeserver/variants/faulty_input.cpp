@@ -40,8 +40,8 @@ struct WrongMethod404 : Stages {
     net::Response wrong_method() override { return error(404, "M_UNRECOGNIZED", "this endpoint takes POST"); }
 };
 
-struct NoBodyLimit : Stages {
-    std::size_t body_limit() const override { return std::size_t{64} << 20; }
+struct OptionsRunsLogic : Stages {
+    std::optional<net::Response> preflight() override { return std::nullopt; }
 };
 
 struct RegisterMsisdnMissing : Stages {
@@ -72,17 +72,15 @@ std::vector<Variant> faulty_input() {
         {.name = "send-attempt-string-accepted", .description = "send_attempt \"3\" (a string) is taken as 3",
          .kills = {{"*/send_attempt-string"}}, .make = make<SendAttemptString>},
         {.name = "address-unchecked", .description = "leaves checking email, country and phone_number to the identity server",
-         .kills = {{"*/email-malformed"}, {"3pid/msisdn/country-lowercase", ">= v1.13"},
-                   {"3pid/msisdn/phone_number-malformed", ">= v1.13"}},
+         .kills = {{"*/email-malformed"}, {"3pid/msisdn/phone_number-malformed", ">= v1.13"}},
          .profiles = {"builtin-self"}, .make = make<AddressUnchecked>},
         {.name = "wrong-method-404", .description = "a GET on an endpoint gets 404 instead of 405",
          .kills = {{"*/wrong-method", ">= v1.6"}}, .make = make<WrongMethod404>},
-        {.name = "no-body-limit", .description = "takes request bodies of any size", .kills = {{"*/oversized-body"}},
-         .make = make<NoBodyLimit>},
+        {.name = "options-runs-logic", .description = "an OPTIONS request runs the endpoint as a POST would",
+         .kills = {{"*/options", ">= r0.5.0"}}, .make = make<OptionsRunsLogic>},
         {.name = "register-msisdn-missing",
          .description = "/register/msisdn/requestToken is not implemented (404 M_UNRECOGNIZED)",
-         // An oversized body is refused before any route is looked up.
-         .kills = {{"register/msisdn/*", "*", "register/msisdn/oversized-body"}}, .make = make<RegisterMsisdnMissing>},
+         .kills = {{"register/msisdn/*"}}, .make = make<RegisterMsisdnMissing>},
         {.name = "password-email-as-register",
          .description = "/account/password/email/requestToken behaves like /register/email/requestToken",
          .kills = {{"password/email/valid"}, {"password/email/duplicate"}, {"password/email/repeat"},
