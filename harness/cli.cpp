@@ -339,6 +339,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     environment.redact = !options.no_redact;
     environment.jobs = options.jobs;
     environment.id_server = target->id_server(profile);
+    environment.grace = profile.side_channel_grace.value_or(target->side_channel_grace());
     if (options.insecure)
         run_warnings.push_back("--insecure: the homeserver's certificate is not verified; anyone on the path can answer for it");
     for (const auto& [what, listen] : {std::pair{"mock identity server", profile.identity_listen},
@@ -386,6 +387,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     }
     run.finished = reports::Clock::now();
     run.rate_limited = environment.rate_limited.load();
+    for (const auto& warning : environment.warnings) run.warnings.push_back("side channel: " + warning);
     run.properties.emplace_back("rate_limited_responses", std::to_string(run.rate_limited));
     for (const auto& warning : known.unmatched()) {
         err << "mx3pid: warning: " << warning << "\n";

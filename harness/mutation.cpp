@@ -33,6 +33,7 @@ VariantScore score_variant(const reference_homeserver::Variant& variant, const s
     FixtureFactory fixtures(1, profile);
     Environment environment{target.homeserver_url(), edition, profile, target.identity(), target.decoy(),
                             target.mailbox(), net::Client(), fixtures};
+    environment.grace = profile.side_channel_grace.value_or(target.side_channel_grace());
     const auto selected = select_cases(templates, edition, profile, {});
     auto results = run_cases(selected, environment);
 

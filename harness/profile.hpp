@@ -62,9 +62,9 @@ struct Profile {
     /// Media the server does not support on /account/3pid (v1.13+: M_THREEPID_MEDIUM_NOT_SUPPORTED).
     std::vector<spec::Medium> unsupported_3pid_media;
 
-    /// How long to keep watching the identity server and the mailbox after an answer, for servers that
-    /// act after answering. 0 for the built-in target, which acts before it answers.
-    std::chrono::milliseconds side_channel_grace{0};
+    /// How long to keep watching the identity server and the mailbox after the last request, for
+    /// servers that act after answering. Unset: the target's own (1 s for a URL; a built-in declares its own).
+    std::optional<std::chrono::milliseconds> side_channel_grace;
     /// The longest mx3pid waits, in all, on one case's 429 answers before calling it an error.
     std::chrono::milliseconds max_rate_limit_wait{60000};
 

@@ -143,11 +143,13 @@ Target::Target(const TargetChoice& choice, const Profile& profile, const spec::E
     if (choice.chaos) {
         chaos_ = std::make_unique<reference_homeserver::ChaosServer>(choice.name);
         homeserver_url_ = *net::Url::parse(chaos_->base_url());
+        grace_ = std::chrono::milliseconds(0);
     } else if (choice.builtin) {
         builtin_ = std::make_unique<reference_homeserver::Homeserver>(
             reference_config(profile, builtin_edition, identity_->authority(), mailbox_ ? mailbox_->authority() : "",
                              choice.variant, identity_certificate_));
         homeserver_url_ = *net::Url::parse(builtin_->base_url());
+        grace_ = std::chrono::milliseconds(0);  // the reference acts before it answers
     } else {
         homeserver_url_ = *choice.url;
     }

@@ -1,5 +1,6 @@
 #pragma once
 // The thing under test, and the in-process servers a run needs beside it.
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -58,6 +59,9 @@ public:
     const std::string& identity_certificate() const { return identity_certificate_; }
     /// What requests name as id_server: the identity server's public URL's authority, or where it listens.
     std::string id_server(const Profile& profile) const;
+    /// How long the target may act on the side channel after answering: what a built-in declares,
+    /// one second for a server mx3pid does not know.
+    std::chrono::milliseconds side_channel_grace() const { return grace_; }
     /// The in-process reference homeserver, for builtin targets; null otherwise.
     reference_homeserver::Homeserver* builtin() { return builtin_.get(); }
 
@@ -70,6 +74,7 @@ private:
     net::Url homeserver_url_;
     std::string identity_certificate_;
     std::string generated_certificate_;  ///< removed with the target
+    std::chrono::milliseconds grace_{1000};
 };
 
 }  // namespace mx3pid::harness

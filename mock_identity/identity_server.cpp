@@ -31,6 +31,8 @@ std::string IdentityServer::authority() const { return impl_->server.authority()
 std::string IdentityServer::base_url() const { return impl_->server.base_url(); }
 unsigned short IdentityServer::port() const { return impl_->server.port(); }
 
+std::string IdentityServer::register_access_token() { return impl_->state.register_access_token("@mx3pid:mx3pid.localhost"); }
+
 std::vector<ReceivedRequest> IdentityServer::requests() const { return impl_->state.requests_since(0); }
 
 std::vector<ReceivedRequest> IdentityServer::requests_since(std::uint64_t sequence) const {

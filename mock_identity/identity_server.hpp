@@ -65,6 +65,10 @@ public:
     std::uint64_t last_request_sequence() const;
     std::uint64_t last_message_sequence() const;
 
+    /// An identity-service v2 access token, as `POST /_matrix/identity/v2/account/register` would
+    /// issue: what a client sends as `id_access_token` beside `id_server`.
+    std::string register_access_token();
+
     /// Marks a session validated, as if its token had been submitted. False if no such session.
     bool mark_validated(const std::string& sid);
     void reset();  ///< forgets requests, messages and sessions

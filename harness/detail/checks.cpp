@@ -92,13 +92,19 @@ std::vector<CheckResult> check_error_body(const net::Response& response, const s
     else
         checks.push_back(passed("error message", "error: a string", "a string"));
 
-    if (!(edition < *spec::Edition::parse("v1.4"))) {
-        auto type = response.header("Content-Type").value_or("");
-        bool ok = type.rfind("application/json", 0) == 0;
-        checks.push_back(ok ? passed("content type", "application/json", one_line(type, 80))
-                            : failed("content type", "application/json", type.empty() ? "none" : one_line(type, 80)));
-    }
+    if (auto type = check_content_type(response, edition)) checks.push_back(*type);
     return checks;
+}
+
+std::optional<CheckResult> check_content_type(const net::Response& response, const spec::Edition& edition) {
+    static const auto introduced = *spec::Edition::parse("v1.4");
+    if (edition < introduced) return std::nullopt;
+    auto type = response.header("Content-Type").value_or("");
+    auto media = spec::ascii_lower(type.substr(0, type.find(';')));
+    while (!media.empty() && media.back() == ' ') media.pop_back();
+    bool ok = media == "application/json";
+    return ok ? passed("content type", "application/json", one_line(type, 80))
+              : failed("content type", "application/json", type.empty() ? "none" : one_line(type, 80));
 }
 
 std::optional<std::string> sid_of(const net::Response& response) {

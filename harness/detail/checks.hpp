@@ -17,6 +17,10 @@ reports::CheckResult check_status(const std::vector<int>& expected, const net::R
 std::vector<reports::CheckResult> check_error_body(const net::Response& response, const std::vector<std::string>& allowed,
                                                    const spec::Edition& edition);
 
+/// From v1.4, a JSON answer carries Content-Type application/json (parameters such as charset
+/// allowed). Nothing to judge before v1.4.
+std::optional<reports::CheckResult> check_content_type(const net::Response& response, const spec::Edition& edition);
+
 /// A 200 body that is a JSON object with a grammar-valid `sid`.
 reports::CheckResult check_sid(const net::Response& response);
 
