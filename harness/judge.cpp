@@ -27,15 +27,15 @@ bool is_json(const std::string& body) {
 
 }  // namespace
 
-std::vector<CheckResult> judge_answer(const StepExpectation& expect, const net::Response& response,
-                                      const spec::Edition& edition) {
+std::vector<CheckResult> judge_answer(const std::string& method, const StepExpectation& expect,
+                                      const net::Response& response, const spec::Edition& edition) {
     std::vector<CheckResult> checks{detail::check_status(expect.status, response)};
     const bool expected_status = expects(expect, response.status);
     if (expected_status && response.status >= 400) {
         auto more = detail::check_error_body(response, allowed_errcodes(expect, response.status), edition);
         checks.insert(checks.end(), more.begin(), more.end());
     }
-    if (expected_status && response.status == 200) {
+    if (expected_status && response.status == 200 && method == "POST") {
         checks.push_back(detail::check_sid(response));
         if (auto submit_url = detail::check_submit_url(response, edition)) checks.push_back(*submit_url);
         if (is_json(response.body))

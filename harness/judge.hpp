@@ -12,10 +12,10 @@
 namespace mx3pid::harness {
 
 /// Every check one answer gets: its status among the expected ones; for an error status that is
-/// expected, the standard error body with the errcodes allowed for that status; for a 200 that is
-/// expected, the sid grammar and submit_url; from v1.4, Content-Type application/json on any JSON answer.
-std::vector<reports::CheckResult> judge_answer(const StepExpectation& expect, const net::Response& response,
-                                               const spec::Edition& edition);
+/// expected, the standard error body with the errcodes allowed for that status; for a 200 to a POST
+/// that is expected, the sid grammar and submit_url; from v1.4, Content-Type application/json on it.
+std::vector<reports::CheckResult> judge_answer(const std::string& method, const StepExpectation& expect,
+                                               const net::Response& response, const spec::Edition& edition);
 
 /// When a POST was answered as if the endpoint did not exist (404 or 405, or M_UNRECOGNIZED with
 /// any 4xx) where the step expected otherwise: why the endpoint looks unimplemented.

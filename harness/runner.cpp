@@ -202,7 +202,7 @@ void send_steps(CaseRun& run, RunState& state) {
             return;
         }
         const auto& response = *answer.response;
-        auto checks = judge_answer(step.expect, response, state.env.edition);
+        auto checks = judge_answer(step.request.method, step.expect, response, state.env.edition);
         run.result.checks.insert(run.result.checks.end(), checks.begin(), checks.end());
         run.server_error = run.server_error || response.status >= 500;
         if (auto sid = detail::sid_of(response)) state.side.learn_sid(run.index, *sid);

@@ -39,52 +39,57 @@ Response error(int status, const std::string& errcode) {
 }  // namespace
 
 TEST(JudgeAnswer, OneErrorStatusChecksTheErrorBody) {
-    auto checks = judge_answer(expecting({400}, {"M_THREEPID_IN_USE"}), error(400, "M_THREEPID_IN_USE"), r0_4);
+    auto checks = judge_answer("POST", expecting({400}, {"M_THREEPID_IN_USE"}), error(400, "M_THREEPID_IN_USE"), r0_4);
     EXPECT_EQ(names(checks), (std::vector<std::string>{"status", "error body", "errcode", "error message"}));
     for (const auto& check : checks) EXPECT_EQ(check.verdict, Verdict::pass) << check.name;
-    EXPECT_EQ(verdict_of(judge_answer(expecting({400}, {"M_THREEPID_IN_USE"}), error(400, "M_UNKNOWN"), r0_4), "errcode"),
+    EXPECT_EQ(verdict_of(judge_answer("POST", expecting({400}, {"M_THREEPID_IN_USE"}), error(400, "M_UNKNOWN"), r0_4), "errcode"),
               Verdict::fail);
 }
 
 TEST(JudgeAnswer, AnUnexpectedStatusFailsOnlyTheStatus) {
-    auto checks = judge_answer(expecting({400}, {"M_THREEPID_IN_USE"}), error(403, "M_THREEPID_DENIED"), r0_4);
+    auto checks = judge_answer("POST", expecting({400}, {"M_THREEPID_IN_USE"}), error(403, "M_THREEPID_DENIED"), r0_4);
     EXPECT_EQ(names(checks), std::vector<std::string>{"status"});
     EXPECT_EQ(checks.front().verdict, Verdict::fail);
 }
 
 TEST(JudgeAnswer, SeveralStatusesJudgeWhicheverCameBack) {
     const auto expect = expecting({200, 400}, {}, {{400, {"M_SERVER_NOT_TRUSTED"}}});
-    auto refused = judge_answer(expect, error(400, "M_SERVER_NOT_TRUSTED"), r0_4);
+    auto refused = judge_answer("POST", expect, error(400, "M_SERVER_NOT_TRUSTED"), r0_4);
     EXPECT_EQ(verdict_of(refused, "errcode"), Verdict::pass);
-    EXPECT_EQ(verdict_of(judge_answer(expect, error(400, "M_UNKNOWN"), r0_4), "errcode"), Verdict::fail);
-    auto accepted = judge_answer(expect, Response::json(200, R"({"sid":"abc"})"), r0_4);
+    EXPECT_EQ(verdict_of(judge_answer("POST", expect, error(400, "M_UNKNOWN"), r0_4), "errcode"), Verdict::fail);
+    auto accepted = judge_answer("POST", expect, Response::json(200, R"({"sid":"abc"})"), r0_4);
     EXPECT_EQ(names(accepted), (std::vector<std::string>{"status", "sid"}));
-    EXPECT_EQ(verdict_of(judge_answer(expect, Response::json(200, R"({"sid":"a/b"})"), r0_4), "sid"), Verdict::fail);
+    EXPECT_EQ(verdict_of(judge_answer("POST", expect, Response::json(200, R"({"sid":"a/b"})"), r0_4), "sid"), Verdict::fail);
 }
 
 TEST(JudgeAnswer, PerStatusErrcodesApplyToTheirOwnStatus) {
     const auto expect = expecting({403, 400}, {}, {{403, {"M_THREEPID_DENIED"}}, {400, {"M_THREEPID_NOT_FOUND"}}});
-    EXPECT_EQ(verdict_of(judge_answer(expect, error(403, "M_THREEPID_DENIED"), r0_4), "errcode"), Verdict::pass);
-    EXPECT_EQ(verdict_of(judge_answer(expect, error(400, "M_THREEPID_NOT_FOUND"), r0_4), "errcode"), Verdict::pass);
-    EXPECT_EQ(verdict_of(judge_answer(expect, error(403, "M_THREEPID_NOT_FOUND"), r0_4), "errcode"), Verdict::fail);
-    EXPECT_EQ(verdict_of(judge_answer(expect, error(400, "M_THREEPID_DENIED"), r0_4), "errcode"), Verdict::fail);
+    EXPECT_EQ(verdict_of(judge_answer("POST", expect, error(403, "M_THREEPID_DENIED"), r0_4), "errcode"), Verdict::pass);
+    EXPECT_EQ(verdict_of(judge_answer("POST", expect, error(400, "M_THREEPID_NOT_FOUND"), r0_4), "errcode"), Verdict::pass);
+    EXPECT_EQ(verdict_of(judge_answer("POST", expect, error(403, "M_THREEPID_NOT_FOUND"), r0_4), "errcode"), Verdict::fail);
+    EXPECT_EQ(verdict_of(judge_answer("POST", expect, error(400, "M_THREEPID_DENIED"), r0_4), "errcode"), Verdict::fail);
 }
 
 TEST(JudgeAnswer, ErrcodesForAllStatusesAndOneOfTheirOwn) {
     const auto expect = expecting({413, 400}, {"M_TOO_LARGE", "M_BAD_JSON"}, {{413, {"M_TOO_LARGE"}}});
-    EXPECT_EQ(verdict_of(judge_answer(expect, error(400, "M_BAD_JSON"), r0_4), "errcode"), Verdict::pass);
-    EXPECT_EQ(verdict_of(judge_answer(expect, error(413, "M_BAD_JSON"), r0_4), "errcode"), Verdict::fail);
+    EXPECT_EQ(verdict_of(judge_answer("POST", expect, error(400, "M_BAD_JSON"), r0_4), "errcode"), Verdict::pass);
+    EXPECT_EQ(verdict_of(judge_answer("POST", expect, error(413, "M_BAD_JSON"), r0_4), "errcode"), Verdict::fail);
 }
 
 TEST(JudgeAnswer, ContentTypeOfEveryJsonAnswerFromV14) {
     auto text_labelled = Response::text(200, R"({"sid":"abc"})");
-    EXPECT_EQ(names(judge_answer(expecting({200}), text_labelled, r0_4)), (std::vector<std::string>{"status", "sid"}));
-    EXPECT_EQ(verdict_of(judge_answer(expecting({200}), text_labelled, v1_4), "content type"), Verdict::fail);
+    EXPECT_EQ(names(judge_answer("POST", expecting({200}), text_labelled, r0_4)), (std::vector<std::string>{"status", "sid"}));
+    EXPECT_EQ(verdict_of(judge_answer("POST", expecting({200}), text_labelled, v1_4), "content type"), Verdict::fail);
     auto with_charset = Response::json(200, R"({"sid":"abc"})");
     with_charset.headers = {{"Content-Type", "application/json; charset=utf-8"}};
-    EXPECT_EQ(verdict_of(judge_answer(expecting({200}), with_charset, v1_4), "content type"), Verdict::pass);
+    EXPECT_EQ(verdict_of(judge_answer("POST", expecting({200}), with_charset, v1_4), "content type"), Verdict::pass);
     auto error_as_text = Response::text(400, R"({"errcode":"M_BAD_JSON","error":"no"})");
-    EXPECT_EQ(verdict_of(judge_answer(expecting({400}), error_as_text, v1_4), "content type"), Verdict::fail);
+    EXPECT_EQ(verdict_of(judge_answer("POST", expecting({400}), error_as_text, v1_4), "content type"), Verdict::fail);
+}
+
+TEST(JudgeAnswer, OnlyAPostIsAnsweredWithASid) {
+    auto preflight = judge_answer("OPTIONS", expecting({200, 204}), Response::json(200, "{}"), v1_4);
+    EXPECT_EQ(names(preflight), std::vector<std::string>{"status"});
 }
 
 TEST(Unimplemented, FourOhFourFourOhFiveOrUnrecognizedOnAPost) {
