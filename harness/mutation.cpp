@@ -21,10 +21,17 @@ std::string proof_key(const SelectedCase& selected) {
     return selected.instance.id + "@" + source.file + ":" + std::to_string(source.line);
 }
 
-}  // namespace
+std::string check_key(const SelectedCase& selected, const reports::CheckResult& check) {
+    const auto& source = *selected.instance.source;
+    const auto file = source.file.substr(source.file.find_last_of('/') + 1);
+    return file + ":" + std::to_string(source.line) + " " + source.kind + ": " + check.name;
+}
 
-VariantScore score_variant(const reference_homeserver::Variant& variant, const std::vector<CaseTemplate>& templates,
-                           const Profile& profile, const spec::Edition& edition) {
+bool is_failure(Verdict verdict) { return verdict == Verdict::fail || verdict == Verdict::not_implemented; }
+
+std::vector<reports::CaseResult> run_against(const reference_homeserver::Variant& variant,
+                                             const std::vector<SelectedCase>& selected, const Profile& profile,
+                                             const spec::Edition& edition) {
     TargetChoice choice;
     choice.name = std::string(variant.name);
     choice.text = "builtin:" + choice.name;
@@ -34,48 +41,66 @@ VariantScore score_variant(const reference_homeserver::Variant& variant, const s
     Environment environment{target.homeserver_url(), edition, profile, target.identity(), target.decoy(),
                             target.mailbox(), net::Client(), fixtures};
     environment.grace = profile.side_channel_grace.value_or(target.side_channel_grace());
+    return run_cases(selected, environment);
+}
+
+/// Does `result` end as the variant's behaviour allows, for a case outside any kill set?
+bool allowed_outside_kill_set(Behaviour behaviour, Verdict verdict) {
+    if (behaviour == Behaviour::hostile) return !is_failure(verdict) && verdict != Verdict::warn && verdict != Verdict::xpass;
+    return verdict == Verdict::pass || verdict == Verdict::skip;
+}
+
+}  // namespace
+
+std::string MutationSummary::line() const {
+    return "mutation score: " + std::to_string(detected) + "/" + std::to_string(faulty) + " faulty variants detected, " +
+           std::to_string(conformant_passed) + "/" + std::to_string(conformant) + " conformant variants passed, " +
+           std::to_string(collateral) + " collateral failures, " + std::to_string(checks_never_failed.size()) +
+           " checks never seen failing";
+}
+
+VariantScore score_variant(const reference_homeserver::Variant& variant, const std::vector<CaseTemplate>& templates,
+                           const Profile& profile, const spec::Edition& edition) {
     const auto selected = select_cases(templates, edition, profile, {});
-    auto results = run_cases(selected, environment);
+    const auto results = run_against(variant, selected, profile, edition);
 
     VariantScore score;
-    score.variant = choice.name;
+    score.variant = std::string(variant.name);
     score.profile = profile.path;
     std::vector<const reference_homeserver::Kill*> kills;
-    std::vector<std::string> globs;
     for (const auto& kill : variant.kills)
-        if (spec::EditionRange::parse(kill.editions)->contains(edition)) {
-            kills.push_back(&kill);
-            globs.emplace_back(kill.cases);
-        }
+        if (spec::EditionRange::parse(kill.editions)->contains(edition)) kills.push_back(&kill);
     auto in_kill_set = [&](const std::string& id) {
         return std::any_of(kills.begin(), kills.end(), [&](const reference_homeserver::Kill* kill) {
             return glob_match(std::string(kill->cases), id) &&
                    (kill->except.empty() || !glob_match(std::string(kill->except), id));
         });
     };
+    bool any_error = false;
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& result = results[i];
         if (result.verdict == Verdict::skip) continue;
-        const bool failed = result.verdict == Verdict::fail || result.verdict == Verdict::not_implemented;
-        if (failed || result.verdict == Verdict::warn) score.proven.push_back(proof_key(selected[i]));
         ++score.cases_run;
+        any_error = any_error || result.verdict == Verdict::error;
+        for (const auto& check : result.checks) {
+            score.checks_run.insert(check_key(selected[i], check));
+            if (check.verdict != Verdict::pass) score.checks_failed.insert(check_key(selected[i], check));
+        }
+        if (is_failure(result.verdict) || result.verdict == Verdict::warn) score.proven.push_back(proof_key(selected[i]));
         auto described = result.id + " (" + reports::to_string(result.verdict) + ")" +
                          (result.message.empty() ? "" : ": " + result.message);
-        if (variant.behaviour == Behaviour::hostile) {
-            if (result.verdict != Verdict::error) score.collateral.push_back(described);
-        } else if (in_kill_set(result.id)) {
+        if (variant.behaviour == Behaviour::faulty && in_kill_set(result.id)) {
             const bool should = selected[i].instance.source->level == Level::should;
-            if (should ? result.verdict == Verdict::warn : failed)
-                score.killed.push_back(result.id);
-            else
-                score.missed.push_back(described);
-        } else if (result.verdict == Verdict::warn) {
-            score.warned.push_back(result.id);
-        } else if (reports::is_unexpected(result.verdict)) {
+            const bool caught = should ? result.verdict == Verdict::warn || is_failure(result.verdict) : is_failure(result.verdict);
+            (caught ? score.killed : score.missed).push_back(caught ? result.id : described);
+        } else if (!allowed_outside_kill_set(variant.behaviour, result.verdict)) {
             score.collateral.push_back(described);
         }
     }
-    for (const auto& glob : globs) {
+    if (variant.behaviour == Behaviour::hostile && !any_error)
+        score.collateral.push_back("no case ended in an error: the target was judged as if it could be");
+    for (const auto* kill : kills) {
+        std::string glob(kill->cases);
         bool used = std::any_of(results.begin(), results.end(), [&](const auto& result) {
             return result.verdict != Verdict::skip && glob_match(glob, result.id);
         });
@@ -93,26 +118,35 @@ MutationSummary score_all(const std::string& cases_dir, const std::vector<spec::
                           const std::function<void(const std::string&)>& report) {
     const auto templates = load_cases(cases_dir);
     std::map<std::string, Profile> profiles;
-    for (const auto& name : builtin_profiles()) profiles.emplace(name, load_profile(cases_dir + "/profiles/" + name + ".yaml"));
+    auto profile_named = [&](const std::string& name) -> const Profile& {
+        auto found = profiles.find(name);
+        if (found == profiles.end()) found = profiles.emplace(name, load_profile(cases_dir + "/profiles/" + name + ".yaml")).first;
+        return found->second;
+    };
+    for (const auto& name : builtin_profiles()) profile_named(name);
 
     MutationSummary summary;
-    std::set<std::string> caught;  // proof keys
+    std::set<std::string> caught, checks_run, checks_failed;
     for (const auto& variant : reference_homeserver::variants()) {
-        std::vector<std::string> run_under(variant.profiles.begin(), variant.profiles.end());
         const auto judged_in = spec::EditionRange::parse(variant.editions);
+        if (!judged_in) throw ConfigError("reference_homeserver/variants", 0, "variant " + std::string(variant.name) +
+                                                                                  " has an unreadable edition range");
         bool exact_everywhere = true, caught_somewhere = false;
         std::string tally;
-        for (const auto& profile_name : run_under) {
-            const auto found = profiles.find(profile_name);
-            if (found == profiles.end()) throw ConfigError(cases_dir + "/profiles/" + profile_name + ".yaml", 0, "no such built-in profile");
+        for (const auto& profile_view : variant.profiles) {
+            const std::string profile_name(profile_view);
+            const auto& profile = profile_named(profile_name);
             for (const auto& edition : editions) {
-                if (!judged_in || !judged_in->contains(edition)) continue;
-                auto score = score_variant(variant, templates, found->second, edition);
+                if (!judged_in->contains(edition)) continue;
+                auto score = score_variant(variant, templates, profile, edition);
                 summary.collateral += score.collateral.size();
                 caught.insert(score.proven.begin(), score.proven.end());
+                checks_run.insert(score.checks_run.begin(), score.checks_run.end());
+                if (variant.behaviour == Behaviour::faulty)
+                    checks_failed.insert(score.checks_failed.begin(), score.checks_failed.end());
                 exact_everywhere = exact_everywhere && score.exact();
                 caught_somewhere = caught_somewhere || !score.killed.empty();
-                tally += " " + edition.name() + (run_under.size() > 1 ? "/" + profile_name : "") + ":" +
+                tally += " " + edition.name() + (variant.profiles.size() > 1 ? "/" + profile_name : "") + ":" +
                          std::to_string(score.killed.size()) + "/" + std::to_string(score.cases_run);
                 auto where = "    " + edition.name() + " " + profile_name + " ";
                 for (const auto& id : score.missed) report(where + "missed: " + id);
@@ -121,15 +155,23 @@ MutationSummary score_all(const std::string& cases_dir, const std::vector<spec::
             }
         }
         bool ok = exact_everywhere;
-        if (variant.behaviour == Behaviour::faulty) {
-            ++summary.variants;
-            ok = ok && caught_somewhere;
-            if (ok) ++summary.detected;
-        } else if (!ok) {
-            ++summary.not_proven;
+        switch (variant.behaviour) {
+            case Behaviour::faulty:
+                ++summary.faulty;
+                ok = ok && caught_somewhere;
+                summary.detected += ok;
+                break;
+            case Behaviour::conformant:
+                ++summary.conformant;
+                summary.conformant_passed += ok;
+                break;
+            case Behaviour::hostile:
+                ++summary.hostile;
+                summary.hostile_proven += ok;
+                break;
         }
-        report(std::string(ok ? "ok      " : "FINDING ") + std::string(variant.name) + " (failed/run:" + tally + ")" +
-               (variant.behaviour == Behaviour::faulty && !caught_somewhere ? ": no case catches it" : ""));
+        report(std::string(ok ? "ok      " : "FINDING ") + reference_homeserver::listed_name(variant) + " (failed/run:" + tally +
+               ")" + (variant.behaviour == Behaviour::faulty && !caught_somewhere ? ": no case catches it" : ""));
     }
     // Every case (and every template behind an ID) that runs somewhere must be failed, or warned, somewhere.
     std::set<std::string> runs;
@@ -139,6 +181,8 @@ MutationSummary score_all(const std::string& cases_dir, const std::vector<spec::
                 if (!selected.skip_reason) runs.insert(proof_key(selected));
     for (const auto& key : runs)
         if (!caught.count(key)) summary.unkilled.push_back(key);
+    for (const auto& key : checks_run)
+        if (!checks_failed.count(key)) summary.checks_never_failed.push_back(key);
     return summary;
 }
 

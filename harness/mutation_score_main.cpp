@@ -12,7 +12,7 @@ using namespace mx3pid;
 
 int main(int argc, char** argv) {
     std::string cases = harness::default_cases_dir();
-    std::vector<std::string> edition_names{"r0.4.0", "r0.5.0", "r0.6.1", "v1.13"};
+    std::vector<std::string> edition_names{"r0.4.0", "r0.5.0", "r0.6.1", "v1.11", "v1.13"};
     CLI::App app{"Runs the suite against every built-in variant: each must fail exactly its kill set."};
     app.add_option("--cases", cases, "directory of case files; " + harness::cases_lookup_text());
     app.add_option("--spec", edition_names, "editions to judge against")->capture_default_str();
@@ -29,9 +29,10 @@ int main(int argc, char** argv) {
     try {
         auto summary = harness::score_all(cases, editions, [](const std::string& line) { std::cout << line << "\n"; });
         for (const auto& key : summary.unkilled) std::cout << "    no variant makes this case fail or warn: " << key << "\n";
-        if (summary.not_proven) std::cout << summary.not_proven << " conformant or hostile variants misbehaved\n";
-        std::cout << "mutation score: " << summary.detected << "/" << summary.variants << " variants detected, "
-                  << summary.collateral << " collateral failures\n";
+        for (const auto& key : summary.checks_never_failed) std::cout << "    no faulty variant makes this check fail: " << key << "\n";
+        if (summary.hostile_proven != summary.hostile)
+            std::cout << summary.hostile - summary.hostile_proven << " hostile variants were judged as if they could be\n";
+        std::cout << summary.line() << "\n";
         return summary.perfect() ? 0 : 1;
     } catch (const harness::ConfigError& e) {
         std::cerr << "mx3pid-mutation-score: " << e.what() << "\n";
