@@ -1,10 +1,13 @@
 #include "harness/cli.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <map>
 #include <iostream>
 #include <random>
 #include <sstream>
 #include <csignal>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -21,6 +24,7 @@
 #include "harness/target.hpp"
 #include "reference_homeserver/chaos.hpp"
 #include "reference_homeserver/variants.hpp"
+#include "reports/progress.hpp"
 #include "reports/writers.hpp"
 #include "spec/defaults.hpp"
 
@@ -39,7 +43,8 @@ struct Options {
     std::vector<std::string> filters;
     bool list = false;
     bool list_builtin = false;
-    std::string junit, json, markdown;
+    std::string junit, json, markdown, html;
+    std::string junit_suffix;
     std::string identity_listen, smtp_listen;
     double timeout_seconds = 10;
     std::optional<double> max_wait_seconds;
@@ -155,13 +160,64 @@ void list_cases(const std::vector<CaseTemplate>& templates, const std::vector<st
     listed = seen.size();
 }
 
+/// `text` with every "{edition}" replaced by the edition judged.
+std::string with_edition(std::string text, const std::string& edition) {
+    constexpr std::string_view placeholder = "{edition}";
+    for (auto at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + edition.size()))
+        text.replace(at, placeholder.size(), edition);
+    return text;
+}
+
 void write_reports(const Options& options, const reports::RunResult& run) {
+    const reports::JunitOptions junit{with_edition(options.junit_suffix, run.edition)};
     if (!options.junit.empty())
-        reports::write_file_atomically(options.junit, [&](std::ostream& out) { reports::write_junit(run, out); });
+        reports::write_file_atomically(options.junit, [&](std::ostream& out) { reports::write_junit(run, out, junit); });
     if (!options.json.empty())
         reports::write_file_atomically(options.json, [&](std::ostream& out) { reports::write_json(run, out); });
     if (!options.markdown.empty())
         reports::write_file_atomically(options.markdown, [&](std::ostream& out) { reports::write_markdown(run, out); });
+    if (!options.html.empty())
+        reports::write_file_atomically(options.html, [&](std::ostream& out) { reports::write_html(run, out); });
+}
+
+/// A case the run never reached: in the reports as skipped, "not run: interrupted".
+reports::CaseResult not_run(const SelectedCase& selected, const spec::Edition& edition, reports::Clock::time_point when) {
+    auto result = start_result(selected, edition);
+    result.verdict = reports::Verdict::skip;
+    result.not_run = true;
+    result.message = "not run: interrupted";
+    result.started = result.finished = when;
+    return result;
+}
+
+/// The results of the cases that ran and, in selection order among them, every selected case that did not.
+std::vector<reports::CaseResult> with_cases_not_run(const std::vector<SelectedCase>& selected,
+                                                    std::vector<reports::CaseResult> ran, const spec::Edition& edition,
+                                                    reports::Clock::time_point when) {
+    std::multimap<std::string, reports::CaseResult*> by_id;
+    for (auto& result : ran) by_id.emplace(result.id, &result);
+    std::vector<reports::CaseResult> all;
+    all.reserve(selected.size());
+    for (const auto& one : selected) {
+        auto found = by_id.find(one.instance.id);
+        if (found == by_id.end()) {
+            all.push_back(not_run(one, edition, when));
+            continue;
+        }
+        all.push_back(std::move(*found->second));
+        by_id.erase(found);
+    }
+    return all;
+}
+
+/// Columns of the terminal on standard output, at least 80.
+std::size_t terminal_columns() {
+    winsize size{};
+    std::size_t columns = 0;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0) columns = size.ws_col;
+    if (columns == 0)
+        if (const char* env = std::getenv("COLUMNS")) columns = static_cast<std::size_t>(std::atoi(env));
+    return std::max<std::size_t>(columns, 80);
 }
 
 }  // namespace
@@ -185,6 +241,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     app.add_option("--junit", options.junit, "write a JUnit XML report to FILE");
     app.add_option("--json", options.json, "write a JSON report to FILE");
     app.add_option("--markdown", options.markdown, "write a Markdown summary to FILE");
+    app.add_option("--html", options.html, "write a self-contained HTML report to FILE");
+    app.add_option("--junit-suffix", options.junit_suffix,
+                   "append TEXT to every JUnit suite name and classname ({edition} is the edition judged), so that "
+                   "reports of several runs merge");
     app.add_option("--identity-listen", options.identity_listen,
                    "HOST:PORT for the mock identity server (default from the profile, else " +
                        spec::defaults::identity_listen() + " for a URL, a free port for builtin; the untrusted one: " +
@@ -370,22 +430,32 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (target->mailbox()) run.properties.emplace_back("mail_sink", target->mailbox()->authority());
     run.started = reports::Clock::now();
 
+    const bool terminal = &out == &std::cout && isatty(STDOUT_FILENO);
     reports::ConsoleOptions console;
     console.verbose = options.verbose;
-    console.color = options.color == "always" || (options.color == "auto" && &out == &std::cout && isatty(STDOUT_FILENO));
+    console.color = options.color == "always" || (options.color == "auto" && terminal && !std::getenv("NO_COLOR"));
+    console.width = terminal ? terminal_columns() : 0;
+    std::vector<std::string> ids;
+    for (const auto& one : selected) ids.push_back(one.instance.id);
+    console.id_width = reports::id_column(ids, console.width);
     reports::write_console_header(run, out, console);
     KnownFailures known(known_failures, *edition, run.target);
     {
+        reports::ProgressLine progress(out, terminal, console.width);
+        environment.on_case_start = [&](std::size_t index, std::size_t total, const std::string& id) {
+            progress.case_started(index, total, id);
+        };
+        environment.on_wait = [&](const std::string& what, std::chrono::milliseconds left) { progress.waiting(what, left); };
         InterruptGuard interrupts;
         environment.stop = &interrupts.flag();
-        run.cases = run_cases(selected, environment, [&](reports::CaseResult& result) {
+        auto ran = run_cases(selected, environment, [&](reports::CaseResult& result) {
             known.apply(result);
-            reports::write_console_case(result, out, console);
-            out.flush();
+            progress.print([&](std::ostream& stream) { reports::write_console_case(result, stream, console); });
         });
         run.interrupted = interrupts.flag().load();
+        run.finished = reports::Clock::now();
+        run.cases = with_cases_not_run(selected, std::move(ran), *edition, run.finished);
     }
-    run.finished = reports::Clock::now();
     run.rate_limited = environment.rate_limited.load();
     for (const auto& warning : environment.warnings) run.warnings.push_back("side channel: " + warning);
     run.properties.emplace_back("rate_limited_responses", std::to_string(run.rate_limited));

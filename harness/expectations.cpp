@@ -50,15 +50,13 @@ void KnownFailures::apply(reports::CaseResult& result) {
         matched_[i] = true;
         if (decided) continue;
         decided = true;
-        if (result.verdict == Verdict::fail || result.verdict == Verdict::not_implemented || result.verdict == Verdict::warn) {
-            result.verdict = Verdict::xfail;
-            result.known_failure_reason = entry.reason;
-        } else if (result.verdict == Verdict::pass) {
-            result.verdict = Verdict::xpass;
-            result.known_failure_reason = entry.reason;
-            result.message = "listed as a known failure (" + entry.file + ":" + std::to_string(entry.line) +
-                             ") but passed: remove this entry";
-        }
+        const bool failed = result.verdict == Verdict::fail || result.verdict == Verdict::not_implemented ||
+                            result.verdict == Verdict::warn;
+        if (!failed && result.verdict != Verdict::pass) continue;
+        result.verdict = failed ? Verdict::xfail : Verdict::xpass;
+        result.known_failure_reason = entry.reason;
+        result.known_failure_entry = entry.file + ":" + std::to_string(entry.line);
+        if (!failed) result.message = "listed as a known failure (" + result.known_failure_entry + ") but passed: remove this entry";
     }
 }
 

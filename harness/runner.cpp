@@ -90,6 +90,8 @@ private:
     std::map<spec::Medium, std::pair<SteadyClock::time_point, std::string>> limits_;
 };
 
+}  // namespace
+
 reports::CaseResult start_result(const SelectedCase& selected, const spec::Edition& edition) {
     const Case& instance = selected.instance;
     reports::CaseResult result;
@@ -102,6 +104,8 @@ reports::CaseResult start_result(const SelectedCase& selected, const spec::Editi
     result.started = reports::Clock::now();
     return result;
 }
+
+namespace {
 
 reports::CaseResult ended(reports::CaseResult result, Verdict verdict, std::string message) {
     result.verdict = verdict;

@@ -45,6 +45,9 @@ struct Environment {
     std::vector<std::string> warnings;  ///< run warnings: side-channel arrivals that matched no case, or came late
 };
 
+/// A result for `selected` with all but its verdict: ID, endpoint, kind, title, level, citations; started now.
+reports::CaseResult start_result(const SelectedCase& selected, const spec::Edition& edition);
+
 /// Called after each case, in order, before the result is kept: it may amend it (known failures).
 using CaseListener = std::function<void(reports::CaseResult&)>;
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -10,9 +11,9 @@
 namespace mx3pid::reports {
 namespace {
 
+using detail::cut_at_word;
+using detail::display_width;
 using detail::one_line;
-
-constexpr std::size_t id_width = 44;
 
 const char* tag(Verdict verdict) {
     switch (verdict) {
@@ -53,16 +54,14 @@ std::string verdict_tag(Verdict verdict, const ConsoleOptions& options) {
     return painted(tag(verdict), colour(verdict), options);
 }
 
-std::size_t display_width(std::string_view text) {
-    std::size_t width = 0;
-    for (const char c : text)
-        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++width;
-    return width;
-}
-
 std::string padded(const std::string& text, std::size_t width) {
     const auto used = display_width(text);
     return used >= width ? text : text + std::string(width - used, ' ');
+}
+
+/// The column width an ID gets: its own when it fits, else cut with "…".
+std::string id_cell(const std::string& id, std::size_t width) {
+    return padded(display_width(id) > width ? cut_at_word(id, width) : id, width);
 }
 
 std::string indented(const std::string& text, std::string_view indent) {
@@ -96,6 +95,14 @@ void write_summary_entry(const CaseResult& result, std::ostream& out, const Cons
 
 }  // namespace
 
+std::size_t id_column(const std::vector<std::string>& ids, std::size_t width) {
+    std::size_t longest = 0;
+    for (const auto& id : ids) longest = std::max(longest, display_width(one_line(id)));
+    constexpr std::size_t beside = 5 + 1 + 1 + 8 + 2 + 20;
+    if (width == 0) return longest;
+    return std::min(longest, width > beside + 12 ? width - beside : 12);
+}
+
 void write_console_header(const RunResult& run, std::ostream& out, const ConsoleOptions& options) {
     out << "mx3pid " << one_line(run.tool_version) << " \u00B7 target " << one_line(run.target) << " \u00B7 edition "
         << one_line(run.edition);
@@ -110,9 +117,13 @@ void write_console_header(const RunResult& run, std::ostream& out, const Console
 void write_console_case(const CaseResult& result, std::ostream& out, const ConsoleOptions& options) {
     std::string time = detail::decimal_seconds(seconds_between(result.started, result.finished)) + "s";
     if (time.size() < 8) time.insert(0, 8 - time.size(), ' ');
-    out << verdict_tag(result.verdict, options)
-        << ' ' << padded(one_line(result.id), id_width) << ' ' << time;
-    if (result.verdict != Verdict::pass) out << "  " << one_line(detail::headline(result));
+    const auto id = id_cell(one_line(result.id), options.id_width);
+    out << verdict_tag(result.verdict, options) << ' ' << id << ' ' << time;
+    if (result.verdict != Verdict::pass) {
+        const auto message = one_line(detail::headline(result));
+        const auto used = 5 + 1 + display_width(id) + 1 + time.size() + 2;
+        out << "  " << (options.width == 0 ? message : cut_at_word(message, options.width > used ? options.width - used : 0));
+    }
     out << '\n';
     if (!options.verbose) return;
     for (const auto& check : result.checks)

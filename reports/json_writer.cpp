@@ -30,14 +30,15 @@ Json lines(const std::vector<std::string>& values) {
 
 Json pairs(const std::vector<std::pair<std::string, std::string>>& values) {
     auto array = Json::array();
-    for (const auto& [name, value] : values) array.push_back({{"name", text(name)}, {"value", text(value)}});
+    for (const auto& [name, value] : values) array.push_back({{"name", body(name)}, {"value", body(value)}});
     return array;
 }
 
 Json counts_json(const Counts& counts) {
     return {{"total", counts.total},     {"passed", counts.passed},   {"warned", counts.warned},
             {"failed", counts.failed},   {"not_implemented", counts.not_implemented}, {"errors", counts.errors},   {"skipped", counts.skipped},
-            {"xfailed", counts.xfailed}, {"xpassed", counts.xpassed}};
+            {"xfailed", counts.xfailed}, {"xpassed", counts.xpassed},
+            {"not_run", counts.not_run}};
 }
 
 Json exchange_json(const HttpExchange& exchange) {
@@ -83,6 +84,8 @@ Json case_json(const CaseResult& result) {
     out["side_channel"] = lines(result.side_channel);
     out["curl"] = text(result.curl);
     out["known_failure_reason"] = text(result.known_failure_reason);
+    out["known_failure_entry"] = text(result.known_failure_entry);
+    out["not_run"] = result.not_run;
     out["started"] = time(result.started);
     out["finished"] = time(result.finished);
     out["seconds"] = seconds(result.started, result.finished);

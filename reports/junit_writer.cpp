@@ -24,10 +24,16 @@ std::string host_name() {
     return buffer;
 }
 
-std::string suite_name(std::string endpoint) {
+std::string suite_name(std::string endpoint, const std::string& suffix) {
     for (auto& c : endpoint)
         if (c == '/') c = '.';
-    return "mx3pid." + endpoint;
+    return "mx3pid." + endpoint + suffix;
+}
+
+std::string joined(const std::vector<std::string>& items, std::string_view separator) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : std::string(separator)) + item;
+    return out;
 }
 
 void set(pugi::xml_node node, const char* name, std::string_view value) {
@@ -48,22 +54,29 @@ void add_property(pugi::xml_node properties, std::string_view name, std::string_
     set(property, "value", value);
 }
 
-void add_properties(pugi::xml_node suite, const RunResult& run) {
+void add_properties(pugi::xml_node suite, const RunResult& run, const Counts& counts) {
     auto properties = suite.append_child("properties");
     add_property(properties, "target", run.target);
     add_property(properties, "edition", run.edition);
     add_property(properties, "edition_source", run.edition_source);
+    add_property(properties, "advertised_editions", joined(run.advertised_editions, ", "));
+    if (!run.edition_note.empty()) add_property(properties, "edition_note", run.edition_note);
     add_property(properties, "profile", run.profile);
     add_property(properties, "mx3pid_version", run.tool_version);
     add_property(properties, "seed", run.seed);
     add_property(properties, "interrupted", run.interrupted ? "true" : "false");
+    add_property(properties, "warned", std::to_string(counts.warned));
+    add_property(properties, "run_warnings", std::to_string(detail::run_notes(run).size()));
     for (const auto& [name, value] : run.properties) add_property(properties, name, value);
 }
 
+// Every consumer counts from the suites: the schema lets <testsuites> carry no skipped count, and
+// a consumer that reads the top level would count skipped cases as passed.
 void set_counts(pugi::xml_node suite, const Counts& counts) {
     set(suite, "tests", counts.total);
     set(suite, "failures", counts.failed + counts.not_implemented + counts.xpassed);
     set(suite, "errors", counts.errors);
+    set(suite, "skipped", counts.skipped + counts.xfailed + counts.not_run);
 }
 
 // The element that carries the verdict; text goes in its body. Both attributes are one line.
@@ -82,12 +95,18 @@ void add_testcase(pugi::xml_node suite, const std::string& classname, const Case
 
     const auto details = detail::case_details(result);
     const auto headline = detail::headline(result);
+    if (result.not_run) {
+        add_outcome(testcase, "skipped", "not-run", headline);
+        return;
+    }
     switch (result.verdict) {
         case Verdict::pass:
             set_text(testcase.append_child("system-out"), details);
             break;
         case Verdict::warn:
-            set_text(testcase.append_child("system-out"), "warning (SHOULD): " + one_line(headline) + "\n" + details);
+            // Not a failure, yet findable where a viewer shows only failures, errors and stderr.
+            set_text(testcase.append_child("system-out"), details);
+            set_text(testcase.append_child("system-err"), "warning (SHOULD): " + one_line(headline) + "\n");
             break;
         case Verdict::fail:
             set_text(add_outcome(testcase, "failure", "fail", headline), details);
@@ -99,7 +118,7 @@ void add_testcase(pugi::xml_node suite, const std::string& classname, const Case
             set_text(add_outcome(testcase, "error", "error", headline), details);
             break;
         case Verdict::skip:
-            add_outcome(testcase, "skipped", nullptr, headline);
+            add_outcome(testcase, "skipped", "skip", headline);
             break;
         case Verdict::xfail:
             set_text(add_outcome(testcase, "skipped", "xfail", headline), details);
@@ -111,22 +130,28 @@ void add_testcase(pugi::xml_node suite, const std::string& classname, const Case
 }
 
 void add_suite(pugi::xml_node root, const RunResult& run, const std::string& name,
-               const std::vector<const CaseResult*>& cases, Clock::time_point timestamp, const std::string& host) {
+               const std::vector<const CaseResult*>& cases, Clock::time_point timestamp, const std::string& host,
+               bool first) {
     const auto counts = detail::tally(cases);
     auto suite = root.append_child("testsuite");
     set(suite, "name", name);
     set_counts(suite, counts);
-    set(suite, "skipped", counts.skipped + counts.xfailed);
     set(suite, "time", detail::decimal_seconds(detail::total_seconds(cases)));
     set(suite, "timestamp", detail::junit_timestamp(timestamp));
     set(suite, "hostname", host);
-    add_properties(suite, run);
+    add_properties(suite, run, counts);
     for (const auto* result : cases) add_testcase(suite, name, *result);
+    const auto notes = detail::run_notes(run);
+    if (first && !notes.empty()) {
+        std::string text;
+        for (const auto& note : notes) text += "mx3pid: warning: " + one_line(note) + "\n";
+        set_text(suite.append_child("system-err"), text);
+    }
 }
 
 }  // namespace
 
-void write_junit(const RunResult& run, std::ostream& out) {
+void write_junit(const RunResult& run, std::ostream& out, const JunitOptions& options) {
     pugi::xml_document document;
     auto declaration = document.append_child(pugi::node_declaration);
     declaration.append_attribute("version").set_value("1.0");
@@ -134,14 +159,14 @@ void write_junit(const RunResult& run, std::ostream& out) {
 
     auto root = document.append_child("testsuites");
     set(root, "name", "mx3pid");
-    set_counts(root, run.counts());
     set(root, "time", detail::decimal_seconds(seconds_between(run.started, run.finished)));
 
     const auto host = host_name();
     const auto groups = detail::group_by_endpoint(run.cases);
-    if (groups.empty()) add_suite(root, run, "mx3pid", {}, run.started, host);
+    if (groups.empty()) add_suite(root, run, "mx3pid" + options.suffix, {}, run.started, host, true);
     for (const auto& group : groups)
-        add_suite(root, run, suite_name(group.endpoint), group.cases, group.cases.front()->started, host);
+        add_suite(root, run, suite_name(group.endpoint, options.suffix), group.cases, group.cases.front()->started, host,
+                  &group == &groups.front());
 
     document.save(out, "  ", pugi::format_indent, pugi::encoding_utf8);
 }

@@ -21,9 +21,13 @@ bool is_unexpected(Verdict verdict) {
            verdict == Verdict::xpass;
 }
 
-void Counts::add(Verdict verdict) {
+void Counts::add(const CaseResult& result) {
     ++total;
-    switch (verdict) {
+    if (result.not_run) {
+        ++not_run;
+        return;
+    }
+    switch (result.verdict) {
         case Verdict::pass: ++passed; break;
         case Verdict::warn: ++warned; break;
         case Verdict::fail: ++failed; break;
@@ -37,8 +41,23 @@ void Counts::add(Verdict verdict) {
 
 Counts RunResult::counts() const {
     Counts counts;
-    for (const auto& result : cases) counts.add(result.verdict);
+    for (const auto& result : cases) counts.add(result);
     return counts;
+}
+
+std::string failed_checks_message(const std::vector<CheckResult>& checks) {
+    std::string message, others;
+    std::size_t more = 0;
+    for (const auto& check : checks) {
+        if (check.verdict == Verdict::pass) continue;
+        if (message.empty()) {
+            message = check.name + ": expected " + check.expected + ", got " + check.actual;
+            continue;
+        }
+        others += (more++ ? ", " : "") + check.name;
+    }
+    if (more) message += " (and " + std::to_string(more) + " more: " + others + ")";
+    return message;
 }
 
 double seconds_between(Clock::time_point from, Clock::time_point to) {

@@ -72,6 +72,9 @@ struct CaseResult {
     std::vector<std::string> side_channel;  ///< what the identity server / mailbox saw, one line each
     std::string curl;      ///< a command that repeats the first request (secrets redacted)
     std::string known_failure_reason;  ///< for xfail/xpass: the expectations entry's reason
+    std::string known_failure_entry;   ///< for xfail/xpass: where that entry is, "FILE:LINE"
+    /// Selected but never started: the run was interrupted first. Its verdict is skip.
+    bool not_run = false;
     Clock::time_point started{};
     Clock::time_point finished{};
 };
@@ -79,8 +82,11 @@ struct CaseResult {
 struct Counts {
     std::size_t total = 0, passed = 0, warned = 0, failed = 0, not_implemented = 0, errors = 0, skipped = 0, xfailed = 0,
                 xpassed = 0;
+    std::size_t not_run = 0;  ///< cases an interruption left out; not among `skipped`
 
-    void add(Verdict verdict);
+    /// Every case counts once: in not_run when it never started, else under its verdict.
+    void add(const CaseResult& result);
+    std::size_t ran() const { return total - not_run; }
 };
 
 struct RunResult {
@@ -103,6 +109,10 @@ struct RunResult {
 
     Counts counts() const;
 };
+
+/// "status: expected 400, got 200 (and 2 more: errcode, identity server requests)": the first
+/// check that did not pass, and the names of the others, for a case's one-line message.
+std::string failed_checks_message(const std::vector<CheckResult>& checks);
 
 double seconds_between(Clock::time_point from, Clock::time_point to);
 

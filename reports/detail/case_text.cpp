@@ -28,7 +28,8 @@ void append_prefixed_lines(std::string& out, std::string_view prefix, std::strin
 
 void append_message(std::string& out, const std::vector<std::pair<std::string, std::string>>& headers, std::string_view prefix,
                     const std::string& body) {
-    for (const auto& [name, value] : headers) append_prefixed_lines(out, prefix, name + ": " + value);
+    for (const auto& [name, value] : headers)
+        append_prefixed_lines(out, prefix, cap_bytes(name + ": " + value, body_limit));
     if (body.empty()) return;
     append_prefixed_lines(out, prefix, "");
     auto capped = cap_bytes(body, body_limit);
@@ -56,23 +57,21 @@ std::string check_summary(const CheckResult& check) {
 }
 
 std::string headline(const CaseResult& result) {
+    const auto entry = result.known_failure_entry.empty() ? std::string() : " (" + result.known_failure_entry + ")";
     switch (result.verdict) {
         case Verdict::xfail:
-            return result.known_failure_reason.empty() ? "known failure"
-                                                       : "known failure: " + result.known_failure_reason;
+            return result.known_failure_reason.empty() ? "known failure" + entry
+                                                       : "known failure" + entry + ": " + result.known_failure_reason;
         case Verdict::xpass:
-            return result.known_failure_reason.empty()
-                       ? "listed as a known failure but passed: remove this entry"
-                       : "listed as a known failure but passed: remove this entry (" +
-                             result.known_failure_reason + ")";
+            return "listed as a known failure" + entry + " but passed: remove this entry" +
+                   (result.known_failure_reason.empty() ? "" : " (" + result.known_failure_reason + ")");
         case Verdict::skip:
             return result.message.empty() ? "does not apply" : result.message;
         default:
             break;
     }
     if (!result.message.empty()) return result.message;
-    for (const auto& check : result.checks)
-        if (check.verdict != Verdict::pass) return check_summary(check);
+    if (auto failed = failed_checks_message(result.checks); !failed.empty()) return failed;
     return to_string(result.verdict);
 }
 
@@ -94,10 +93,12 @@ std::string count_summary(const Counts& counts, bool interrupted) {
     const auto number = [](std::size_t count, const char* one, const char* many) {
         return std::to_string(count) + ' ' + (count == 1 ? one : many);
     };
-    std::string line = number(counts.total, "case", "cases") + ": " + std::to_string(counts.passed) + " passed, " +
-                       std::to_string(counts.warned) + " warned, " + std::to_string(counts.failed) + " failed, " +
-                       (counts.not_implemented ? std::to_string(counts.not_implemented) + " not implemented, " : "") +
-                       number(counts.errors, "error", "errors") + ", " + std::to_string(counts.skipped) + " skipped";
+    std::string line = counts.not_run ? std::to_string(counts.ran()) + " of " + number(counts.total, "case", "cases")
+                                      : number(counts.total, "case", "cases");
+    line += ": " + std::to_string(counts.passed) + " passed, " + std::to_string(counts.warned) + " warned, " +
+            std::to_string(counts.failed) + " failed, ";
+    if (counts.not_implemented) line += std::to_string(counts.not_implemented) + " not implemented, ";
+    line += number(counts.errors, "error", "errors") + ", " + std::to_string(counts.skipped) + " skipped";
     if (counts.xfailed) line += ", " + std::to_string(counts.xfailed) + " xfailed";
     if (counts.xpassed) line += ", " + std::to_string(counts.xpassed) + " xpassed";
     if (interrupted) line += std::string(dash) + "interrupted";

@@ -22,8 +22,9 @@ std::string headline(const CaseResult& result);
 /// capped at body_limit.
 std::string transcript(const HttpExchange& exchange);
 
-/// "30 cases: 28 passed, 1 warned, 1 failed, 0 errors, 0 skipped", plus xfailed/xpassed counts
-/// when not zero and " — interrupted".
+/// "30 cases: 28 passed, 1 warned, 1 failed, 0 errors, 0 skipped", with "not implemented",
+/// "xfailed" and "xpassed" counts when not zero; "12 of 30 cases: …" when cases were not run, and
+/// " — interrupted" at the end of an interrupted run.
 std::string count_summary(const Counts& counts, bool interrupted);
 
 /// What a reader of the run must see before the cases: the edition note, then the run warnings.

@@ -44,7 +44,7 @@ std::vector<std::string> kinds_in_order(const std::vector<CaseResult>& cases) {
 
 Counts tally(const std::vector<const CaseResult*>& cases) {
     Counts counts;
-    for (const auto* result : cases) counts.add(result->verdict);
+    for (const auto* result : cases) counts.add(*result);
     return counts;
 }
 

@@ -108,6 +108,38 @@ std::string one_line(std::string_view text, std::size_t max_chars) {
     return flat;
 }
 
+std::size_t display_width(std::string_view text) {
+    std::size_t width = 0;
+    for (const char c : text)
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++width;
+    return width;
+}
+
+namespace {
+
+/// The byte offset after `columns` characters of `text` (valid UTF-8), or its size.
+std::size_t offset_of_column(std::string_view text, std::size_t columns) {
+    std::size_t seen = 0;
+    for (std::size_t at = 0; at < text.size(); ++at) {
+        if ((static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) continue;
+        if (seen++ == columns) return at;
+    }
+    return text.size();
+}
+
+}  // namespace
+
+std::string cut_at_word(std::string_view text, std::size_t columns) {
+    if (display_width(text) <= columns) return std::string(text);
+    if (columns == 0) return {};
+    auto end = offset_of_column(text, columns - 1);
+    const auto space = text.rfind(' ', end);
+    if (space != std::string::npos && space >= offset_of_column(text, (columns - 1) / 2)) end = space;
+    auto kept = std::string(text.substr(0, end));
+    while (!kept.empty() && kept.back() == ' ') kept.pop_back();
+    return kept + "\u2026";
+}
+
 std::string cap_bytes(std::string_view body, std::size_t limit) {
     if (body.size() <= limit) return std::string(body);
     std::size_t cut = limit;

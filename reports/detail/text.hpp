@@ -23,11 +23,19 @@ std::string visible_text(std::string_view text);
 /// space, the ends are trimmed, and text longer than max_chars code points ends in "…".
 std::string one_line(std::string_view text, std::size_t max_chars = 500);
 
+/// Characters (code points) in valid UTF-8 `text`: its width on a terminal, for the text mx3pid prints.
+std::size_t display_width(std::string_view text);
+
+/// Valid UTF-8 `text` in at most `columns` characters: cut at the last space that keeps at least
+/// half of them, else mid-word, and ended with "…".
+std::string cut_at_word(std::string_view text, std::size_t columns);
+
 /// At most `limit` bytes of `body` (cut back to a UTF-8 character boundary), followed by
 /// "[… N bytes cut]" when anything was cut.
 std::string cap_bytes(std::string_view body, std::size_t limit);
 
-/// The largest transcript body a report keeps.
-inline constexpr std::size_t body_limit = 64 * 1024;
+/// The largest body (or header value) a report keeps: escaped, as JSON at six characters a byte
+/// at worst, it stays well under the 70,000 characters a report line may hold.
+inline constexpr std::size_t body_limit = 10 * 1024;
 
 }  // namespace mx3pid::reports::detail

@@ -1,10 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "reports/detail/text.hpp"
+#include "reports/progress.hpp"
 #include "reports/writers.hpp"
 #include "sample_run.hpp"
 
@@ -65,7 +68,9 @@ TEST(Console, ColoursOnlyWhenAsked) {
 
 TEST(Console, SummaryLineCountsEveryVerdict) {
     EXPECT_EQ(last_line(console(sample_run(), {})),
-              "8 cases: 2 passed, 1 warned, 1 failed, 1 error, 1 skipped, 1 xfailed, 1 xpassed");
+              "9 cases: 2 passed, 1 warned, 1 failed, 1 not implemented, 1 error, 1 skipped, 1 xfailed, 1 xpassed");
+    EXPECT_EQ(last_line(console(interrupted_run(), {})),
+              "6 of 9 cases: 1 passed, 1 warned, 1 failed, 1 error, 1 skipped, 1 xfailed \u2014 interrupted");
     EXPECT_EQ(last_line(console(empty_run(), {})),
               "0 cases: 0 passed, 0 warned, 0 failed, 0 errors, 0 skipped \u2014 interrupted");
 }
@@ -90,14 +95,8 @@ TEST(Console, SummaryRepeatsFailuresWithExpectedAndActual) {
 TEST(NotImplemented, IsShownApartFromImplementedWrongly) {
     using namespace mx3pid::reports;
     RunResult run = test_support::sample_run();
-    CaseResult missing;
-    missing.id = "password/msisdn/valid";
-    missing.endpoint = "password/msisdn";
-    missing.kind = "valid";
-    missing.verdict = Verdict::not_implemented;
-    missing.message = "not implemented: the endpoint answered 404 as if it did not exist";
-    run.cases.push_back(missing);
-
+    const auto& missing = run.cases.back();
+    ASSERT_EQ(missing.verdict, Verdict::not_implemented);
     std::ostringstream console, markdown, junit, json_text;
     write_console_case(missing, console, {});
     write_markdown(run, markdown);
@@ -111,4 +110,62 @@ TEST(NotImplemented, IsShownApartFromImplementedWrongly) {
     EXPECT_EQ(document["counts"]["failed"], 1) << "not implemented is counted apart from implemented wrongly";
     EXPECT_EQ(document["cases"].back()["verdict"], "not-implemented");
     EXPECT_TRUE(is_unexpected(Verdict::not_implemented));
+}
+
+TEST(Console, LongIdsNeverPushTheTimeColumnAndMessagesAreCutAtAWord) {
+    auto run = sample_run();
+    run.cases[1].id = "register/email/a-kind-whose-name-goes-on-far-longer-than-any-column";
+    run.cases[1].message = "status: expected 400, got 200, and then a great deal more that an eighty column terminal cannot hold";
+    const ConsoleOptions options{.width = 80, .id_width = 40};
+    for (const auto& result : run.cases) {
+        std::ostringstream out;
+        write_console_case(result, out, options);
+        const auto line = out.str().substr(0, out.str().size() - 1);
+        EXPECT_LE(mx3pid::reports::detail::display_width(line), 80u) << line;
+        const auto time_end = line.find("s", line.find('.', 5 + 1 + 40)) + 1;
+        EXPECT_EQ(mx3pid::reports::detail::display_width(line.substr(0, time_end)), 5u + 1 + 40 + 1 + 8)
+            << "the time ends in the same column: " << line;
+    }
+    std::ostringstream out;
+    write_console_case(run.cases[1], out, options);
+    EXPECT_EQ(out.str(), "FAIL  register/email/a-kind-whose-name-goes-o\u2026   0.025s  status: expected 400,\u2026\n");
+}
+
+TEST(Console, TheIdColumnIsTheLongestIdWithinTheWidth) {
+    EXPECT_EQ(id_column({"a/b/c", "register/email/valid"}, 0), 20u);
+    EXPECT_EQ(id_column({"a/b/c", std::string(70, 'x')}, 0), 70u) << "off a terminal nothing is cut";
+    EXPECT_EQ(id_column({std::string(70, 'x')}, 80), 43u) << "80 columns leave 20 for the message";
+    EXPECT_EQ(id_column({std::string(70, 'x')}, 200), 70u);
+}
+
+TEST(ProgressLine, ShowsACaseThatRunsLongerThanTheDelayAndClearsItBeforeTheNextLine) {
+    std::ostringstream out;
+    ProgressLine progress(out, true, 80, std::chrono::milliseconds(500), false);
+    progress.case_started(36, 180, "3pid/email/resend");
+    progress.tick(ProgressLine::Clock::now());
+    EXPECT_EQ(out.str(), "") << "not before the delay";
+    progress.tick(ProgressLine::Clock::now() + std::chrono::seconds(1));
+    EXPECT_EQ(out.str(), "\r[37/180] 3pid/email/resend \u2026\x1b[K");
+    progress.print([](std::ostream& stream) { stream << "PASS  3pid/email/resend\n"; });
+    EXPECT_EQ(out.str(), "\r[37/180] 3pid/email/resend \u2026\x1b[K\r\x1b[KPASS  3pid/email/resend\n");
+    progress.tick(ProgressLine::Clock::now() + std::chrono::seconds(1));
+    EXPECT_EQ(out.str().find("[37/180]", 10), std::string::npos) << "a printed case is not shown again";
+}
+
+TEST(ProgressLine, ShowsTheTimeLeftOfARateLimitAtOnce) {
+    std::ostringstream out;
+    ProgressLine progress(out, true, 80, std::chrono::milliseconds(500), false);
+    progress.case_started(0, 2, "register/email/valid");
+    progress.waiting("rate limited (429)", std::chrono::milliseconds(11200));
+    EXPECT_EQ(out.str(), "\r[1/2] register/email/valid: rate limited (429), 12 s left\x1b[K");
+}
+
+TEST(ProgressLine, PrintsPlainLinesOffATerminal) {
+    std::ostringstream out;
+    ProgressLine progress(out, false, 0);
+    progress.case_started(0, 2, "register/email/valid");
+    progress.tick(ProgressLine::Clock::now() + std::chrono::seconds(5));
+    progress.waiting("rate limited", std::chrono::seconds(3));
+    progress.print([](std::ostream& stream) { stream << "PASS  register/email/valid\n"; });
+    EXPECT_EQ(out.str(), "PASS  register/email/valid\n");
 }

@@ -29,24 +29,42 @@ std::vector<std::string> lines_starting_with(const std::string& text, const std:
 
 TEST(Markdown, MatchesGolden) { expect_golden("report.md", markdown(sample_run())); }
 
-TEST(Markdown, HasARowPerEndpointAndAColumnPerKind) {
+TEST(Markdown, HasARowPerKindAndAColumnPerEndpoint) {
     const auto rows = lines_starting_with(markdown(sample_run()), "|");
-    ASSERT_EQ(rows.size(), 6u);  // header, separator, four endpoints
-    EXPECT_EQ(rows[0], "| endpoint | basic | duplicate | sid-grammar | unknown-address |");
-    EXPECT_EQ(rows[2], "| register/email | \u2705 | \u274C | \u26A0\uFE0F | \u2014 |");
-    EXPECT_EQ(rows[3], "| 3pid/msisdn | \U0001F4A5 | \u23ED\uFE0F | \u2014 | \u2014 |");
-    EXPECT_EQ(rows[4], "| password/email | \U0001F7E1 | \u2014 | \u2014 | \u2757 |");
+    ASSERT_EQ(rows.size(), 7u);  // header, separator, five kinds
+    EXPECT_EQ(rows[0], "| kind | register/email | 3pid/msisdn | password/email | register/msisdn | password/msisdn |");
+    EXPECT_EQ(rows[2], "| basic | \u2705 | \U0001F4A5 | \U0001F7E1 | \u2705 | \u2014 |");
+    EXPECT_EQ(rows[3], "| duplicate | \u274C | \u23ED\uFE0F | \u2014 | \u2014 | \u2014 |");
+    EXPECT_EQ(rows[6], "| valid | \u2014 | \u2014 | \u2014 | \u2014 | \U0001F6AB |");
 }
 
-TEST(Markdown, ListsUnexpectedResultsThenWarnings) {
-    const auto items = lines_starting_with(markdown(sample_run()), "- ");
+TEST(Markdown, SaysHowManyOfTheSelectedCasesRanWhenInterrupted) {
+    const auto text = markdown(interrupted_run());
+    EXPECT_NE(text.find("**6 of 9 cases: "), std::string::npos) << text.substr(0, 400);
+    EXPECT_NE(text.find("\u2014 interrupted**"), std::string::npos);
+    EXPECT_EQ(lines_starting_with(text, "| basic |").at(0), "| basic | \u2705 | \U0001F4A5 | \U0001F7E1 | \u23F8\uFE0F | \u2014 |");
+}
+
+TEST(Markdown, ListsUnexpectedResultsThenWarningsUnderTheirOwnHeading) {
+    const auto text = markdown(sample_run());
+    const auto failures = text.find("\n## Failures\n"), warnings = text.find("\n## Warnings (SHOULD)\n");
+    ASSERT_NE(failures, std::string::npos);
+    ASSERT_NE(warnings, std::string::npos);
+    const auto items = lines_starting_with(text.substr(failures, warnings - failures), "- ");
     ASSERT_EQ(items.size(), 4u);
     EXPECT_NE(items[0].find("register/email/duplicate"), std::string::npos);
     EXPECT_NE(items[0].find("status: expected 400, got 200"), std::string::npos);
-    EXPECT_NE(items[0].find("r0.4.0 \u2014 POST /\\_matrix/client/r0/register/email/requestToken"), std::string::npos);
+    EXPECT_NE(items[0].find("[r0.4.0 \u2014 POST /\\_matrix/client/r0/register/email/requestToken]("
+                            "https://spec.matrix.org/legacy/client_server/r0.4.0.html#post-matrix-client-r0-register-email-requesttoken)"
+                            " ([in v1.1](https://spec.matrix.org/v1.1/client-server-api/#post_matrixclientv3registeremailrequesttoken))"),
+              std::string::npos)
+        << items[0];
     EXPECT_NE(items[1].find("3pid/msisdn/basic"), std::string::npos);
     EXPECT_NE(items[2].find("password/email/unknown-address"), std::string::npos);
-    EXPECT_NE(items[3].find("register/email/sid-grammar"), std::string::npos);
+    EXPECT_NE(items[3].find("password/msisdn/valid** (not implemented)"), std::string::npos);
+    const auto warned = lines_starting_with(text.substr(warnings), "- ");
+    ASSERT_EQ(warned.size(), 1u);
+    EXPECT_NE(warned[0].find("register/email/sid-grammar"), std::string::npos);
 }
 
 TEST(Markdown, EscapesTableSeparatorsAndLineBreaksInCells) {

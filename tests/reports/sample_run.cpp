@@ -66,6 +66,7 @@ RunResult sample_run() {
     run.edition_source = "detected";
     run.profile = "profiles/builtin.yaml";
     run.seed = "20240501";
+    run.advertised_editions = {"r0.4.0", "r0.5.0"};
     run.properties = {{"jobs", "1"}, {"filter", "*"}};
     run.warnings = {"the target also advertises v1.1; judged as r0.4.0"};
     run.started = at(0);
@@ -125,6 +126,7 @@ RunResult sample_run() {
     known.title = "a bound address starts a password reset";
     known.message = "status: expected 200, got 500";
     known.known_failure_reason = "upstream issue 1234: 500 on reset";
+    known.known_failure_entry = "known-failures.yaml:3";
     known.checks = {{"status", Verdict::fail, "200", "500"}};
     known.exchanges = {exchange("/account/password/email", 1101, 1149, 500, "{}", R"({"errcode":"M_UNKNOWN","error":"Internal server error"})")};
     run.cases.push_back(known);
@@ -132,6 +134,7 @@ RunResult sample_run() {
     auto fixed = make_case("password/email", "unknown-address", Verdict::xpass, 1160, 1170);
     fixed.title = "an unbound address cannot start a password reset";
     fixed.known_failure_reason = "upstream issue 99";
+    fixed.known_failure_entry = "known-failures.yaml:7";
     fixed.checks = {{"errcode", Verdict::pass, "M_THREEPID_NOT_FOUND", "M_THREEPID_NOT_FOUND"}};
     fixed.exchanges = {exchange("/account/password/email", 1161, 1169, 400, "{}", R"({"errcode":"M_THREEPID_NOT_FOUND"})")};
     run.cases.push_back(fixed);
@@ -141,6 +144,28 @@ RunResult sample_run() {
     msisdn.checks = {{"status", Verdict::pass, "200", "200"}};
     run.cases.push_back(msisdn);
 
+    auto missing = make_case("password/msisdn", "valid", Verdict::not_implemented, 1240, 1241);
+    missing.title = "a bound number starts a password reset";
+    missing.message = "not implemented: the endpoint answered 404 as if it did not exist; status: expected 200, got 404";
+    missing.checks = {{"status", Verdict::fail, "200", "404"}};
+    missing.exchanges = {exchange("/account/password/msisdn", 1240, 1241, 404, "{}", R"({"errcode":"M_UNRECOGNIZED"})")};
+    run.cases.push_back(missing);
+
+    run.planned = run.cases.size();
+    return run;
+}
+
+RunResult interrupted_run() {
+    auto run = sample_run();
+    run.interrupted = true;
+    for (std::size_t i = run.cases.size() - 3; i < run.cases.size(); ++i) {
+        auto& result = run.cases[i];
+        const auto when = result.started;
+        result = make_case(result.endpoint, result.kind, Verdict::skip, 0, 0);
+        result.not_run = true;
+        result.message = "not run: interrupted";
+        result.started = result.finished = when;
+    }
     return run;
 }
 

@@ -14,6 +14,9 @@ Clock::time_point at(long long millis);
 /// Every verdict, three endpoints, and a response body full of what XML cannot hold.
 RunResult sample_run();
 
+/// sample_run, interrupted before its last three cases.
+RunResult interrupted_run();
+
 /// A run interrupted before its first case.
 RunResult empty_run();
 

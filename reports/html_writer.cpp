@@ -1,0 +1,194 @@
+#include <algorithm>
+#include <array>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "reports/detail/case_text.hpp"
+#include "reports/detail/grouping.hpp"
+#include "reports/detail/html_page.hpp"
+#include "reports/detail/text.hpp"
+#include "reports/detail/time_format.hpp"
+#include "reports/writers.hpp"
+
+namespace mx3pid::reports {
+namespace {
+
+using detail::one_line;
+
+/// What the filter and the colours know a case by: its verdict, or "not-run".
+std::string state_of(const CaseResult& result) { return result.not_run ? "not-run" : to_string(result.verdict); }
+
+std::string label_of(const std::string& state) {
+    if (state == "not-implemented") return "NOIMP";
+    if (state == "not-run") return "NOT RUN";
+    std::string label = state;
+    std::transform(label.begin(), label.end(), label.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return label;
+}
+
+/// Every state in the order the page lists cases: what needs attention first.
+constexpr std::array<std::string_view, 9> states_in_order{"fail",  "not-implemented", "error", "xpass", "warn",
+                                                           "xfail", "pass",            "skip",  "not-run"};
+
+std::size_t rank(const CaseResult& result) {
+    const auto state = state_of(result);
+    return static_cast<std::size_t>(std::find(states_in_order.begin(), states_in_order.end(), state) - states_in_order.begin());
+}
+
+/// Text for HTML content and attribute values: visible, then with markup characters escaped.
+std::string esc(std::string_view raw) {
+    std::string out;
+    for (const char c : detail::visible_text(raw)) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string line(std::string_view raw) { return esc(one_line(raw)); }
+
+bool is_web_link(std::string_view url) { return url.starts_with("https://") || url.starts_with("http://"); }
+
+std::string link(std::string_view text, std::string_view url) {
+    if (!is_web_link(url)) return line(text);
+    return "<a href=\"" + line(url) + "\">" + line(text) + "</a>";
+}
+
+std::string case_anchor(std::size_t index) { return "case-" + std::to_string(index + 1); }
+
+void write_header(const RunResult& run, const Counts& counts, std::ostream& out) {
+    out << "<header>\n<h1>mx3pid conformance report</h1>\n<dl class=\"run\">\n";
+    const auto row = [&](const char* name, const std::string& value) {
+        out << "<dt>" << name << "</dt><dd>" << value << "</dd>\n";
+    };
+    row("target", line(run.target));
+    row("edition judged", line(run.edition) + (run.edition_source.empty() ? "" : " (" + line(run.edition_source) + ")"));
+    std::string advertised;
+    for (const auto& name : run.advertised_editions) advertised += (advertised.empty() ? "" : ", ") + line(name);
+    row("advertised", advertised.empty() ? "(none)" : advertised);
+    row("profile", run.profile.empty() ? "(none)" : line(run.profile));
+    row("seed", line(run.seed));
+    row("mx3pid", line(run.tool_version));
+    row("started", line(detail::iso8601_ms(run.started)));
+    out << "</dl>\n<p class=\"counts\" id=\"counts\">" << line(detail::count_summary(counts, run.interrupted)) << "</p>\n";
+    const auto notes = detail::run_notes(run);
+    if (!notes.empty()) {
+        out << "<ul class=\"warnings\">\n";
+        for (const auto& note : notes) out << "<li>warning: " << line(note) << "</li>\n";
+        out << "</ul>\n";
+    }
+    out << "</header>\n";
+}
+
+void write_filter(const RunResult& run, std::ostream& out) {
+    out << "<fieldset id=\"filter\"><legend>show</legend>\n";
+    for (const auto state : states_in_order) {
+        const auto count = std::count_if(run.cases.begin(), run.cases.end(),
+                                         [&](const CaseResult& result) { return state_of(result) == state; });
+        if (count == 0) continue;
+        out << "<label class=\"v-" << state << "\"><input type=\"checkbox\" value=\"" << state << "\" checked> "
+            << label_of(std::string(state)) << " (" << count << ")</label>\n";
+    }
+    out << "</fieldset>\n";
+}
+
+void write_grid(const RunResult& run, std::ostream& out) {
+    const auto groups = detail::group_by_endpoint(run.cases);
+    const auto kinds = detail::kinds_in_order(run.cases);
+    out << "<table id=\"grid\">\n<thead><tr><th>kind</th>";
+    for (const auto& group : groups) out << "<th>" << line(group.endpoint) << "</th>";
+    out << "</tr></thead>\n<tbody>\n";
+    for (const auto& kind : kinds) {
+        out << "<tr><th>" << line(kind) << "</th>";
+        for (const auto& group : groups) {
+            const CaseResult* found = nullptr;
+            for (const auto* result : group.cases)
+                if (detail::kind_of(*result) == kind) found = result;
+            if (!found) {
+                out << "<td class=\"none\">\u2014</td>";
+                continue;
+            }
+            const auto index = static_cast<std::size_t>(found - run.cases.data());
+            const auto state = state_of(*found);
+            out << "<td class=\"v-" << state << "\" data-verdict=\"" << state << "\"><a href=\"#" << case_anchor(index)
+                << "\" title=\"" << line(found->id) << ": " << line(detail::headline(*found)) << "\">" << label_of(state)
+                << "</a></td>";
+        }
+        out << "</tr>\n";
+    }
+    out << "</tbody>\n</table>\n";
+}
+
+void write_case(const CaseResult& result, std::size_t index, std::ostream& out) {
+    const auto state = state_of(result);
+    const bool open = is_unexpected(result.verdict) || result.verdict == Verdict::warn;
+    out << "<section class=\"case v-" << state << "\" id=\"" << case_anchor(index) << "\" data-verdict=\"" << state
+        << "\" data-id=\"" << line(result.id) << "\">\n<details" << (open ? " open" : "") << ">\n<summary><span class=\"badge\">"
+        << label_of(state) << "</span> <code>" << line(result.id) << "</code> " << line(result.title) << "</summary>\n";
+    out << "<p class=\"headline\">" << line(detail::headline(result)) << "</p>\n<dl class=\"facts\">\n";
+    if (!result.level.empty()) out << "<dt>level</dt><dd>" << line(result.level) << "</dd>\n";
+    if (!result.spec.empty()) {
+        out << "<dt>spec</dt><dd><ul class=\"spec\">";
+        for (const auto& ref : result.spec) {
+            out << "<li>" << link(ref.edition + " \u2014 " + ref.section, ref.url);
+            if (!ref.judged_edition.empty()) out << " (" << link("in " + ref.judged_edition, ref.judged_url) << ")";
+            out << "</li>";
+        }
+        out << "</ul></dd>\n";
+    }
+    out << "<dt>time</dt><dd>" << line(detail::iso8601_ms(result.started)) << " \u2013 "
+        << line(detail::iso8601_ms(result.finished)) << " ("
+        << detail::decimal_seconds(seconds_between(result.started, result.finished)) << " s)</dd>\n</dl>\n";
+    if (!result.checks.empty()) {
+        out << "<table class=\"checks\"><thead><tr><th>check</th><th>verdict</th><th>expected</th><th>actual</th></tr></thead><tbody>\n";
+        for (const auto& check : result.checks)
+            out << "<tr class=\"v-" << to_string(check.verdict) << "\"><td>" << line(check.name) << "</td><td>"
+                << to_string(check.verdict) << "</td><td>" << line(check.expected) << "</td><td>" << line(check.actual)
+                << "</td></tr>\n";
+        out << "</tbody></table>\n";
+    }
+    if (!result.side_channel.empty()) {
+        out << "<h3>side channel</h3>\n<ul class=\"side\">\n";
+        for (const auto& seen : result.side_channel) out << "<li>" << line(seen) << "</li>\n";
+        out << "</ul>\n";
+    }
+    for (std::size_t i = 0; i < result.exchanges.size(); ++i) {
+        const auto& exchange = result.exchanges[i];
+        out << "<h3>exchange " << i + 1 << " of " << result.exchanges.size() << ", "
+            << detail::decimal_seconds(seconds_between(exchange.started, exchange.finished)) << " s</h3>\n<pre class=\"transcript\">"
+            << esc(detail::transcript(exchange)) << "</pre>\n";
+    }
+    if (!result.curl.empty()) out << "<h3>curl</h3>\n<pre class=\"curl\">" << esc(result.curl) << "</pre>\n";
+    out << "</details>\n</section>\n";
+}
+
+}  // namespace
+
+void write_html(const RunResult& run, std::ostream& out) {
+    const auto counts = run.counts();
+    out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        << "<title>mx3pid: " << line(run.target) << " \u00B7 " << line(run.edition) << "</title>\n<style>\n"
+        << detail::html_style << "</style>\n</head>\n<body>\n";
+    write_header(run, counts, out);
+    if (!run.cases.empty()) {
+        write_filter(run, out);
+        write_grid(run, out);
+    }
+    std::vector<std::size_t> order(run.cases.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return rank(run.cases[a]) < rank(run.cases[b]); });
+    out << "<main id=\"cases\">\n";
+    for (const auto index : order) write_case(run.cases[index], index, out);
+    out << "</main>\n<script>\n" << detail::html_script << "</script>\n</body>\n</html>\n";
+}
+
+}  // namespace mx3pid::reports
