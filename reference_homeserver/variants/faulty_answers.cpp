@@ -14,15 +14,15 @@ std::vector<Kill> error_answers(const std::string& from) {
     const std::string since = ">= " + from;
     std::vector<Kill> kills;
     for (std::string_view cases :
-         {"*/duplicate", "*/denied", "register/*/untrusted-id_server", "*/missing-*", "*/client_secret-forbidden-*",
+         {"*/duplicate", "*/denied", "*/missing-*", "*/client_secret-forbidden-*",
           "*/client_secret-empty", "*/client_secret-256", "*/client_secret-non-ascii", "*/client_secret-number",
           "*/send_attempt-*", "*/email-object", "*/phone_number-array", "*/body-*", "*/email-malformed",
           "*/country-lowercase", "*/phone_number-malformed"})
         kills.push_back({cases, since});
     // What a wrong method gets is said from v1.6 on only.
     kills.push_back({"*/wrong-method", from == "r0.4.0" ? ">= v1.6" : since});
-    // Before r0.5.0, add and reset are only asked to refuse an untrusted id_server (SHOULD): a warning.
-    kills.push_back({"*/untrusted-id_server", from == "r0.4.0" ? ">= r0.5.0" : since});
+    // Before r0.5.0 add and reset are only asked to refuse an untrusted id_server (SHOULD): a warning is the kill.
+    kills.push_back({"*/untrusted-id_server", since});
     return kills;
 }
 

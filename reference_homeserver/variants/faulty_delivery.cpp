@@ -81,10 +81,10 @@ struct DelegateFollowsIdServer : Stages {
 std::vector<Variant> faulty_delivery() {
     return {
         {.name = "untrusted-id-server-forwarded", .description = "trusts any id_server and forwards to it",
-         .kills = {{"register/*/untrusted-id_server"}, {"*/untrusted-id_server", ">= r0.5.0"}},
+         .kills = {{"*/untrusted-id_server"}},
          .make = make<UntrustedForwarded>},
         {.name = "untrusted-wrong-status", .description = "M_SERVER_NOT_TRUSTED with 403 instead of 400",
-         .kills = {{"register/*/untrusted-id_server"}, {"*/untrusted-id_server", ">= r0.5.0"}},
+         .kills = {{"*/untrusted-id_server"}},
          .make = make<UntrustedWrongStatus>},
         {.name = "next-link-dropped", .description = "next_link is not forwarded", .kills = {{"*/valid"}},
          .make = make<NextLinkDropped>},
