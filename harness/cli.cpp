@@ -19,6 +19,7 @@
 #include "harness/homeserver_config.hpp"
 #include "harness/locations.hpp"
 #include "harness/profile.hpp"
+#include "harness/provision.hpp"
 #include "harness/runner.hpp"
 #include "harness/selection.hpp"
 #include "harness/target.hpp"
@@ -385,6 +386,14 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         }
     }
 
+    std::uint64_t seed = options.seed.value_or(std::random_device{}());
+    FixtureFactory fixtures(seed, profile);
+    if (wants_provisioning(profile) &&
+        !make_bound_addresses(ProvisionContext{target->homeserver_url(), *edition, profile, target->identity(),
+                                               target->mailbox(), fixtures, target->id_server(profile), client},
+                              profile, out, err))
+        return exit_untestable;
+
     auto selected = select_cases(templates, *edition, profile, filters);
     if (selected.empty()) {
         err << "mx3pid: the filter selected no case\n";
@@ -392,8 +401,6 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     }
 
     std::vector<std::string> run_warnings;
-    std::uint64_t seed = options.seed.value_or(std::random_device{}());
-    FixtureFactory fixtures(seed, profile);
     Environment environment{target->homeserver_url(), *edition, profile, target->identity(), target->decoy(),
                             target->mailbox(), net::Client(client), fixtures};
     environment.redact = !options.no_redact;

@@ -102,6 +102,8 @@ reference_homeserver::Config reference_config(const Profile& profile, const spec
     config.delegate_identity_url = profile.identity_scheme + "://" + identity_authority;
     config.smtp_authority = smtp_authority;
     config.enumeration_protection = profile.enumeration_protection;
+    config.registration_open = profile.registration && profile.registration->open;
+    if (profile.registration) config.registration_shared_secret = profile.registration->shared_secret;
     config.identity_ca_file = identity_ca_file;
     for (auto medium : profile.unsupported_3pid_media) config.unsupported_3pid_media.emplace_back(spec::medium_name(medium));
     config.variant = variant;

@@ -2,10 +2,12 @@
 // A small homeserver that answers the six requestToken endpoints as the spec says, and, when
 // given a Variant, answers them in exactly that variant's other way (variants.hpp). It is mx3pid's
 // built-in target and the oracle for mx3pid's own tests; it knows nothing of the harness.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "spec/endpoints.hpp"
 #include "spec/validation.hpp"
 
 namespace mx3pid::reference_homeserver {
@@ -36,6 +38,12 @@ struct Config {
     /// Media ("email", "msisdn") the server does not let users add on /account/3pid: answered 400
     /// M_THREEPID_MEDIUM_NOT_SUPPORTED (an errcode of v1.13 on).
     std::vector<std::string> unsupported_3pid_media;
+    /// Accounts for mx3pid's self-made fixtures (detail/accounts.hpp): POST /register with the dummy
+    /// stage when open; Synapse-style shared-secret registration when a secret is given.
+    bool registration_open = false;
+    std::string registration_shared_secret;
+    /// Set by the server: whether an address is bound to an account registered while it runs.
+    std::function<bool(spec::Medium, const std::string& key)> bound_to_account;
     /// The variant to answer as (variants.hpp); null: the reference.
     const Variant* variant = nullptr;
 };

@@ -5,7 +5,9 @@
 namespace mx3pid::reference_homeserver::detail {
 
 RequestTokenService::RequestTokenService(Config config, Poster poster, Mailer mailer)
-    : state_(config, std::move(poster), std::move(mailer)), stages_(make_stages(config.variant)) {}
+    : accounts_(account_settings(config), [this](auto&... session) { return find_validated(state_, session...); }),
+      state_(with_accounts(config, accounts_), std::move(poster), std::move(mailer)),
+      stages_(make_stages(config.variant)) {}
 
 void RequestTokenService::set_denied(std::vector<std::string> email_domains, std::vector<std::string> msisdn_countries) {
     state_.set_denied(std::move(email_domains), std::move(msisdn_countries));
@@ -30,6 +32,7 @@ net::Response RequestTokenService::handle(const net::Request& request) {
     }
     if (path == submit_path) return stages_->submit_token(state_, request);
     if (auto answer = stages_->other_path(state_, request)) return *answer;
+    if (auto answer = accounts_.handle(request)) return *answer;
     for (std::string_view prefix : {"/_matrix/client/r0", "/_matrix/client/v3"}) {
         if (path.rfind(prefix, 0) != 0) continue;
         const auto* found = spec::find_endpoint_by_path(std::string_view(path).substr(prefix.size()));

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "net/message.hpp"
+#include "reference_homeserver/detail/accounts.hpp"
 #include "reference_homeserver/detail/pipeline.hpp"
 #include "reference_homeserver/detail/state.hpp"
 #include "reference_homeserver/homeserver.hpp"
@@ -25,6 +26,7 @@ public:
 private:
     net::Response versions();
 
+    Accounts accounts_;  ///< before state_: the state's config asks it what is bound
     State state_;
     std::unique_ptr<Stages> stages_;
 };

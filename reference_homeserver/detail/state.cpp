@@ -10,6 +10,7 @@
 namespace mx3pid::reference_homeserver::detail {
 
 bool is_bound(const Config& config, const Address& address) {
+    if (config.bound_to_account && config.bound_to_account(address.medium, address.key())) return true;
     if (address.medium == spec::Medium::email) {
         return std::any_of(config.bound_emails.begin(), config.bound_emails.end(),
                            [&](const std::string& bound) { return spec::ascii_lower(bound) == address.email; });
@@ -172,6 +173,15 @@ State::Submitted State::submit(const std::string& sid, const std::string& client
         return Submitted::validated;
     }
     return Submitted::no_session;
+}
+
+std::optional<std::string> State::validated_session(const std::string& sid, const std::string& client_secret) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& [key, session] : sessions_)
+        if (session.validated && session.client_secret == client_secret &&
+            std::find(session.sids.begin(), session.sids.end(), sid) != session.sids.end())
+            return key;
+    return std::nullopt;
 }
 
 }  // namespace mx3pid::reference_homeserver::detail

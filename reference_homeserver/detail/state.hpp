@@ -116,6 +116,8 @@ public:
     std::pair<Session, bool> session(const std::string& key, const std::function<bool(Session&, bool created)>& decide);
     enum class Submitted { validated, wrong_token, no_session };
     Submitted submit(const std::string& sid, const std::string& client_secret, const std::string& token);
+    /// The key (medium|address|client_secret) of the validated session with this sid and secret.
+    std::optional<std::string> validated_session(const std::string& sid, const std::string& client_secret) const;
 
     Scheduler& later() { return scheduler_; }
 
