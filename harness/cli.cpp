@@ -388,7 +388,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
     std::uint64_t seed = options.seed.value_or(std::random_device{}());
     FixtureFactory fixtures(seed, profile);
-    if (wants_provisioning(profile) &&
+    const bool self_made_fixtures = wants_provisioning(profile);
+    if (self_made_fixtures &&
         !make_bound_addresses(ProvisionContext{target->homeserver_url(), *edition, profile, target->identity(),
                                                target->mailbox(), fixtures, target->id_server(profile), client},
                               profile, out, err))
@@ -434,6 +435,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     run.properties.emplace_back("validation", "email " + std::string(spec::to_string(profile.email_validation)) +
                                                   ", msisdn " + std::string(spec::to_string(profile.msisdn_validation)));
     run.properties.emplace_back("enumeration_protection", profile.enumeration_protection ? "true" : "false");
+    if (self_made_fixtures) run.properties.emplace_back("bound_addresses", "made by mx3pid: " + describe_bound(profile));
     if (target->mailbox()) run.properties.emplace_back("mail_sink", target->mailbox()->authority());
     run.started = reports::Clock::now();
 

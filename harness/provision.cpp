@@ -332,6 +332,14 @@ Provisioned provision(const ProvisionContext& context, const std::function<void(
     return Provisioner(context, on_step).run();
 }
 
+std::string describe_bound(const Profile& profile) {
+    std::string text;
+    if (profile.bound_email) text = *profile.bound_email;
+    if (profile.bound_msisdn)
+        text += (text.empty() ? "" : ", ") + profile.bound_msisdn->country + " " + profile.bound_msisdn->phone_number;
+    return text.empty() ? "none" : text;
+}
+
 bool make_bound_addresses(const ProvisionContext& context, Profile& profile, std::ostream& out, std::ostream& err) {
     auto made = provision(context, [&](const ProvisionStep& step) {
         out << "setup: " << step.what << ": " << (step.ok ? "" : "REFUSED: ") << step.detail << "\n";

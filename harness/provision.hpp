@@ -60,4 +60,7 @@ Provisioned provision(const ProvisionContext& context, const std::function<void(
 /// false, with the refused step on `err`, when a step was refused.
 bool make_bound_addresses(const ProvisionContext& context, Profile& profile, std::ostream& out, std::ostream& err);
 
+/// "a@b.example, GB 7700900001": the profile's bound addresses, for reports; "none" without any.
+std::string describe_bound(const Profile& profile);
+
 }  // namespace mx3pid::harness

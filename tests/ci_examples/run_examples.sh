@@ -37,4 +37,14 @@ for example in "$source_dir"/scripts/ci/*.yml; do
     checked=$((checked + 1))
   done <<< "$lines"
 done
+# The settings line of a package job: prints Synapse settings with the profile's ports.
+for example in "$source_dir"/scripts/ci/*.yml; do
+  line=$(grep -E '^\s*(- )?mx3pid homeserver-config ' "$example" | head -n 1 | sed -E 's/^\s*(- )?//')
+  [ -n "$line" ] || { echo "FAIL: $example does not print the homeserver settings"; exit 1; }
+  (cd "$work" && rm -f mx3pid-homeserver.yaml && PATH="$work/bin:$PATH" eval "$line" 2> run.log) || {
+    echo "FAIL: $example: '$line' exited $?"; cat "$work/run.log"; exit 1; }
+  grep -q '^public_baseurl: ' "$work/mx3pid-homeserver.yaml" || { echo "FAIL: $example: no settings printed"; exit 1; }
+  grep -q '^allowed_local_3pids:' "$work/mx3pid-homeserver.yaml" || { echo "FAIL: $example: no address policy"; exit 1; }
+  echo "ok: $(basename "$example"): mx3pid homeserver-config"
+done
 [ "$checked" -ge 4 ] || { echo "FAIL: expected both ways in the GitHub and GitLab examples, found $checked"; exit 1; }

@@ -32,7 +32,8 @@ std::string verdict_of(const std::string& out, const std::string& id) {
 void expect_bound_cases_pass(const std::string& spec, const std::string& validation, const std::string& registration) {
     TempDir dir;
     auto profile = dir.write("p.yaml", profile_text(spec, validation, registration));
-    auto result = run({"--profile", profile, "--filter", "*/duplicate,password/*/valid", "--seed", "7"});
+    auto json_path = (dir.path() / "run.json").string();
+    auto result = run({"--profile", profile, "--filter", "*/duplicate,password/*/valid", "--seed", "7", "--json", json_path});
     SCOPED_TRACE(spec + " " + validation + " " + registration);
     EXPECT_EQ(result.code, 0) << result.out << result.err;
     EXPECT_NE(result.out.find("setup: register: registered @"), std::string::npos) << result.out;
@@ -42,6 +43,8 @@ void expect_bound_cases_pass(const std::string& spec, const std::string& validat
                            "register/msisdn/duplicate", "3pid/msisdn/duplicate"})
         EXPECT_EQ(verdict_of(result.out, id), "PASS") << id << "\n" << result.out;
     EXPECT_EQ(count(result.out, "SKIP"), 0) << result.out;
+    auto report = mx3pid::testing::read(json_path);
+    EXPECT_NE(report.find("\"made by mx3pid: mx3pid-"), std::string::npos) << "the report names the addresses made";
 }
 
 TEST(SelfMadeFixtures, SelfValidatedEmailAndDelegatedMsisdnBindWithThreepidAdd) {
