@@ -442,7 +442,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     const bool terminal = &out == &std::cout && isatty(STDOUT_FILENO);
     reports::ConsoleOptions console;
     console.verbose = options.verbose;
-    console.color = options.color == "always" || (options.color == "auto" && terminal && !std::getenv("NO_COLOR"));
+    console.color = reports::colour_wanted(options.color, terminal, std::getenv("NO_COLOR") != nullptr);
     console.width = terminal ? terminal_columns() : 0;
     std::vector<std::string> ids;
     for (const auto& one : selected) ids.push_back(one.instance.id);
@@ -459,7 +459,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         environment.stop = &interrupts.flag();
         auto ran = run_cases(selected, environment, [&](reports::CaseResult& result) {
             known.apply(result);
-            progress.print([&](std::ostream& stream) { reports::write_console_case(result, stream, console); });
+            progress.print([&](std::ostream& stream) { reports::write_console_case(result, stream, console); }, result.id);
         });
         run.interrupted = interrupts.flag().load();
         run.finished = reports::Clock::now();

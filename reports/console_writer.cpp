@@ -95,6 +95,11 @@ void write_summary_entry(const CaseResult& result, std::ostream& out, const Cons
 
 }  // namespace
 
+bool colour_wanted(std::string_view choice, bool terminal, bool no_color_set) {
+    if (choice == "always") return true;
+    return choice == "auto" && terminal && !no_color_set;
+}
+
 std::size_t id_column(const std::vector<std::string>& ids, std::size_t width) {
     std::size_t longest = 0;
     for (const auto& id : ids) longest = std::max(longest, display_width(one_line(id)));

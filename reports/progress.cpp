@@ -37,6 +37,7 @@ void ProgressLine::case_started(std::size_t index, std::size_t total, const std:
     std::lock_guard lock(mutex_);
     if (shown_) clear();
     label_ = "[" + std::to_string(index + 1) + "/" + std::to_string(total) + "] " + detail::one_line(id);
+    running_ = id;
     since_ = Clock::now();
 }
 
@@ -54,10 +55,10 @@ void ProgressLine::tick(Clock::time_point now) {
     draw(label_ + " \u2026");
 }
 
-void ProgressLine::print(const std::function<void(std::ostream&)>& write) {
+void ProgressLine::print(const std::function<void(std::ostream&)>& write, const std::string& finished) {
     std::lock_guard lock(mutex_);
     if (shown_) clear();
-    label_.clear();
+    if (finished.empty() || finished == running_) label_.clear();
     write(out_);
     out_.flush();
 }

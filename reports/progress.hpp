@@ -30,8 +30,10 @@ public:
     void waiting(const std::string& what, std::chrono::milliseconds left);
     /// Shows the running case once it has run `delay` by `now`; the ticking thread calls it.
     void tick(Clock::time_point now);
-    /// Clears the progress line, lets `write` print whole lines, and flushes.
-    void print(const std::function<void(std::ostream&)>& write);
+    /// Clears the progress line, lets `write` print whole lines, and flushes. When `finished` is the
+    /// running case's ID, that case is done and is not shown again; another case still running is,
+    /// at the next tick.
+    void print(const std::function<void(std::ostream&)>& write, const std::string& finished = {});
 
 private:
     void draw(const std::string& text);
@@ -44,6 +46,7 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     std::string label_;  ///< "[37/180] 3pid/email/resend"; empty when no case is running
+    std::string running_;  ///< the ID in label_
     Clock::time_point since_{};
     bool shown_ = false;
     bool stopping_ = false;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reports/run_result.hpp"
@@ -17,6 +18,10 @@ struct ConsoleOptions {
     std::size_t width = 0;     ///< terminal columns a case line must fit (messages are cut at a word); 0: no limit
     std::size_t id_width = 44; ///< the ID column; longer IDs are cut so that the time column stays put
 };
+
+/// Whether the console is coloured: `choice` is "always", "never" or "auto"; auto colours a terminal
+/// unless NO_COLOR is set (to any value).
+bool colour_wanted(std::string_view choice, bool terminal, bool no_color_set);
 
 /// The ID column for these IDs: the longest of them, within what a `width`-column line leaves
 /// beside the verdict, the time and 20 characters of message (no limit when width is 0).

@@ -50,6 +50,12 @@ inline constexpr std::string_view html_script = R"js(
       cell.classList.toggle('dim', !shown[cell.dataset.verdict]);
     });
   }
+  // "#show=fail,error" in the address shows only those verdicts, so that a view can be linked to.
+  var wanted = /^#show=(.*)$/.exec(window.location.hash);
+  if (wanted) {
+    var list = decodeURIComponent(wanted[1]).split(',');
+    boxes.forEach(function (box) { box.checked = list.indexOf(box.value) >= 0; });
+  }
   boxes.forEach(function (box) { box.addEventListener('change', apply); });
   apply();
   document.body.setAttribute('data-ready', 'true');

@@ -152,6 +152,21 @@ TEST(ProgressLine, ShowsACaseThatRunsLongerThanTheDelayAndClearsItBeforeTheNextL
     EXPECT_EQ(out.str().find("[37/180]", 10), std::string::npos) << "a printed case is not shown again";
 }
 
+TEST(ProgressLine, KeepsShowingACaseStillRunningWhenAnEarlierOnePrints) {
+    std::ostringstream out;
+    ProgressLine progress(out, true, 80, std::chrono::milliseconds(500), false);
+    progress.case_started(1, 3, "register/email/valid-no-id_server");
+    progress.case_started(2, 3, "register/email/duplicate");
+    progress.print([](std::ostream& stream) { stream << "SKIP  register/email/valid-no-id_server\n"; },
+                   "register/email/valid-no-id_server");
+    progress.tick(ProgressLine::Clock::now() + std::chrono::seconds(1));
+    EXPECT_NE(out.str().find("\r[3/3] register/email/duplicate \u2026"), std::string::npos) << out.str();
+    progress.print([](std::ostream& stream) { stream << "PASS  register/email/duplicate\n"; }, "register/email/duplicate");
+    const auto printed = out.str().size();
+    progress.tick(ProgressLine::Clock::now() + std::chrono::seconds(2));
+    EXPECT_EQ(out.str().size(), printed) << "a finished case is not shown again";
+}
+
 TEST(ProgressLine, ShowsTheTimeLeftOfARateLimitAtOnce) {
     std::ostringstream out;
     ProgressLine progress(out, true, 80, std::chrono::milliseconds(500), false);
@@ -168,4 +183,13 @@ TEST(ProgressLine, PrintsPlainLinesOffATerminal) {
     progress.waiting("rate limited", std::chrono::seconds(3));
     progress.print([](std::ostream& stream) { stream << "PASS  register/email/valid\n"; });
     EXPECT_EQ(out.str(), "PASS  register/email/valid\n");
+}
+
+TEST(Console, NoColorTurnsColourOffUnlessAskedForAlways) {
+    EXPECT_TRUE(colour_wanted("auto", true, false));
+    EXPECT_FALSE(colour_wanted("auto", true, true)) << "NO_COLOR";
+    EXPECT_TRUE(colour_wanted("always", true, true)) << "--color always wins over NO_COLOR";
+    EXPECT_TRUE(colour_wanted("always", false, false));
+    EXPECT_FALSE(colour_wanted("auto", false, false)) << "not a terminal";
+    EXPECT_FALSE(colour_wanted("never", true, false));
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <map>
+#include <set>
 #include <regex>
 #include <sstream>
 
@@ -241,4 +242,36 @@ TEST(ReportAgreement, InterruptedRun) {
     EXPECT_EQ(Json::parse(reports.json)["planned"].get<long>(), counts.at("total"));
     auto valid = junit_schema_valid(paths.junit);
     if (valid) EXPECT_TRUE(*valid);
+}
+
+TEST(JunitSuffix, AMergeOfTwoEditionsKeepsEveryCase) {
+    TempDir dir;
+    // A merger that keeps the first testcase of each (classname, name) pair, as GitLab does.
+    const auto merge = [](const std::vector<std::string>& files) {
+        std::set<std::pair<std::string, std::string>> kept;
+        std::size_t total = 0;
+        for (const auto& file : files) {
+            pugi::xml_document document;
+            EXPECT_TRUE(document.load_file(file.c_str()));
+            for (auto suite : document.child("testsuites").children("testsuite"))
+                for (auto testcase : suite.children("testcase")) {
+                    ++total;
+                    kept.emplace(testcase.attribute("classname").value(), testcase.attribute("name").value());
+                }
+        }
+        return std::pair{kept.size(), total};
+    };
+    std::vector<std::string> plain, suffixed;
+    for (const std::string edition : {"r0.4.0", "v1.13"}) {
+        plain.push_back((dir.path() / (edition + ".xml")).string());
+        suffixed.push_back((dir.path() / (edition + "-suffixed.xml")).string());
+        EXPECT_EQ(run({"--spec", edition, "--junit", plain.back()}).code, 0);
+        EXPECT_EQ(run({"--spec", edition, "--junit", suffixed.back(), "--junit-suffix", ".{edition}"}).code, 0);
+    }
+    const auto [kept_plain, total_plain] = merge(plain);
+    EXPECT_LT(kept_plain, total_plain) << "without a suffix the merge drops the cases both editions share";
+    const auto [kept, total] = merge(suffixed);
+    EXPECT_EQ(kept, total);
+    EXPECT_EQ(total, total_plain);
+    EXPECT_NE(read(suffixed.back()).find("<testsuite name=\"mx3pid.register.email.v1.13\""), std::string::npos);
 }
