@@ -464,6 +464,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         run.interrupted = interrupts.flag().load();
         run.finished = reports::Clock::now();
         run.cases = with_cases_not_run(selected, std::move(ran), *edition, run.finished);
+        for (auto& result : run.cases)
+            if (result.not_run) known.apply(result);  // an entry for a case not reached is not a stale one
     }
     run.rate_limited = environment.rate_limited.load();
     for (const auto& warning : environment.warnings) run.warnings.push_back("side channel: " + warning);

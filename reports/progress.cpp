@@ -44,6 +44,11 @@ void ProgressLine::case_started(std::size_t index, std::size_t total, const std:
 void ProgressLine::waiting(const std::string& what, std::chrono::milliseconds left) {
     if (!enabled_) return;
     std::lock_guard lock(mutex_);
+    if (left.count() <= 0) {  // the wait is over: the case shows again if it goes on long
+        if (shown_) clear();
+        since_ = Clock::now();
+        return;
+    }
     const auto seconds = (left.count() + 999) / 1000;
     draw((label_.empty() ? "" : label_ + ": ") + detail::one_line(what) + ", " + std::to_string(seconds) + " s left");
 }

@@ -26,7 +26,7 @@ public:
 
     /// A case started (from any thread): `index` counts from 0 in a selection of `total`.
     void case_started(std::size_t index, std::size_t total, const std::string& id);
-    /// A rate limit is being waited out: shown at once, updated in place.
+    /// A rate limit is being waited out: shown at once, updated in place; cleared when `left` is 0.
     void waiting(const std::string& what, std::chrono::milliseconds left);
     /// Shows the running case once it has run `delay` by `now`; the ticking thread calls it.
     void tick(Clock::time_point now);

@@ -173,6 +173,8 @@ TEST(ProgressLine, ShowsTheTimeLeftOfARateLimitAtOnce) {
     progress.case_started(0, 2, "register/email/valid");
     progress.waiting("rate limited (429)", std::chrono::milliseconds(11200));
     EXPECT_EQ(out.str(), "\r[1/2] register/email/valid: rate limited (429), 12 s left\x1b[K");
+    progress.waiting("rate limited (429)", std::chrono::milliseconds(0));
+    EXPECT_TRUE(out.str().ends_with("\x1b[K\r\x1b[K")) << "cleared when the wait is over";
 }
 
 TEST(ProgressLine, PrintsPlainLinesOffATerminal) {
