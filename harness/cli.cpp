@@ -419,6 +419,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         run_warnings.push_back("the mock identity servers speak https with the certificate in " +
                                target->identity_certificate() + ": the homeserver must trust it");
     if (options.no_redact) run_warnings.push_back("--no-redact: client secrets and tokens appear in the reports");
+    for (auto& warning : mode_warnings(profile, *edition)) run_warnings.push_back(std::move(warning));
 
     reports::RunResult run;
     run.warnings = std::move(run_warnings);

@@ -171,4 +171,18 @@ Profile load_profile_text(const std::string& text, const std::string& name) {
     return read_profile(reader, reader.parse(text));
 }
 
+std::vector<std::string> mode_warnings(const Profile& profile, const spec::Edition& edition) {
+    std::vector<std::string> warnings;
+    for (auto medium : {spec::Medium::email, spec::Medium::msisdn}) {
+        const auto validation = profile.validation_for(medium);
+        const auto introduced = *spec::Edition::parse(spec::first_edition(validation));
+        if (edition < introduced)
+            warnings.push_back("the profile says the homeserver validates " + std::string(spec::medium_name(medium)) + " by " +
+                               std::string(spec::to_string(validation)) + ", which the spec allows from " +
+                               std::string(introduced.name()) + "; judged as " + std::string(edition.name()) +
+                               ", such a server is held to rules it does not follow");
+    }
+    return warnings;
+}
+
 }  // namespace mx3pid::harness

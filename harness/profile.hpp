@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "spec/edition.hpp"
 #include "spec/endpoints.hpp"
 #include "spec/validation.hpp"
 
@@ -82,6 +83,10 @@ struct Profile {
 /// Gives every listen address the profile does not name its standard port (spec/defaults.hpp),
 /// where a homeserver configured by hand (or mx3pid-reference-hs) expects to find it.
 void use_standard_ports(Profile& profile);
+
+/// One warning per medium whose validation mode the edition judged does not know yet (a server that
+/// validates itself, judged as r0.4.0), naming the edition that introduced the mode.
+std::vector<std::string> mode_warnings(const Profile& profile, const spec::Edition& edition);
 
 /// Reads a profile; throws ConfigError naming file and line for anything it does not understand.
 Profile load_profile(const std::string& path);

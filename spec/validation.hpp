@@ -13,6 +13,9 @@ enum class Validation {
 };
 
 std::string_view to_string(Validation validation);
+/// The first edition whose text lets a homeserver validate this way: r0.4.0 only proxies to
+/// id_server; r0.5.0 lets it validate by itself (sending the message, or through a service it controls).
+std::string_view first_edition(Validation validation);
 std::optional<Validation> parse_validation(std::string_view text);
 
 }  // namespace mx3pid::spec
