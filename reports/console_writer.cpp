@@ -81,7 +81,7 @@ void write_summary_entry(const CaseResult& result, std::ostream& out, const Cons
         << ' ' << one_line(result.id);
     if (!result.title.empty()) out << " \u2014 " << one_line(result.title);
     out << '\n';
-    if (const auto spec = detail::spec_line(result); !spec.empty()) out << "      spec: " << one_line(spec) << '\n';
+    for (const auto& ref : result.spec) out << "      spec: " << one_line(detail::spec_text(ref), 1000) << '\n';
     bool checks_shown = false;
     for (const auto& check : result.checks) {
         if (check.verdict == Verdict::pass) continue;

@@ -41,14 +41,19 @@ void append_message(std::string& out, const std::vector<std::pair<std::string, s
 
 }  // namespace
 
+std::string spec_text(const SpecRef& ref) {
+    std::string text = ref.edition;
+    if (!ref.edition.empty() && !ref.section.empty()) text += dash;
+    text += ref.section;
+    if (!ref.url.empty()) text += " <" + ref.url + ">";
+    if (!ref.judged_edition.empty())
+        text += " (in " + ref.judged_edition + (ref.judged_url.empty() ? "" : " <" + ref.judged_url + ">") + ")";
+    return text;
+}
+
 std::string spec_line(const CaseResult& result) {
     std::string line;
-    for (const auto& ref : result.spec) {
-        if (!line.empty()) line += "; ";
-        line += ref.edition;
-        if (!ref.edition.empty() && !ref.section.empty()) line += dash;
-        line += ref.section;
-    }
+    for (const auto& ref : result.spec) line += (line.empty() ? "" : "; ") + spec_text(ref);
     return line;
 }
 

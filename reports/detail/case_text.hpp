@@ -8,7 +8,11 @@
 
 namespace mx3pid::reports::detail {
 
-/// "r0.4.0 — requestToken-facts §4b; v1.1 — …", or empty.
+/// "r0.4.0 — POST /_matrix/client/r0/register/email/requestToken <https://…> (in v1.13 <https://…>)"
+std::string spec_text(const SpecRef& ref);
+
+/// Every spec_text, joined: "r0.4.0 — POST /_matrix/client/r0/register/email/requestToken <https://…> (in v1.13 <https://…>); …",
+/// or empty.
 std::string spec_line(const CaseResult& result);
 
 /// "status: expected 400, got 200"
