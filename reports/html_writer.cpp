@@ -165,7 +165,7 @@ void write_case(const CaseResult& result, std::size_t index, std::ostream& out) 
             << detail::decimal_seconds(seconds_between(exchange.started, exchange.finished)) << " s</h3>\n<pre class=\"transcript\">"
             << esc(detail::transcript(exchange)) << "</pre>\n";
     }
-    if (!result.curl.empty()) out << "<h3>curl</h3>\n<pre class=\"curl\">" << esc(result.curl) << "</pre>\n";
+    if (!result.curl.empty()) out << "<h3>curl</h3>\n<pre class=\"curl\">" << esc(detail::cap_bytes(result.curl, detail::curl_limit)) << "</pre>\n";
     out << "</details>\n</section>\n";
 }
 

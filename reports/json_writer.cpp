@@ -12,7 +12,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json text(std::string_view value) { return detail::valid_utf8(value); }
+Json text(std::string_view value) { return detail::valid_utf8(detail::cap_bytes(value, detail::body_limit)); }
 
 Json body(std::string_view value) { return detail::valid_utf8(detail::cap_bytes(value, detail::body_limit)); }
 
@@ -82,7 +82,7 @@ Json case_json(const CaseResult& result) {
     out["exchanges"] = Json::array();
     for (const auto& exchange : result.exchanges) out["exchanges"].push_back(exchange_json(exchange));
     out["side_channel"] = lines(result.side_channel);
-    out["curl"] = text(result.curl);
+    out["curl"] = detail::valid_utf8(detail::cap_bytes(result.curl, detail::curl_limit));
     out["known_failure_reason"] = text(result.known_failure_reason);
     out["known_failure_entry"] = text(result.known_failure_entry);
     out["not_run"] = result.not_run;

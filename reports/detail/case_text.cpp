@@ -143,7 +143,7 @@ std::string case_details(const CaseResult& result) {
                decimal_seconds(seconds_between(exchange.started, exchange.finished)) + " s:\n";
         out += transcript(exchange);
     }
-    if (!result.curl.empty()) out += "curl: " + result.curl + '\n';
+    if (!result.curl.empty()) out += "curl: " + cap_bytes(result.curl, curl_limit) + '\n';
     out += "started: " + iso8601_ms(result.started) + '\n';
     out += "finished: " + iso8601_ms(result.finished) + '\n';
     return out;

@@ -38,4 +38,8 @@ std::string cap_bytes(std::string_view body, std::size_t limit);
 /// at worst, it stays well under the 70,000 characters a report line may hold.
 inline constexpr std::size_t body_limit = 10 * 1024;
 
+/// The longest curl line a report keeps. mx3pid's own stay far below it (their bodies are regenerated
+/// past 4 KiB); the cap only guards the line limit.
+inline constexpr std::size_t curl_limit = 30000;
+
 }  // namespace mx3pid::reports::detail

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -90,4 +91,28 @@ TEST(Html, EscapesWhatTheServerSent) {
     EXPECT_EQ(text.find("<script>alert"), std::string::npos);
     EXPECT_EQ(text.find("<img"), std::string::npos);
     EXPECT_NE(text.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+}
+
+TEST(EveryReport, KeepsEveryLineUnder70000CharactersWhateverTheServerSent) {
+    auto run = sample_run();
+    auto& exchange = run.cases[1].exchanges[0];
+    exchange.response_body = std::string(10 * 1024 * 1024, '\x01') + "\n" + std::string(3 * 1024 * 1024, '\xff');
+    exchange.response_headers.emplace_back("X-Huge", std::string(1024 * 1024, '\x02'));
+    run.cases[1].message = std::string(200000, '\x03');
+    run.cases[1].curl = "curl " + std::string(100000, 'c');
+    std::ostringstream junit, json, markdown, page, console;
+    write_junit(run, junit);
+    write_json(run, json);
+    write_markdown(run, markdown);
+    write_html(run, page);
+    for (const auto& result : run.cases) write_console_case(result, console, {.color = false, .verbose = true});
+    write_console_summary(run, console, {});
+    for (const auto& [name, text] : {std::pair{"JUnit", junit.str()}, std::pair{"JSON", json.str()},
+                                     std::pair{"Markdown", markdown.str()}, std::pair{"HTML", page.str()},
+                                     std::pair{"console", console.str()}}) {
+        std::istringstream lines(text);
+        std::size_t longest = 0;
+        for (std::string line; std::getline(lines, line);) longest = std::max(longest, line.size());
+        EXPECT_LE(longest, 70000u) << name;
+    }
 }
