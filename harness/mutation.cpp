@@ -110,7 +110,8 @@ VariantScore score_variant(const reference_homeserver::Variant& variant, const s
 }
 
 const std::vector<std::string>& builtin_profiles() {
-    static const std::vector<std::string> names{"builtin", "builtin-delegate", "builtin-self", "builtin-enumeration"};
+    static const std::vector<std::string> names{"builtin", "builtin-delegate", "builtin-self", "builtin-enumeration",
+                                                  "builtin-no-3pid-msisdn"};
     return names;
 }
 

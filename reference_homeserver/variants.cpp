@@ -17,7 +17,7 @@ const std::vector<Variant>& variants() {
     static const std::vector<Variant> table = [] {
         std::vector<Variant> all{
             {.name = "reference", .behaviour = Behaviour::conformant, .description = "the spec-correct reference homeserver",
-             .profiles = {"builtin", "builtin-delegate", "builtin-self", "builtin-enumeration"}},
+             .profiles = {"builtin", "builtin-delegate", "builtin-self", "builtin-enumeration", "builtin-no-3pid-msisdn"}},
         };
         for (auto family : {family::faulty_answers, family::faulty_input, family::faulty_state, family::faulty_delivery,
                             family::conformant, family::hostile})

@@ -2,12 +2,25 @@
 // must pass every case in the editions and profiles it declares.
 #include "reference_homeserver/variants/families.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <random>
+
 namespace mx3pid::reference_homeserver::family {
 namespace {
 
 using detail::Exchange;
+using detail::Session;
 using detail::Stages;
+using nlohmann::json;
+using spec::Medium;
+using spec::Purpose;
+using spec::Validation;
 using namespace std::chrono_literals;
+
+const std::vector<std::string_view> all_profiles{"builtin", "builtin-delegate", "builtin-self", "builtin-enumeration"};
+const std::vector<std::string_view> mailing_profiles{"builtin-self", "builtin-enumeration"};
 
 /// 429 with Retry-After for the first request of each client_secret, then answers.
 struct RateLimitedOnce : Stages {
@@ -22,15 +35,231 @@ struct NoBodyLimit : Stages {
     std::size_t body_limit() const override { return std::size_t{64} << 20; }
 };
 
+/// Holds its answer until a while after the mail went out, as a server busy with SMTP would.
+struct MailsBeforeAnswering : Stages {
+    bool send_mail(Exchange& x, const std::string& to, const std::string& text) override {
+        const bool sent = Stages::send_mail(x, to, text);
+        x.state.later().pause(250ms);
+        return sent;
+    }
+};
+
+/// Leaves judging a malformed body to the identity server and relays its refusal.
+struct ForwardsMalformed : Stages {
+    std::optional<net::Response> parse_body(Exchange& x) override { return relayed(x, Stages::parse_body(x)); }
+    std::optional<net::Response> check_fields(Exchange& x) override { return relayed(x, Stages::check_fields(x)); }
+
+    std::optional<net::Response> relayed(Exchange& x, std::optional<net::Response> refusal) {
+        if (!refusal || !choose_raw(x)) return refusal;
+        auto api = identity_api(x);
+        auto url = x.identity_base + api.prefix + "/validate/" + std::string(spec::medium_name(x.endpoint.medium)) + "/requestToken";
+        auto reply = x.state.post(url, x.request.body, api.bearer);
+        auto body = json::parse(reply.body, nullptr, false);
+        if (!reply.reached || reply.status < 400 || reply.status >= 500 || !body.is_object() || !body.contains("errcode"))
+            return refusal;
+        return json_answer(reply.status, body);
+    }
+
+    /// Where the body would have gone: the configured identity server, or a trusted id_server in it.
+    bool choose_raw(Exchange& x) {
+        if (x.validation == Validation::self) return false;
+        const auto& body = x.body;
+        auto text = [&](const char* key) {
+            return body.is_object() && body.contains(key) && body[key].is_string() ? body[key].get<std::string>() : "";
+        };
+        x.fields.id_access_token = text("id_access_token");
+        // A missing id_server is the homeserver's own requirement, not the identity server's to judge.
+        if (id_server_required(x) && text("id_server").empty()) return false;
+        if (x.validation == Validation::delegate) {
+            x.identity_base = x.config.delegate_identity_url;
+            return true;
+        }
+        x.fields.id_server = text("id_server");
+        if (x.fields.id_server.empty() || !trusts(x, x.fields.id_server)) return false;
+        x.identity_base = x.config.identity_scheme + "://" + x.fields.id_server;
+        return true;
+    }
+};
+
+/// M_BAD_JSON for every request error after the body parsed (the edition's own code where it names one).
+struct BadJsonEverywhere : Stages {
+    std::optional<net::Response> check_fields(Exchange& x) override { return as_bad_json(Stages::check_fields(x)); }
+    std::optional<net::Response> check_address(Exchange& x) override {
+        auto refusal = Stages::check_address(x);
+        // From v1.13 /account/3pid names M_INVALID_PARAM for an address that is not valid.
+        if (x.endpoint.purpose == Purpose::add_threepid && x.since("v1.13")) return refusal;
+        return as_bad_json(std::move(refusal));
+    }
+    std::optional<net::Response> as_bad_json(std::optional<net::Response> refusal) {
+        if (!refusal) return refusal;
+        auto body = json::parse(refusal->body, nullptr, false);
+        return error(refusal->status, "M_BAD_JSON", body.is_object() ? body.value("error", "malformed request") : "malformed request");
+    }
+};
+
+struct NewSidOnRepeat : Stages {
+    std::atomic<unsigned> repeats{0};
+    bool should_mail(Exchange& x, Session& session, bool created) override {
+        const bool send = Stages::should_mail(x, session, created);
+        if (!send) session.sids.push_back("repeat" + std::to_string(++repeats) + "." + session.sids.front());
+        return send;
+    }
+};
+
+struct PasswordUnknownNotice : Stages {
+    std::optional<net::Response> bound_state(Exchange& x) override {
+        const bool notice = x.endpoint.purpose == Purpose::reset_password && x.endpoint.medium == Medium::email &&
+                            x.validation == Validation::self && !detail::is_bound(x.config, x.address);
+        if (notice) return conceal(x);
+        return Stages::bound_state(x);
+    }
+};
+
+/// The identity service's v2 API (with the client's token, or one of its own) in every edition it exists.
+struct ProxyV2 : Stages {
+    detail::IdentityApi identity_api(Exchange& x) override {
+        if (x.validation == Validation::proxy && !x.fields.id_access_token.empty())
+            return {"/_matrix/identity/v2", x.fields.id_access_token};
+        return {"/_matrix/identity/v2", x.state.identity_token(x.identity_base)};
+    }
+};
+
+struct ExtraFields : Stages {
+    net::Response json_answer(int status, const json& body) override {
+        json extended = body;
+        if (extended.is_object()) extended["org.mx3pid.extra"] = {{"note", "a field the spec does not define"}, {"n", 1}};
+        return Stages::json_answer(status, extended);
+    }
+};
+
+struct CharsetUtf8 : Stages {
+    net::Response json_answer(int status, const json& body) override {
+        auto answer = Stages::json_answer(status, body);
+        for (auto& [name, value] : answer.headers)
+            if (name == "Content-Type") value = "application/json; charset=utf-8";
+        return answer;
+    }
+};
+
+constexpr std::string_view msisdn_submit_path = "/_matrix/client/unstable/mx3pid/msisdn/submit";
+
+/// For delegated msisdn, a submit_url of its own that passes the code on to the identity server.
+struct MsisdnSubmitElsewhere : Stages {
+    net::Response answer(Exchange& x, const std::string& sid, const std::optional<std::string>& submit_url) override {
+        if (x.endpoint.medium != Medium::msisdn || x.validation != Validation::delegate || !x.since("r0.5.0"))
+            return Stages::answer(x, sid, submit_url);
+        return Stages::answer(x, sid, x.state.public_base_url() + std::string(msisdn_submit_path));
+    }
+
+    std::optional<net::Response> other_path(detail::State& state, const net::Request& request) override {
+        if (request.path() != msisdn_submit_path) return std::nullopt;
+        if (request.method != "POST") return error(405, "M_UNRECOGNIZED", "use POST");
+        const auto config = state.config();
+        const auto& base = config.delegate_identity_url;
+        const bool v2 = !(state.edition() < *spec::Edition::parse("v1.1"));
+        auto url = base + (v2 ? "/_matrix/identity/v2" : "/_matrix/identity/api/v1") + "/validate/msisdn/submitToken";
+        auto reply = state.post(url, request.body, v2 ? state.identity_token(base) : "");
+        auto body = json::parse(reply.body, nullptr, false);
+        if (!reply.reached || !body.is_object()) return error(502, "M_UNKNOWN", "the identity server did not answer");
+        return json_answer(reply.status, body);
+    }
+};
+
+struct IgnoresIdServer : Stages {
+    bool id_server_required(const Exchange&) override { return false; }
+    std::optional<net::Response> check_fields(Exchange& x) override {
+        x.body.erase("id_server");
+        x.body.erase("id_access_token");
+        return Stages::check_fields(x);
+    }
+};
+
+struct MediumNotSupported : Stages {
+    std::optional<net::Response> check_medium(Exchange& x) override {
+        if (x.endpoint.purpose == Purpose::add_threepid && x.endpoint.medium == Medium::msisdn)
+            return error(400, "M_THREEPID_MEDIUM_NOT_SUPPORTED", "phone numbers cannot be added to accounts here");
+        return Stages::check_medium(x);
+    }
+};
+
+/// Hides the bound state, and hides how long that took: the concealed answer comes 100–400 ms late.
+struct EnumerationRandomDelay : Stages {
+    std::mutex mutex;
+    std::mt19937 random{std::random_device{}()};
+    net::Response conceal(Exchange& x) override {
+        std::chrono::milliseconds delay;
+        {
+            std::lock_guard lock(mutex);
+            delay = std::chrono::milliseconds(std::uniform_int_distribution<int>(100, 400)(random));
+        }
+        x.state.later().pause(delay);
+        return Stages::conceal(x);
+    }
+};
+
+struct LinkOnly : Stages {
+    net::Response answer(Exchange& x, const std::string& sid, const std::optional<std::string>& submit_url) override {
+        return Stages::answer(x, sid, x.validation == Validation::self ? std::nullopt : submit_url);
+    }
+};
+
+/// Session IDs of 255 characters, using every character the grammar allows.
+struct LongSid : Stages {
+    bool should_mail(Exchange& x, Session& session, bool created) override {
+        if (created) {
+            std::string sid = session.sids.front() + ".=_-";
+            static constexpr std::string_view fill = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+            while (sid.size() < 255) sid += fill[sid.size() % fill.size()];
+            session.sids = {sid};
+        }
+        return Stages::should_mail(x, session, created);
+    }
+};
+
+std::string base64(std::string_view bytes) {
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    for (std::size_t i = 0; i < bytes.size(); i += 3) {
+        const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
+        unsigned chunk = 0;
+        for (std::size_t k = 0; k < 3; ++k) chunk = chunk << 8 | (k < n ? static_cast<unsigned char>(bytes[i + k]) : 0u);
+        for (std::size_t k = 0; k < 4; ++k) out += k <= n ? alphabet[chunk >> (18 - 6 * k) & 63] : '=';
+        if ((i + 3) % 57 == 0) out += "\r\n";  // 76 characters a line
+    }
+    return out;
+}
+
+/// Mails as Synapse does: multipart/alternative, plain text and HTML, both base64.
+struct MultipartMail : Stages {
+    std::string mail_text(const std::string& to, const std::string& subject, const std::string& body) override {
+        const std::string boundary = "mx3pid-alternative-boundary";
+        std::string html = "<!DOCTYPE html><html><body><p>";
+        for (char c : body) html += c == '\n' ? std::string("<br>\n") : c == '<' ? std::string("&lt;") : std::string(1, c);
+        html += "</p></body></html>";
+        auto part = [&](const char* type, const std::string& content) {
+            return "--" + boundary + "\r\nContent-Type: " + type + "; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+                   base64(content) + "\r\n";
+        };
+        return "From: mx3pid reference homeserver <reference@mx3pid.invalid>\r\nTo: <" + to + ">\r\nSubject: " + subject +
+               "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n" +
+               part("text/plain", body) + part("text/html", html) + "--" + boundary + "--\r\n";
+    }
+};
+
+constexpr std::string_view self_validation =
+    "r0.5.0, POST /_matrix/client/r0/register/email/requestToken: the homeserver may validate the address itself "
+    "(send the email itself) instead of proxying to id_server; from r0.6.0 it should";
+
 }  // namespace
 
 std::vector<Variant> conformant() {
+    const auto c = Behaviour::conformant;
     return {
-        {.name = "rate-limited", .behaviour = Behaviour::conformant,
+        {.name = "rate-limited", .behaviour = c,
          .description = "answers the first request of each client_secret with 429 and Retry-After, then as the reference",
          .profiles = {"builtin"},
-         .basis = "r0.4.0, API standards › Rate limiting: a server may answer any request 429 M_LIMIT_EXCEEDED, "
-                  "saying in retry_after_ms how long to wait",
+         .basis = "r0.4.0, API standards › Rate limiting: any request may be answered 429 M_LIMIT_EXCEEDED, "
+                  "with retry_after_ms saying how long to wait",
          .make = make<RateLimitedOnce>},
         {.name = "no-body-limit", .behaviour = Behaviour::conformant,
          .description = "takes request bodies of any size",
@@ -38,6 +267,89 @@ std::vector<Variant> conformant() {
          .basis = "r0.4.0, Standard error response: M_TOO_LARGE names a request too large, but no edition sets or "
                   "recommends a limit",
          .make = make<NoBodyLimit>},
+        {.name = "mails-before-answering", .behaviour = c,
+         .description = "validates email itself, and answers 250 ms after the mail has gone out",
+         .profiles = mailing_profiles, .editions = ">= r0.5.0", .basis = self_validation,
+         .make = make<MailsBeforeAnswering>},
+        {.name = "forwards-malformed", .behaviour = c,
+         .description = "forwards a malformed body to the identity server as it came, and relays its 4xx",
+         .profiles = {"builtin", "builtin-delegate"},
+         .basis = "r0.4.0, POST /_matrix/client/r0/register/email/requestToken: the homeserver proxies the identity "
+                  "server's /validate/email/requestToken, having checked only the address's state first",
+         .make = make<ForwardsMalformed>},
+        {.name = "bad-json", .behaviour = c,
+         .description = "M_BAD_JSON for every input error in a JSON object (M_INVALID_PARAM where v1.13 names it)",
+         .profiles = all_profiles,
+         .basis = "r0.4.0, API standards › Common error codes: M_BAD_JSON: the request contained valid JSON, but it "
+                  "was malformed in some way, e.g. missing required keys, invalid values for keys",
+         .make = make<BadJsonEverywhere>},
+        {.name = "new-sid-on-repeat", .behaviour = c,
+         .description = "answers a repeated request (same send_attempt) with a new sid, sending nothing",
+         .profiles = mailing_profiles, .editions = ">= r0.5.0",
+         .basis = "r0.5.0, POST /_matrix/client/r0/register/email/requestToken (send_attempt): a repeat must not "
+                  "send again and should succeed; no edition says it gets the same sid",
+         .make = make<NewSidOnRepeat>},
+        {.name = "password-unknown-notice", .behaviour = c,
+         .description = "a password reset for an email bound to nobody: 200, and a mail saying so without a token",
+         .profiles = {"builtin-self"}, .editions = ">= r0.5.0",
+         .basis = "r0.4.0, POST /_matrix/client/r0/account/password/email/requestToken: M_THREEPID_NOT_FOUND may be "
+                  "returned; the homeserver may instead send an email to the address prompting the user to register",
+         .make = make<PasswordUnknownNotice>},
+        {.name = "proxy-v2", .behaviour = c,
+         .description = "reaches the identity server only through its v2 API, with the client's token or its own",
+         .profiles = {"builtin", "builtin-delegate"}, .editions = ">= r0.6.0",
+         .basis = "r0.6.0, POST /_matrix/client/r0/register/email/requestToken (id_access_token): an access token "
+                  "previously registered with the identity server, whose v2 API (identity service r0.3.0) needs one",
+         .make = make<ProxyV2>},
+        {.name = "extra-fields", .behaviour = c, .description = "a namespaced extra field in every JSON answer",
+         .profiles = all_profiles,
+         .basis = "r0.4.0, API standards › Standard error response: a body holds errcode and error, and may hold "
+                  "further keys; the RequestTokenResponse schema does not forbid other properties",
+         .make = make<ExtraFields>},
+        {.name = "charset-utf8", .behaviour = c, .description = "Content-Type: application/json; charset=utf-8",
+         .profiles = all_profiles,
+         .basis = "v1.4, API standards: servers must send Content-Type: application/json with JSON bodies; a "
+                  "charset parameter keeps the media type application/json",
+         .make = make<CharsetUtf8>},
+        {.name = "msisdn-submit-elsewhere", .behaviour = c,
+         .description = "delegated msisdn answers a submit_url of its own path, which passes the code on",
+         .profiles = {"builtin-delegate", "builtin-self"}, .editions = ">= r0.5.0",
+         .basis = "r0.5.0, POST /_matrix/client/r0/register/msisdn/requestToken (submit_url): an optional URL to "
+                  "which the client submits the token, with the parameters of the identity service's submitToken",
+         .make = make<MsisdnSubmitElsewhere>},
+        {.name = "delegate-ignores-id-server", .behaviour = c,
+         .description = "validates through its own configured identity server and ignores id_server entirely",
+         .profiles = {"builtin-delegate", "builtin-self"}, .editions = ">= r0.5.0",
+         .basis = "r0.5.0, POST /_matrix/client/r0/register/email/requestToken (id_server): ignored when the "
+                  "homeserver handles 3PID verification itself",
+         .make = make<IgnoresIdServer>},
+        {.name = "3pid-msisdn-unsupported", .behaviour = c,
+         .description = "/account/3pid/msisdn/requestToken answers 400 M_THREEPID_MEDIUM_NOT_SUPPORTED",
+         .profiles = {"builtin-no-3pid-msisdn"}, .editions = ">= v1.13",
+         .basis = "v1.13, POST /_matrix/client/v3/account/3pid/msisdn/requestToken: 400 "
+                  "M_THREEPID_MEDIUM_NOT_SUPPORTED when the homeserver does not support adding that medium",
+         .make = make<MediumNotSupported>},
+        {.name = "enumeration-random-delay", .behaviour = c,
+         .description = "hides the bound state, and answers those requests after a random 100–400 ms",
+         .profiles = {"builtin-enumeration"}, .editions = ">= r0.5.0",
+         .basis = "r0.4.0, POST /_matrix/client/r0/register/email/requestToken: a homeserver able to send email is "
+                  "recommended to mail the owner instead of answering M_THREEPID_IN_USE, so that the address's "
+                  "state is not revealed",
+         .make = make<EnumerationRandomDelay>},
+        {.name = "link-only", .behaviour = c, .description = "validates email itself and answers no submit_url",
+         .profiles = mailing_profiles, .editions = ">= r0.5.0",
+         .basis = "r0.5.0, RequestTokenResponse (submit_url): optional; without it the client may assume the "
+                  "homeserver validates the address without the client's involvement",
+         .make = make<LinkOnly>},
+        {.name = "long-sid", .behaviour = c,
+         .description = "sids of 255 characters using every character of the grammar",
+         .profiles = mailing_profiles, .editions = ">= r0.5.0",
+         .basis = "r0.5.0, RequestTokenResponse (sid): an opaque session ID of 1 to 255 characters of [0-9a-zA-Z.=_-]",
+         .make = make<LongSid>},
+        {.name = "multipart-mail", .behaviour = c,
+         .description = "mails multipart/alternative, plain text and HTML, base64-encoded",
+         .profiles = mailing_profiles, .editions = ">= r0.5.0", .basis = self_validation,
+         .make = make<MultipartMail>},
     };
 }
 

@@ -2,6 +2,8 @@
 // wrong fields, or with the wrong mails.
 #include "reference_homeserver/variants/families.hpp"
 
+#include <chrono>
+
 namespace mx3pid::reference_homeserver::family {
 namespace {
 
@@ -9,6 +11,7 @@ using detail::Exchange;
 using detail::Session;
 using detail::Stages;
 using spec::Validation;
+using namespace std::chrono_literals;
 
 struct UntrustedForwarded : Stages {
     bool trusts(const Exchange&, const std::string&) override { return true; }

@@ -75,6 +75,14 @@ struct EnumerationLeaksToken : Stages {
     }
 };
 
+/// Refuses a medium it does not support as Conduit does: as a denied address.
+struct MediumUnsupportedAsDenied : Stages {
+    std::optional<net::Response> check_medium(Exchange& x) override {
+        if (!Stages::check_medium(x)) return std::nullopt;
+        return error(403, "M_THREEPID_DENIED", "this server does not allow that address");
+    }
+};
+
 }  // namespace
 
 std::vector<Variant> faulty_state() {
@@ -100,6 +108,10 @@ std::vector<Variant> faulty_state() {
         {.name = "enumeration-leaks-token",
          .description = "claims enumeration protection, but validates a bound (or unknown) address as usual",
          .kills = {{"*/duplicate"}}, .profiles = {"builtin-enumeration"}, .make = make<EnumerationLeaksToken>},
+        {.name = "medium-unsupported-as-denied",
+         .description = "a medium it does not let accounts add is refused 403 M_THREEPID_DENIED",
+         .kills = {{"3pid/msisdn/medium-not-supported"}}, .profiles = {"builtin-no-3pid-msisdn"}, .editions = ">= v1.13",
+         .make = make<MediumUnsupportedAsDenied>},
     };
 }
 

@@ -1,6 +1,9 @@
 // Hostile variants: servers mx3pid cannot judge, which must end in errors, never in failures.
 #include "reference_homeserver/variants/families.hpp"
 
+#include <map>
+#include <mutex>
+
 namespace mx3pid::reference_homeserver::family {
 namespace {
 

@@ -142,12 +142,7 @@ TEST(Pipeline, MediumUnsupportedOnAddOnlyWhereConfigured) {
     auto config = base_config("v1.13", Validation::delegate, Validation::delegate);
     config.unsupported_3pid_media = {"msisdn"};
     Service service(config);
-    const char* v3 = "/_matrix/client/v3";
-    auto add = service.post("/account/3pid/msisdn/requestToken", msisdn_request("GB", "7700900123"), v3);
-    EXPECT_EQ(add.status, 400);
-    EXPECT_EQ(errcode(add), "M_THREEPID_MEDIUM_NOT_SUPPORTED");
-    EXPECT_EQ(service.post("/register/msisdn/requestToken", msisdn_request("GB", "7700900123"), v3).status, 200);
-    EXPECT_EQ(service.post("/account/3pid/email/requestToken", email_request("new@allowed.example"), v3).status, 200);
+    expect_only_3pid_msisdn_unsupported(service);
 }
 
 TEST(Pipeline, RoutingAnswersUnknownPathsWrongMethodsAndOptions) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "reference_homeserver/detail/request_token.hpp"
@@ -118,6 +119,17 @@ inline nlohmann::json body_of(const net::Response& response) { return nlohmann::
 inline std::string errcode(const net::Response& response) {
     auto body = body_of(response);
     return body.is_object() && body.contains("errcode") ? body["errcode"].get<std::string>() : "";
+}
+
+/// Only /account/3pid/msisdn is refused as an unsupported medium; registering a phone number and
+/// adding an email still work.
+inline void expect_only_3pid_msisdn_unsupported(Service& service) {
+    const char* v3 = "/_matrix/client/v3";
+    auto add = service.post("/account/3pid/msisdn/requestToken", msisdn_request("GB", "7700900123"), v3);
+    EXPECT_EQ(add.status, 400);
+    EXPECT_EQ(errcode(add), "M_THREEPID_MEDIUM_NOT_SUPPORTED");
+    EXPECT_EQ(service.post("/register/msisdn/requestToken", msisdn_request("GB", "7700900123"), v3).status, 200);
+    EXPECT_EQ(service.post("/account/3pid/email/requestToken", email_request("new@allowed.example"), v3).status, 200);
 }
 
 }  // namespace mx3pid::reference_homeserver::testing
