@@ -151,7 +151,7 @@ Target::Target(const TargetChoice& choice, const Profile& profile, const spec::E
             reference_config(profile, builtin_edition, identity_->authority(), mailbox_ ? mailbox_->authority() : "",
                              choice.variant, identity_certificate_));
         homeserver_url_ = *net::Url::parse(builtin_->base_url());
-        grace_ = std::chrono::milliseconds(0);  // the reference acts before it answers
+        grace_ = choice.variant ? choice.variant->grace : std::chrono::milliseconds(0);  // declared by each built-in
     } else {
         homeserver_url_ = *choice.url;
     }

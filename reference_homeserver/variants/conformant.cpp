@@ -35,12 +35,30 @@ struct NoBodyLimit : Stages {
     std::size_t body_limit() const override { return std::size_t{64} << 20; }
 };
 
+struct RequiresIdAccessToken : Stages {
+    std::optional<net::Response> check_fields(Exchange& x) override {
+        if (auto refusal = Stages::check_fields(x)) return refusal;
+        // r0.6.x documents neither field on password/msisdn (fixed in v1.1).
+        const bool documented = x.endpoint.key != "password/msisdn" || x.since("v1.1");
+        if (documented && !x.fields.id_server.empty() && x.fields.id_access_token.empty())
+            return error(400, "M_MISSING_PARAM", "id_access_token is required with id_server");
+        return std::nullopt;
+    }
+};
+
 /// Holds its answer until a while after the mail went out, as a server busy with SMTP would.
 struct MailsBeforeAnswering : Stages {
     bool send_mail(Exchange& x, const std::string& to, const std::string& text) override {
         const bool sent = Stages::send_mail(x, to, text);
         x.state.later().pause(250ms);
         return sent;
+    }
+};
+
+struct LateMail : Stages {
+    bool send_mail(Exchange& x, const std::string& to, const std::string& text) override {
+        auto* state = &x.state;
+        return state->later().after(300ms, [state, to, text] { state->mail(to, text); });
     }
 };
 
@@ -267,10 +285,19 @@ std::vector<Variant> conformant() {
          .basis = "r0.4.0, Standard error response: M_TOO_LARGE names a request too large, but no edition sets or "
                   "recommends a limit",
          .make = make<NoBodyLimit>},
+        {.name = "requires-id-access-token", .behaviour = c,
+         .description = "refuses id_server without id_access_token (400 M_MISSING_PARAM)", .profiles = all_profiles,
+         .editions = ">= r0.6.0",
+         .basis = "r0.6.0, POST /_matrix/client/r0/register/email/requestToken (and the other five): id_access_token "
+                  "is required if an id_server is supplied",
+         .make = make<RequiresIdAccessToken>},
         {.name = "mails-before-answering", .behaviour = c,
          .description = "validates email itself, and answers 250 ms after the mail has gone out",
          .profiles = mailing_profiles, .editions = ">= r0.5.0", .basis = self_validation,
          .make = make<MailsBeforeAnswering>},
+        {.name = "late-mail", .behaviour = c, .description = "validates email itself, and mails 300 ms after answering",
+         .profiles = mailing_profiles, .editions = ">= r0.5.0", .basis = self_validation, .grace = 1000ms,
+         .make = make<LateMail>},
         {.name = "forwards-malformed", .behaviour = c,
          .description = "forwards a malformed body to the identity server as it came, and relays its 4xx",
          .profiles = {"builtin", "builtin-delegate"},

@@ -70,6 +70,22 @@ struct SelfResendsOnRepeat : Stages {
     }
 };
 
+/// Mails as the reference does, and 400 ms after answering a repeat mails the link again.
+struct SecondMailAfterRepeat : Stages {
+    detail::SeenOnce attempts;
+    net::Response validate_by_mail(Exchange& x) override {
+        auto answer = Stages::validate_by_mail(x);
+        const auto key = detail::session_key(x);
+        if (attempts.first(key + "|" + std::to_string(x.fields.send_attempt))) return answer;
+        auto session = x.state.session(key, [](Session&, bool) { return false; }).first;
+        auto to = x.address.key();
+        auto text = mail_text(to, "Validate your email address", "Your link again:\r\n\r\n" + validation_link(x, session) + "\r\n");
+        auto* state = &x.state;
+        state->later().after(400ms, [state, to, text] { state->mail(to, text); });
+        return answer;
+    }
+};
+
 struct DelegateFollowsIdServer : Stages {
     std::optional<net::Response> choose_identity_server(Exchange& x) override {
         auto refusal = Stages::choose_identity_server(x);
@@ -102,6 +118,10 @@ std::vector<Variant> faulty_delivery() {
          .kills = {{"*/email/valid"}}, .profiles = {"builtin-self"}, .make = make<SelfWrongToken>},
         {.name = "self-resends-on-repeat", .description = "mails again for a repeated send_attempt",
          .kills = {{"*/email/repeat"}}, .profiles = {"builtin-self"}, .make = make<SelfResendsOnRepeat>},
+        {.name = "second-mail-after-repeat",
+         .description = "answers a repeated request as it should, then mails the link again 400 ms later",
+         .kills = {{"*/email/repeat"}}, .profiles = {"builtin-self"}, .editions = ">= r0.5.0", .grace = 1000ms,
+         .make = make<SecondMailAfterRepeat>},
         {.name = "delegate-follows-id-server",
          .description = "validates through its own identity server, unless the request names another",
          .kills = {{"*/untrusted-id_server"}}, .profiles = {"builtin-delegate"}, .make = make<DelegateFollowsIdServer>},

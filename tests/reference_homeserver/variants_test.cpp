@@ -267,3 +267,55 @@ TEST(MediumUnsupportedAsDenied, RefusesTheUnsupportedMediumAsADeniedAddress) {
     EXPECT_EQ(errcode(add), "M_THREEPID_DENIED");
     EXPECT_EQ(service.post("/account/3pid/email/requestToken", email_request("new@allowed.example"), v3).status, 200);
 }
+
+TEST(RequiresIdAccessToken, RefusesIdServerWithoutTokenOnly) {
+    Service service(base_config("r0.6.1"), "requires-id-access-token");
+    auto refused = service.post("/register/email/requestToken", email_request("new@allowed.example"));
+    EXPECT_EQ(refused.status, 400);
+    EXPECT_EQ(errcode(refused), "M_MISSING_PARAM");
+    EXPECT_TRUE(service.recorder().posts().empty());
+    auto with_token = email_request("new@allowed.example");
+    with_token["id_access_token"] = "client-token";
+    EXPECT_EQ(service.post("/register/email/requestToken", with_token).status, 200);
+    // r0.6.x documents neither field on password/msisdn.
+    EXPECT_EQ(service.post("/account/password/msisdn/requestToken", msisdn_request("GB", "7700900001")).status, 200);
+}
+
+TEST(LateMail, AnswersFirstAndMailsAfterwards) {
+    Service service(self_config(), "late-mail");
+    const auto start = Clock::now();
+    auto answer = service.post("/register/email/requestToken", email_request("new@allowed.example"), v3);
+    EXPECT_EQ(answer.status, 200);
+    EXPECT_TRUE(service.recorder().sent().empty());
+    ASSERT_TRUE(eventually([&] { return service.recorder().sent().size() == 1; }));
+    EXPECT_GE(Clock::now() - start, 300ms);
+    auto link = link_in(service.recorder().sent()[0]);
+    EXPECT_EQ(service.get(path_of(link)).status, 200);
+    EXPECT_EQ(find_variant("late-mail")->grace, 1000ms);
+}
+
+TEST(SecondMailAfterRepeat, ARepeatIsAnsweredRightAndMailedAgainLater) {
+    Service service(self_config(), "second-mail-after-repeat");
+    service.post("/register/email/requestToken", email_request("new@allowed.example"), v3);
+    auto repeat = service.post("/register/email/requestToken", email_request("new@allowed.example"), v3);
+    EXPECT_EQ(repeat.status, 200);
+    EXPECT_EQ(service.recorder().sent().size(), 1u);
+    ASSERT_TRUE(eventually([&] { return service.recorder().sent().size() == 2; }));
+    EXPECT_FALSE(link_in(service.recorder().sent()[1]).empty());
+    // A resend (a greater send_attempt) mails once, as the reference does.
+    service.post("/register/email/requestToken", email_request("new@allowed.example", "secret-1", 2), v3);
+    EXPECT_EQ(service.recorder().sent().size(), 3u);
+}
+
+TEST(RateLimitedPerMedium, LimitsEachMediumOnItsOwnBeyondAnyWait) {
+    Service service(base_config("v1.11"), "rate-limited-per-medium");
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(service.post("/register/email/requestToken", email_request("new@allowed.example", "s" + std::to_string(i)), v3).status, 200);
+    auto limited = service.post("/register/email/requestToken", email_request("new@allowed.example", "s9"), v3);
+    EXPECT_EQ(limited.status, 429);
+    EXPECT_EQ(errcode(limited), "M_LIMIT_EXCEEDED");
+    EXPECT_EQ(limited.header("Retry-After"), "7200");
+    EXPECT_EQ(service.post("/register/msisdn/requestToken", msisdn_request("GB", "7700900123"), v3).status, 200);
+    // A malformed body is still refused for what it is.
+    EXPECT_EQ(errcode(service.post_raw("/register/email/requestToken", "{", v3)), "M_NOT_JSON");
+}
