@@ -138,6 +138,7 @@ std::optional<std::string> citation_problem(const Citation& citation) {
 reports::SpecRef cite(const Citation& citation, const spec::Endpoint& endpoint, const spec::Edition& judged) {
     reports::SpecRef ref;
     ref.edition = citation.edition;
+    ref.says = citation.says;
     auto source = spec::Edition::parse(citation.edition);
     if (!source) return ref;
     if (auto at = place(citation, endpoint, *source)) {

@@ -221,11 +221,8 @@ std::size_t terminal_columns() {
     return std::max<std::size_t>(columns, 80);
 }
 
-}  // namespace
 
-int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-    Options options;
-    CLI::App app{"mx3pid: conformance tests for the Matrix 3PID requestToken API", "mx3pid"};
+void define_options(CLI::App& app, Options& options) {
     app.add_option("--homeserver", options.homeserver,
                    "URL of the homeserver under test, or builtin[:VARIANT] (default: builtin)");
     app.add_option("--profile", options.profile, "target profile (YAML): what the homeserver is configured to do")
@@ -270,17 +267,201 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     app.add_option("--color", options.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
     app.add_flag("--no-redact", options.no_redact, "show client secrets and tokens in reports (they are redacted by default)");
     app.add_flag("--version", options.version, "print the version and exit");
-    HomeserverConfigCommand config_command;
-    add_homeserver_config_command(app, config_command);
+}
+
+/// What a run is given before it talks to anyone: the profile (with the command line's overrides),
+/// the cases, the known failures, the filters and the edition asked for.
+struct Inputs {
+    Profile profile;
+    std::vector<CaseTemplate> templates;
+    std::vector<KnownFailure> known_failures;
+    std::vector<std::string> filters;
+    std::optional<spec::Edition> given_edition;
+};
+
+/// Reads the profile, cases and known failures; nothing (with the message written) when one is wrong.
+std::optional<Inputs> read_inputs(Options& options, std::ostream& err) {
+    Inputs inputs;
+    inputs.filters = split_filters(options.filters);
     try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        out << app.help();
-        return exit_conformant;
-    } catch (const CLI::ParseError& e) {
-        err << "mx3pid: " << e.what() << "\n" << "Run mx3pid --help for usage.\n";
-        return exit_usage;
+        if (!options.profile.empty()) inputs.profile = load_profile(options.profile);
+        if (options.homeserver.empty()) options.homeserver = inputs.profile.homeserver.value_or("builtin");
+        bool builtin = is_builtin_target(options.homeserver);
+        if (options.profile.empty() && builtin) inputs.profile = load_profile(options.cases + "/profiles/builtin.yaml");
+        if (options.profile.empty() && !builtin) inputs.profile.path = "(defaults)";
+        inputs.templates = load_cases(options.cases);
+        if (!options.expectations.empty()) inputs.known_failures = load_expectations(options.expectations);
+    } catch (const ConfigError& e) {
+        err << "mx3pid: " << e.what() << "\n";
+        return std::nullopt;
     }
+    return inputs;
+}
+
+/// The command line's say over the profile; false (with the message written) when a value is wrong.
+bool apply_overrides(Options& options, Inputs& inputs, std::ostream& err) {
+    auto& profile = inputs.profile;
+    if (!options.identity_listen.empty()) profile.identity_listen = options.identity_listen;
+    if (!options.smtp_listen.empty()) profile.smtp_listen = options.smtp_listen;
+    profile.identity_listen_given |= !options.identity_listen.empty();
+    profile.smtp_listen_given |= !options.smtp_listen.empty();
+    if (!is_builtin_target(options.homeserver)) use_standard_ports(profile);
+    if (!options.identity_public_url.empty()) {
+        if (!net::Url::parse(options.identity_public_url)) {
+            err << "mx3pid: --identity-public-url takes an http(s) URL, not '" << options.identity_public_url << "'\n";
+            return false;
+        }
+        profile.identity_public_url = options.identity_public_url;
+    }
+    if (options.identity_tls) profile.identity_scheme = "https";
+    if (options.max_wait_seconds)
+        profile.max_rate_limit_wait = std::chrono::milliseconds(static_cast<long>(*options.max_wait_seconds * 1000));
+    if (options.spec.empty()) options.spec = profile.spec;
+    if (options.spec != "auto") {
+        inputs.given_edition = spec::Edition::parse(options.spec);
+        if (!inputs.given_edition) {
+            err << "mx3pid: unknown edition '" << options.spec << "' (r0.4.0, r0.5.0, r0.6.0, r0.6.1, v1.1 … v1.19, or auto)\n";
+            return false;
+        }
+    }
+    return true;
+}
+
+net::ClientOptions client_options(const Options& options) {
+    net::ClientOptions client;
+    client.read_timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_seconds * 1000));
+    client.connect_timeout = std::min(client.read_timeout, std::chrono::milliseconds(5000));
+    client.max_response_bytes = 1 << 20;  // a requestToken answer is a few hundred bytes
+    client.ca_file = options.ca_file;
+    client.insecure = options.insecure;
+    return client;
+}
+
+/// The edition judged, how it was chosen, and what the server advertises.
+struct Judged {
+    spec::Edition edition;
+    std::string source;
+    std::vector<std::string> advertised;
+};
+
+/// Asks /versions; nothing (with the message written) when the target cannot be tested.
+std::optional<Judged> choose_edition(Target& target, const TargetChoice& choice, const std::optional<spec::Edition>& given,
+                                     const net::ClientOptions& client, std::ostream& err) {
+    auto versions = net::send(target.homeserver_url(),
+                              net::Request{"GET", "/_matrix/client/versions", {{"Accept", "application/json"}}, "", ""},
+                              client);
+    if (!versions) {
+        err << "mx3pid: cannot test " << choice.text << ": " << versions.failure().describe() << "\n";
+        return std::nullopt;
+    }
+    auto advertised = advertised_editions(*versions);
+    if (given) return Judged{*given, "given", std::move(advertised)};
+    auto detected = detect_edition(advertised);
+    if (!detected) {
+        err << "mx3pid: cannot test " << choice.text << ": GET /_matrix/client/versions names no edition mx3pid knows (status "
+            << versions->status << "); give one with --spec\n";
+        return std::nullopt;
+    }
+    return Judged{*detected, "detected from /_matrix/client/versions", std::move(advertised)};
+}
+
+/// What every report of the run must say before its first case: risky settings, reach, edition doubts.
+std::vector<std::string> run_warnings_for(const Options& options, const Profile& profile, Target& target,
+                                          const spec::Edition& edition) {
+    std::vector<std::string> warnings;
+    if (options.insecure)
+        warnings.push_back("--insecure: the homeserver's certificate is not verified; anyone on the path can answer for it");
+    for (const auto& [what, listen] : {std::pair{"mock identity server", profile.identity_listen},
+                                       std::pair{"untrusted mock identity server", profile.decoy_listen},
+                                       std::pair{"mail sink", profile.smtp_listen}})
+        if (!is_loopback_listen(listen) && (std::string(what) != "mail sink" || target.mailbox()))
+            warnings.push_back(std::string("the ") + what + " listens on " + listen + ", beyond this machine's loopback");
+    if (!target.identity_certificate().empty())
+        warnings.push_back("the mock identity servers speak https with the certificate in " + target.identity_certificate() +
+                           ": the homeserver must trust it");
+    if (options.no_redact) warnings.push_back("--no-redact: client secrets and tokens appear in the reports");
+    for (auto& warning : mode_warnings(profile, edition)) warnings.push_back(std::move(warning));
+    return warnings;
+}
+
+reports::RunResult start_run(const Options& options, const Profile& profile, Target& target, const TargetChoice& choice,
+                             const Judged& judged, const Environment& environment, std::size_t planned,
+                             std::uint64_t seed, bool self_made_fixtures) {
+    reports::RunResult run;
+    run.warnings = run_warnings_for(options, profile, target, judged.edition);
+    run.tool_version = MX3PID_VERSION;
+    run.target = choice.text;
+    run.edition = judged.edition.name();
+    run.edition_source = judged.source;
+    run.advertised_editions = judged.advertised;
+    run.edition_note = edition_note(judged.edition, run.advertised_editions);
+    run.planned = planned;
+    run.profile = profile.path;
+    run.seed = std::to_string(seed);
+    run.properties.emplace_back("identity_server", environment.id_server);
+    run.properties.emplace_back("validation", "email " + std::string(spec::to_string(profile.email_validation)) +
+                                                  ", msisdn " + std::string(spec::to_string(profile.msisdn_validation)));
+    run.properties.emplace_back("enumeration_protection", profile.enumeration_protection ? "true" : "false");
+    run.properties.emplace_back("side_channel_grace_ms", std::to_string(environment.grace.count()));
+    if (self_made_fixtures) run.properties.emplace_back("bound_addresses", "made by mx3pid: " + describe_bound(profile));
+    if (target.mailbox()) run.properties.emplace_back("mail_sink", target.mailbox()->authority());
+    run.started = reports::Clock::now();
+    return run;
+}
+
+reports::ConsoleOptions console_options(const Options& options, bool terminal, const std::vector<SelectedCase>& selected) {
+    reports::ConsoleOptions console;
+    console.verbose = options.verbose;
+    console.color = reports::colour_wanted(options.color, terminal, std::getenv("NO_COLOR") != nullptr);
+    console.width = terminal ? terminal_columns() : 0;
+    std::vector<std::string> ids;
+    for (const auto& one : selected) ids.push_back(one.instance.id);
+    console.id_width = reports::id_column(ids, console.width);
+    return console;
+}
+
+/// Runs the cases, printing each as its verdict becomes final, into `run`.
+void run_selected(const std::vector<SelectedCase>& selected, Environment& environment, KnownFailures& known,
+                  const reports::ConsoleOptions& console, bool terminal, std::ostream& out, reports::RunResult& run) {
+    reports::ProgressLine progress(out, terminal, console.width);
+    environment.on_case_start = [&](std::size_t index, std::size_t total, const std::string& id) {
+        progress.case_started(index, total, id);
+    };
+    environment.on_wait = [&](const std::string& what, std::chrono::milliseconds left) { progress.waiting(what, left); };
+    InterruptGuard interrupts;
+    environment.stop = &interrupts.flag();
+    auto ran = run_cases(selected, environment, [&](reports::CaseResult& result) {
+        known.apply(result);
+        progress.print([&](std::ostream& stream) { reports::write_console_case(result, stream, console); }, result.id);
+    });
+    run.interrupted = interrupts.flag().load();
+    run.finished = reports::Clock::now();
+    run.cases = with_cases_not_run(selected, std::move(ran), environment.edition, run.finished);
+    for (auto& result : run.cases)
+        if (result.not_run) known.apply(result);  // an entry for a case not reached is not a stale one
+}
+
+/// What the run learned after its last case: 429s, stray side-channel arrivals, stale known failures.
+void close_run(const Environment& environment, const KnownFailures& known, reports::RunResult& run, std::ostream& err) {
+    run.rate_limited = environment.rate_limited.load();
+    for (const auto& warning : environment.warnings) run.warnings.push_back("side channel: " + warning);
+    run.properties.emplace_back("rate_limited_responses", std::to_string(run.rate_limited));
+    for (const auto& warning : known.unmatched()) {
+        err << "mx3pid: warning: " << warning << "\n";
+        run.warnings.push_back(warning);
+    }
+}
+
+int exit_code_of(const reports::RunResult& run) {
+    if (run.interrupted) return exit_interrupted;
+    bool conformant = std::none_of(run.cases.begin(), run.cases.end(),
+                                   [](const reports::CaseResult& result) { return reports::is_unexpected(result.verdict); });
+    return conformant ? exit_conformant : exit_not_conformant;
+}
+
+/// --version, --list-builtin and `homeserver-config` answer without a run.
+std::optional<int> answer_without_a_run(const Options& options, const HomeserverConfigCommand& config_command,
+                                        std::ostream& out, std::ostream& err) {
     if (config_command.command->parsed()) return run_homeserver_config(config_command, out, err);
     if (options.version) {
         out << "mx3pid " << MX3PID_VERSION << "\n";
@@ -292,56 +473,46 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         for (const auto& variant : reference_homeserver::chaos_variants()) out << "hostile:" << variant.name << "\n";
         return exit_conformant;
     }
+    return std::nullopt;
+}
 
-    const auto filters = split_filters(options.filters);
-    Profile profile;
-    std::vector<CaseTemplate> templates;
-    std::vector<KnownFailure> known_failures;
+/// Starts the target and what it needs beside it; null (with the message written) when it cannot.
+std::unique_ptr<Target> start_target(const TargetChoice& choice, const Inputs& inputs, std::ostream& err) {
     try {
-        if (!options.profile.empty()) profile = load_profile(options.profile);
-        if (options.homeserver.empty()) options.homeserver = profile.homeserver.value_or("builtin");
-        bool builtin = is_builtin_target(options.homeserver);
-        if (options.profile.empty() && builtin) profile = load_profile(options.cases + "/profiles/builtin.yaml");
-        if (options.profile.empty() && !builtin) profile.path = "(defaults)";
-        templates = load_cases(options.cases);
-        if (!options.expectations.empty()) known_failures = load_expectations(options.expectations);
-    } catch (const ConfigError& e) {
+        return std::make_unique<Target>(choice, inputs.profile, inputs.given_edition.value_or(*spec::Edition::parse("r0.4.0")));
+    } catch (const std::exception& e) {
         err << "mx3pid: " << e.what() << "\n";
+        return nullptr;
+    }
+}
+
+}  // namespace
+
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+    Options options;
+    CLI::App app{"mx3pid: conformance tests for the Matrix 3PID requestToken API", "mx3pid"};
+    define_options(app, options);
+    HomeserverConfigCommand config_command;
+    add_homeserver_config_command(app, config_command);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        out << app.help();
+        return exit_conformant;
+    } catch (const CLI::ParseError& e) {
+        err << "mx3pid: " << e.what() << "\n" << "Run mx3pid --help for usage.\n";
         return exit_usage;
     }
-    if (!options.identity_listen.empty()) profile.identity_listen = options.identity_listen;
-    if (!options.smtp_listen.empty()) profile.smtp_listen = options.smtp_listen;
-    profile.identity_listen_given |= !options.identity_listen.empty();
-    profile.smtp_listen_given |= !options.smtp_listen.empty();
-    if (!is_builtin_target(options.homeserver)) use_standard_ports(profile);
-    if (!options.identity_public_url.empty()) {
-        if (!net::Url::parse(options.identity_public_url)) {
-            err << "mx3pid: --identity-public-url takes an http(s) URL, not '" << options.identity_public_url << "'\n";
-            return exit_usage;
-        }
-        profile.identity_public_url = options.identity_public_url;
-    }
-    if (options.identity_tls) profile.identity_scheme = "https";
-    if (options.max_wait_seconds)
-        profile.max_rate_limit_wait = std::chrono::milliseconds(static_cast<long>(*options.max_wait_seconds * 1000));
-    if (options.spec.empty()) options.spec = profile.spec;
-    std::optional<spec::Edition> given_edition;
-    if (options.spec != "auto") {
-        given_edition = spec::Edition::parse(options.spec);
-        if (!given_edition) {
-            err << "mx3pid: unknown edition '" << options.spec << "' (r0.4.0, r0.5.0, r0.6.0, r0.6.1, v1.1 … v1.19, or auto)\n";
-            return exit_usage;
-        }
-    }
+    if (auto answered = answer_without_a_run(options, config_command, out, err)) return *answered;
 
+    auto inputs = read_inputs(options, err);
+    if (!inputs || !apply_overrides(options, *inputs, err)) return exit_usage;
+    auto& profile = inputs->profile;
     if (options.list) {
         std::size_t listed = 0;
-        list_cases(templates, filters, given_edition, out, listed);
-        if (listed == 0) {
-            err << "mx3pid: the filter selected no case\n";
-            return exit_no_case;
-        }
-        return exit_conformant;
+        list_cases(inputs->templates, inputs->filters, inputs->given_edition, out, listed);
+        if (listed == 0) err << "mx3pid: the filter selected no case\n";
+        return listed == 0 ? exit_no_case : exit_conformant;
     }
 
     std::string target_error;
@@ -350,143 +521,49 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         err << "mx3pid: " << target_error << "\n";
         return exit_usage;
     }
-
-    net::ClientOptions client;
-    client.read_timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_seconds * 1000));
-    client.connect_timeout = std::min(client.read_timeout, std::chrono::milliseconds(5000));
-    client.max_response_bytes = 1 << 20;  // a requestToken answer is a few hundred bytes
-    client.ca_file = options.ca_file;
-    client.insecure = options.insecure;
-
-    std::unique_ptr<Target> target;
-    try {
-        target = std::make_unique<Target>(*choice, profile, given_edition.value_or(*spec::Edition::parse("r0.4.0")));
-    } catch (const std::exception& e) {
-        err << "mx3pid: " << e.what() << "\n";
-        return exit_usage;
-    }
-
-    auto versions = net::send(target->homeserver_url(),
-                              net::Request{"GET", "/_matrix/client/versions", {{"Accept", "application/json"}}, "", ""},
-                              client);
-    if (!versions) {
-        err << "mx3pid: cannot test " << choice->text << ": " << versions.failure().describe() << "\n";
-        return exit_untestable;
-    }
-    std::string edition_source = "given";
-    auto edition = given_edition;
-    if (!edition) {
-        edition = detect_edition(advertised_editions(*versions));
-        edition_source = "detected from /_matrix/client/versions";
-        if (!edition) {
-            err << "mx3pid: cannot test " << choice->text
-                << ": GET /_matrix/client/versions names no edition mx3pid knows (status " << versions->status
-                << "); give one with --spec\n";
-            return exit_untestable;
-        }
-    }
+    const auto client = client_options(options);
+    auto target = start_target(*choice, *inputs, err);
+    if (!target) return exit_usage;
+    auto judged = choose_edition(*target, *choice, inputs->given_edition, client, err);
+    if (!judged) return exit_untestable;
 
     std::uint64_t seed = options.seed.value_or(std::random_device{}());
     FixtureFactory fixtures(seed, profile);
     const bool self_made_fixtures = wants_provisioning(profile);
     if (self_made_fixtures &&
-        !make_bound_addresses(ProvisionContext{target->homeserver_url(), *edition, profile, target->identity(),
+        !make_bound_addresses(ProvisionContext{target->homeserver_url(), judged->edition, profile, target->identity(),
                                                target->mailbox(), fixtures, target->id_server(profile), client},
                               profile, out, err))
         return exit_untestable;
 
-    auto selected = select_cases(templates, *edition, profile, filters);
+    auto selected = select_cases(inputs->templates, judged->edition, profile, inputs->filters);
     if (selected.empty()) {
         err << "mx3pid: the filter selected no case\n";
         return exit_no_case;
     }
 
-    std::vector<std::string> run_warnings;
-    Environment environment{target->homeserver_url(), *edition, profile, target->identity(), target->decoy(),
+    Environment environment{target->homeserver_url(), judged->edition, profile, target->identity(), target->decoy(),
                             target->mailbox(), net::Client(client), fixtures};
     environment.redact = !options.no_redact;
     environment.jobs = options.jobs;
     environment.id_server = target->id_server(profile);
     environment.grace = profile.side_channel_grace.value_or(target->side_channel_grace());
-    if (options.insecure)
-        run_warnings.push_back("--insecure: the homeserver's certificate is not verified; anyone on the path can answer for it");
-    for (const auto& [what, listen] : {std::pair{"mock identity server", profile.identity_listen},
-                                       std::pair{"untrusted mock identity server", profile.decoy_listen},
-                                       std::pair{"mail sink", profile.smtp_listen}})
-        if (!is_loopback_listen(listen) && (std::string(what) != "mail sink" || target->mailbox()))
-            run_warnings.push_back(std::string("the ") + what + " listens on " + listen + ", beyond this machine's loopback");
-    if (!target->identity_certificate().empty())
-        run_warnings.push_back("the mock identity servers speak https with the certificate in " +
-                               target->identity_certificate() + ": the homeserver must trust it");
-    if (options.no_redact) run_warnings.push_back("--no-redact: client secrets and tokens appear in the reports");
-    for (auto& warning : mode_warnings(profile, *edition)) run_warnings.push_back(std::move(warning));
-
-    reports::RunResult run;
-    run.warnings = std::move(run_warnings);
-    run.tool_version = MX3PID_VERSION;
-    run.target = choice->text;
-    run.edition = edition->name();
-    run.edition_source = edition_source;
-    run.advertised_editions = advertised_editions(*versions);
-    run.edition_note = edition_note(*edition, run.advertised_editions);
-    run.planned = selected.size();
-    run.profile = profile.path;
-    run.seed = std::to_string(seed);
-    run.properties.emplace_back("identity_server", environment.id_server);
-    run.properties.emplace_back("validation", "email " + std::string(spec::to_string(profile.email_validation)) +
-                                                  ", msisdn " + std::string(spec::to_string(profile.msisdn_validation)));
-    run.properties.emplace_back("enumeration_protection", profile.enumeration_protection ? "true" : "false");
-    if (self_made_fixtures) run.properties.emplace_back("bound_addresses", "made by mx3pid: " + describe_bound(profile));
-    if (target->mailbox()) run.properties.emplace_back("mail_sink", target->mailbox()->authority());
-    run.started = reports::Clock::now();
+    auto run = start_run(options, profile, *target, *choice, *judged, environment, selected.size(), seed, self_made_fixtures);
 
     const bool terminal = &out == &std::cout && isatty(STDOUT_FILENO);
-    reports::ConsoleOptions console;
-    console.verbose = options.verbose;
-    console.color = reports::colour_wanted(options.color, terminal, std::getenv("NO_COLOR") != nullptr);
-    console.width = terminal ? terminal_columns() : 0;
-    std::vector<std::string> ids;
-    for (const auto& one : selected) ids.push_back(one.instance.id);
-    console.id_width = reports::id_column(ids, console.width);
+    const auto console = console_options(options, terminal, selected);
     reports::write_console_header(run, out, console);
-    KnownFailures known(known_failures, *edition, run.target);
-    {
-        reports::ProgressLine progress(out, terminal, console.width);
-        environment.on_case_start = [&](std::size_t index, std::size_t total, const std::string& id) {
-            progress.case_started(index, total, id);
-        };
-        environment.on_wait = [&](const std::string& what, std::chrono::milliseconds left) { progress.waiting(what, left); };
-        InterruptGuard interrupts;
-        environment.stop = &interrupts.flag();
-        auto ran = run_cases(selected, environment, [&](reports::CaseResult& result) {
-            known.apply(result);
-            progress.print([&](std::ostream& stream) { reports::write_console_case(result, stream, console); }, result.id);
-        });
-        run.interrupted = interrupts.flag().load();
-        run.finished = reports::Clock::now();
-        run.cases = with_cases_not_run(selected, std::move(ran), *edition, run.finished);
-        for (auto& result : run.cases)
-            if (result.not_run) known.apply(result);  // an entry for a case not reached is not a stale one
-    }
-    run.rate_limited = environment.rate_limited.load();
-    for (const auto& warning : environment.warnings) run.warnings.push_back("side channel: " + warning);
-    run.properties.emplace_back("rate_limited_responses", std::to_string(run.rate_limited));
-    for (const auto& warning : known.unmatched()) {
-        err << "mx3pid: warning: " << warning << "\n";
-        run.warnings.push_back(warning);
-    }
+    KnownFailures known(inputs->known_failures, judged->edition, run.target);
+    run_selected(selected, environment, known, console, terminal, out, run);
+    close_run(environment, known, run, err);
     reports::write_console_summary(run, out, console);
-
     try {
         write_reports(options, run);
     } catch (const std::exception& e) {
         err << "mx3pid: " << e.what() << "\n";
         return exit_usage;
     }
-    if (run.interrupted) return exit_interrupted;
-    bool conformant = std::none_of(run.cases.begin(), run.cases.end(),
-                                   [](const reports::CaseResult& result) { return reports::is_unexpected(result.verdict); });
-    return conformant ? exit_conformant : exit_not_conformant;
+    return exit_code_of(run);
 }
 
 }  // namespace mx3pid::harness

@@ -59,26 +59,20 @@ std::optional<std::string> unimplemented_reason(const std::string& method, const
 }
 
 void conclude(reports::CaseResult& result, Level level, bool server_error) {
-    std::vector<const CheckResult*> failures;
+    bool failed = false;
     for (auto& check : result.checks) {
         if (check.verdict == Verdict::pass) continue;
+        failed = true;
         const bool server_error_status = server_error && check.name == "status";
         if (level == Level::should && !server_error_status) check.verdict = Verdict::warn;
-        failures.push_back(&check);
     }
-    if (failures.empty()) {
+    if (!failed) {
         result.verdict = Verdict::pass;
         return;
     }
     result.verdict = level == Level::should && !server_error ? Verdict::warn : Verdict::fail;
-    const auto& first = *failures.front();
-    result.message = first.name + ": expected " + first.expected + ", got " + first.actual;
+    result.message = reports::failed_checks_message(result.checks);
     if (server_error && level == Level::should) result.message += " (a 5xx is a failure at any level)";
-    if (failures.size() > 1) {
-        std::string others;
-        for (auto it = failures.begin() + 1; it != failures.end(); ++it) others += (others.empty() ? "" : ", ") + (*it)->name;
-        result.message += " (and " + std::to_string(failures.size() - 1) + " more: " + others + ")";
-    }
 }
 
 }  // namespace mx3pid::harness

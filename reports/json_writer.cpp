@@ -70,7 +70,8 @@ Json case_json(const CaseResult& result) {
                                {"section", text(ref.section)},
                                {"url", text(ref.url)},
                                {"judged_edition", text(ref.judged_edition)},
-                               {"judged_url", text(ref.judged_url)}});
+                               {"judged_url", text(ref.judged_url)},
+                               {"says", text(ref.says)}});
     out["verdict"] = to_string(result.verdict);
     out["message"] = text(result.message);
     out["checks"] = Json::array();

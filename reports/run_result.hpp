@@ -34,6 +34,7 @@ struct SpecRef {
     std::string url;             ///< that edition's rendered page, with the anchor
     std::string judged_edition;  ///< where the same rule lives in the edition judged; empty when it is `edition`
     std::string judged_url;      ///< the page of judged_edition, with the anchor; empty when it is `url`
+    std::string says;            ///< the rule, in a sentence of mx3pid's own
 };
 
 /// One assertion about the answer or the side channel.

@@ -122,7 +122,13 @@ std::string case_details(const CaseResult& result) {
     if (!result.title.empty()) out += ": " + result.title;
     out += '\n';
     if (!result.level.empty()) out += "level: " + result.level + '\n';
-    if (const auto spec = spec_line(result); !spec.empty()) out += "spec: " + spec + '\n';
+    for (const auto& ref : result.spec) {
+        out += "spec: " + ref.edition + std::string(dash) + ref.section;
+        if (!ref.says.empty()) out += ": " + ref.says;
+        if (!ref.url.empty()) out += " <" + ref.url + ">";
+        if (!ref.judged_url.empty()) out += "; in " + ref.judged_edition + ": <" + ref.judged_url + ">";
+        out += '\n';
+    }
     out += "verdict: ";
     out += to_string(result.verdict);
     if (result.verdict != Verdict::pass) out += std::string(dash) + one_line(headline(result));
