@@ -45,6 +45,7 @@ std::string spec_text(const SpecRef& ref) {
     std::string text = ref.edition;
     if (!ref.edition.empty() && !ref.section.empty()) text += dash;
     text += ref.section;
+    if (!ref.says.empty()) text += ": " + ref.says;
     if (!ref.url.empty()) text += " <" + ref.url + ">";
     if (!ref.judged_edition.empty())
         text += " (in " + ref.judged_edition + (ref.judged_url.empty() ? "" : " <" + ref.judged_url + ">") + ")";
@@ -122,13 +123,7 @@ std::string case_details(const CaseResult& result) {
     if (!result.title.empty()) out += ": " + result.title;
     out += '\n';
     if (!result.level.empty()) out += "level: " + result.level + '\n';
-    for (const auto& ref : result.spec) {
-        out += "spec: " + ref.edition + std::string(dash) + ref.section;
-        if (!ref.says.empty()) out += ": " + ref.says;
-        if (!ref.url.empty()) out += " <" + ref.url + ">";
-        if (!ref.judged_url.empty()) out += "; in " + ref.judged_edition + ": <" + ref.judged_url + ">";
-        out += '\n';
-    }
+    for (const auto& ref : result.spec) out += "spec: " + spec_text(ref) + '\n';
     out += "verdict: ";
     out += to_string(result.verdict);
     if (result.verdict != Verdict::pass) out += std::string(dash) + one_line(headline(result));
