@@ -1,6 +1,7 @@
 #include "harness/mutation.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
 #include "harness/config_error.hpp"
@@ -67,9 +68,11 @@ VariantScore score_variant(const reference_homeserver::Variant& variant, const s
     VariantScore score;
     score.variant = std::string(variant.name);
     score.profile = profile.path;
+    const auto profile_name = std::filesystem::path(profile.path).stem().string();
     std::vector<const reference_homeserver::Kill*> kills;
     for (const auto& kill : variant.kills)
-        if (spec::EditionRange::parse(kill.editions)->contains(edition)) kills.push_back(&kill);
+        if (spec::EditionRange::parse(kill.editions)->contains(edition) && glob_match(std::string(kill.profiles), profile_name))
+            kills.push_back(&kill);
     auto in_kill_set = [&](const std::string& id) {
         return std::any_of(kills.begin(), kills.end(), [&](const reference_homeserver::Kill* kill) {
             return glob_match(std::string(kill->cases), id) &&

@@ -21,6 +21,7 @@ struct Kill {
     std::string_view cases;  ///< a glob over case IDs
     std::string editions = "*";
     std::string_view except = {};  ///< a glob over case IDs the entry leaves out
+    std::string_view profiles = "*";  ///< a glob over the built-in profile names the entry holds in
 };
 
 /// What a run against a variant must show.

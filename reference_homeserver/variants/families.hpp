@@ -12,6 +12,7 @@ std::vector<Variant> faulty_answers();   ///< wrong 200 and error bodies
 std::vector<Variant> faulty_input();     ///< wrong checks of the request and its route
 std::vector<Variant> faulty_state();     ///< wrong policy and bound-state decisions
 std::vector<Variant> faulty_delivery();  ///< wrong forwarding and mailing
+std::vector<Variant> faulty_checks();    ///< each breaks a check no other family breaks
 std::vector<Variant> conformant();       ///< unusual but right
 std::vector<Variant> hostile();          ///< cannot be judged
 

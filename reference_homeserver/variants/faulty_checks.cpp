@@ -1,0 +1,328 @@
+// Faulty variants that each break a check no other variant breaks: a request repaired instead of
+// refused, a handler that crashes on a field it does not expect, REST-minded status codes, 200s
+// sent as text/plain, a relative submit_url, faulty answers where enumeration protection hides
+// the address's state, refusals of a repeat or of a missing id_access_token in a non-standard body.
+#include "reference_homeserver/variants/families.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "spec/grammar.hpp"
+
+namespace mx3pid::reference_homeserver::family {
+namespace {
+
+using detail::Exchange;
+using detail::Stages;
+using nlohmann::json;
+using spec::Medium;
+using spec::Purpose;
+using spec::Validation;
+
+/// The 200 a request gets where it succeeds, in every profile: what a fault in each such answer breaks.
+std::vector<Kill> successful_answers(std::string_view profiles, const std::string& editions = "*") {
+    std::vector<Kill> kills;
+    for (std::string_view cases : {"*/valid", "*/repeat", "*/resend", "*/client_secret-255"})
+        kills.push_back({.cases = cases, .editions = editions, .profiles = profiles});
+    return kills;
+}
+
+void add(std::vector<Kill>& to, std::vector<Kill> more) { to.insert(to.end(), more.begin(), more.end()); }
+
+// --- repairs instead of refusing -----------------------------------------------------------------
+
+/// The letter's digit on a telephone keypad (vanity numbers), or the character itself.
+char keypad_digit(char c) {
+    static constexpr std::string_view keys = "22233344455566677778889999";
+    const auto lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower >= 'a' && lower <= 'z' ? keys[static_cast<std::size_t>(lower - 'a')] : c;
+}
+
+/// Fills in what is missing and coerces what has the wrong type or spelling, then goes on as if the
+/// request had been right: what a "be liberal in what you accept" server does with a bad request.
+struct RepairsRequest : Stages {
+    std::optional<net::Response> check_fields(Exchange& x) override {
+        auto& body = x.body;
+        body["client_secret"] = repaired_secret(x, body.value("client_secret", json()));
+        if (x.endpoint.medium == Medium::email) {
+            auto email = body.find("email");
+            if (email != body.end() && email->is_object()) *email = email->value("address", json());
+        } else {
+            auto& country = body["country"];
+            if (!country.is_string()) country = "GB";  // its default region
+            auto text = country.get<std::string>();
+            std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
+            country = text;
+            if (auto phone = body.find("phone_number"); phone != body.end()) {
+                if (phone->is_array() && !phone->empty()) *phone = json((*phone)[0]);
+                if (phone->is_string()) {
+                    auto digits = phone->get<std::string>();
+                    std::transform(digits.begin(), digits.end(), digits.begin(), keypad_digit);
+                    *phone = digits;
+                }
+            }
+        }
+        auto& attempt = body["send_attempt"];
+        if (attempt.is_null()) attempt = 1;
+        if (attempt.is_number_float()) attempt = static_cast<std::int64_t>(attempt.get<double>());
+        if (id_server_required(x) && !body.contains("id_server") && !x.config.trusted_identity_servers.empty())
+            body["id_server"] = x.config.trusted_identity_servers.front();
+        return Stages::check_fields(x);
+    }
+
+    /// Numbers as text, characters outside [0-9a-zA-Z.=_-] dropped, cut to 255; a fresh one when none is left.
+    static std::string repaired_secret(Exchange& x, const json& given) {
+        std::string text = given.is_string() ? given.get<std::string>() : given.is_number() ? given.dump() : "";
+        std::string kept;
+        for (char c : text)
+            if (spec::is_opaque_id(std::string(1, c))) kept += c;
+        kept.resize(std::min<std::size_t>(kept.size(), 255));
+        return kept.empty() ? x.state.new_id("secret") : kept;
+    }
+};
+
+// --- a handler that trusts the body's shape ------------------------------------------------------
+
+/// Reads the body with throwing typed accessors and turns what they throw into a 500.
+struct TypedReads500 : Stages {
+    std::optional<net::Response> parse_body(Exchange& x) override {
+        try {
+            x.body = json::parse(x.request.body);
+        } catch (const json::exception&) {
+            return crashed();
+        }
+        return std::nullopt;
+    }
+
+    std::optional<net::Response> check_fields(Exchange& x) override {
+        auto& f = x.fields;
+        try {
+            f.client_secret = x.body.at("client_secret").get<std::string>();
+            if (x.endpoint.medium == Medium::email) {
+                f.email = x.body.at("email").get<std::string>();
+            } else {
+                f.country = x.body.at("country").get<std::string>();
+                f.phone_number = x.body.at("phone_number").get<std::string>();
+            }
+            f.id_server = id_server_required(x) ? x.body.at("id_server").get<std::string>()
+                                                 : x.body.value("id_server", std::string());
+            f.id_access_token = x.body.value("id_access_token", std::string());
+            f.next_link = x.body.value("next_link", std::string());
+            f.send_attempt = x.body.at("send_attempt").get<std::int64_t>();  // 2.5 reads as 2
+        } catch (const json::exception&) {
+            return crashed();
+        }
+        if (!client_secret_valid(f.client_secret))
+            return error(400, "M_INVALID_PARAM", "client_secret does not match [0-9a-zA-Z.=_-]{1,255}");
+        return std::nullopt;
+    }
+
+    net::Response crashed() { return error(500, "M_UNKNOWN", "internal server error"); }
+};
+
+// --- status codes ----------------------------------------------------------------------------------
+
+/// 201 Created for a validation session, 409 Conflict for an address in use.
+struct RestStatusCodes : Stages {
+    net::Response answer(Exchange& x, const std::string& sid, const std::optional<std::string>& submit_url) override {
+        auto created = Stages::answer(x, sid, submit_url);
+        created.status = 201;
+        return created;
+    }
+    std::optional<net::Response> state_refusal(Exchange& x) override {
+        auto refusal = Stages::state_refusal(x);
+        if (refusal && detail::errcode_of(*refusal) == "M_THREEPID_IN_USE") refusal->status = 409;
+        return refusal;
+    }
+};
+
+// --- 200 bodies --------------------------------------------------------------------------------------
+
+net::Response as_text(net::Response response) { return net::Response::text(response.status, std::move(response.body)); }
+
+/// Its requestToken 200s carry JSON labelled text/plain.
+struct SuccessTextPlain : Stages {
+    net::Response answer(Exchange& x, const std::string& sid, const std::optional<std::string>& submit_url) override {
+        return as_text(Stages::answer(x, sid, submit_url));
+    }
+    net::Response conceal(Exchange& x) override { return as_text(Stages::conceal(x)); }
+};
+
+/// The submit_url without scheme and host: the path alone.
+std::optional<std::string> relative(const std::optional<std::string>& url) {
+    if (!url) return url;
+    auto path = url->find(detail::submit_path);
+    return path == std::string::npos ? url : std::optional<std::string>(url->substr(path));
+}
+
+/// Self-made sids in standard base64, whose '+' and '/' the sid grammar does not allow.
+std::string base64ish(const std::string& sid) { return sid + "+/A=="; }
+
+template <std::string (*Wrong)(Exchange&, const std::string&)>
+struct OwnSessionSid : Stages {
+    net::Response answer(Exchange& x, const std::string& sid, const std::optional<std::string>& submit_url) override {
+        return Stages::answer(x, x.validation == Validation::self ? Wrong(x, sid) : sid, submit_url);
+    }
+};
+
+std::string base64_sid(Exchange&, const std::string& sid) { return base64ish(sid); }
+std::string another_sid(Exchange& x, const std::string&) { return x.state.new_id("ans"); }
+
+// --- what enumeration protection answers --------------------------------------------------------------
+
+/// Hides more than the reference under enumeration protection, as the cases allow: a denied password
+/// reset too, and an address in use on /account/3pid/email from r0.5.0. `Concealed` makes the answer.
+template <net::Response (*Concealed)(Stages&, Exchange&)>
+struct ConcealsMore : Stages {
+    std::optional<net::Response> policy(Exchange& x) override {
+        auto refusal = Stages::policy(x);
+        if (refusal && x.config.enumeration_protection && x.endpoint.purpose == Purpose::reset_password) return conceal(x);
+        return refusal;
+    }
+    std::optional<net::Response> bound_state(Exchange& x) override {
+        auto refusal = state_refusal(x);
+        if (!refusal || !x.config.enumeration_protection) return refusal;
+        const bool add = x.endpoint.purpose == Purpose::add_threepid;
+        if (add && (x.endpoint.medium != Medium::email || !x.since("r0.5.0"))) return refusal;
+        return conceal(x);
+    }
+    net::Response conceal(Exchange& x) override {
+        Stages::conceal(x);  // the notice mail
+        return Concealed(*this, x);
+    }
+};
+
+net::Response empty_object(Stages& s, Exchange&) { return s.json_answer(200, json::object()); }
+net::Response accepted_202(Stages& s, Exchange& x) { return s.json_answer(202, json{{"sid", x.state.new_id("ref")}}); }
+/// What a real answer would be: a sid, and a submit_url where the server validates by mail.
+net::Response like_an_answer(Stages& s, Exchange& x) {
+    std::optional<std::string> submit_url;
+    if (x.validation == Validation::self && x.since("r0.5.0"))
+        submit_url = x.state.public_base_url() + std::string(detail::submit_path);
+    return s.answer(x, x.state.new_id("ref"), submit_url);
+}
+
+struct SubmitUrlRelative : ConcealsMore<like_an_answer> {
+    net::Response answer(Exchange& x, const std::string& sid, const std::optional<std::string>& submit_url) override {
+        return Stages::answer(x, sid, relative(submit_url));
+    }
+};
+
+// --- its own refusals in a body of its own ------------------------------------------------------------
+
+net::Response text_refusal(std::string_view message) { return net::Response::text(400, std::string(message)); }
+net::Response bare_refusal(std::string_view message) {
+    return net::Response::json(400, json{{"message", message}}.dump());
+}
+
+/// Refuses a request whose send_attempt it has seen for the same session, with `Refusal`.
+template <net::Response (*Refusal)(std::string_view)>
+struct RepeatRefused : Stages {
+    std::optional<net::Response> rate_limit(Exchange& x) override {
+        if (seen_.first(detail::session_key(x) + "#" + std::to_string(x.fields.send_attempt))) return std::nullopt;
+        return Refusal("this send_attempt was used already");
+    }
+    detail::SeenOnce seen_;
+};
+
+/// From r0.6.0, refuses an id_server without id_access_token (as the case allows), with `Refusal`.
+template <net::Response (*Refusal)(std::string_view)>
+struct TokenRequired : Stages {
+    std::optional<net::Response> check_fields(Exchange& x) override {
+        if (auto refusal = Stages::check_fields(x)) return refusal;
+        if (x.since("r0.6.0") && !x.fields.id_server.empty() && x.fields.id_access_token.empty())
+            return Refusal("id_access_token is required with id_server");
+        return std::nullopt;
+    }
+};
+
+struct Options405 : Stages {
+    std::optional<net::Response> preflight() override { return wrong_method(); }
+};
+
+}  // namespace
+
+std::vector<Variant> faulty_checks() {
+    std::vector<Kill> rest = successful_answers("*");
+    add(rest, {{"register/*/duplicate"}, {"3pid/*/duplicate"}, {"*/valid-no-id_server", ">= r0.6.0", {}, "builtin-*"},
+               {"*/id_access_token-missing", ">= r0.6.0"}, {"*/untrusted-id_server", "*", {}, "builtin-[ds]*"}});
+    std::vector<Kill> text_plain = successful_answers("*", ">= v1.4");
+    add(text_plain, {{"*/valid-no-id_server", ">= v1.4", {}, "builtin-*"}, {"*/id_access_token-missing", ">= v1.4"},
+                     {"*/untrusted-id_server", ">= v1.4", {}, "builtin-*"},
+                     {"register/*/duplicate", ">= v1.4", {}, "builtin-enumeration"},
+                     {"password/*/duplicate", ">= v1.4", {}, "builtin-enumeration"}});
+    auto self_answers = [](const std::string& from) {
+        std::vector<Kill> kills;
+        for (std::string_view cases : {"*/email/valid", "*/email/repeat", "*/email/resend", "*/email/client_secret-255",
+                                       "*/email/untrusted-id_server"})
+            kills.push_back({cases, ">= " + from});
+        for (std::string_view cases : {"*/email/valid-no-id_server", "*/email/id_access_token-missing"})
+            kills.push_back({cases, ">= r0.6.0"});
+        return kills;
+    };
+    std::vector<Kill> concealed{{"register/*/duplicate"}, {"password/*/duplicate"}, {"password/*/denied"},
+                                {"3pid/email/duplicate", ">= r0.5.0"}};
+    std::vector<Kill> relative = self_answers("r0.5.0");
+    for (std::string_view cases :
+         {"register/email/duplicate", "password/email/duplicate", "password/email/denied", "3pid/email/duplicate"})
+        relative.push_back({.cases = cases, .editions = ">= r0.5.0", .profiles = "builtin-enumeration"});
+    return {
+        {.name = "repairs-request",
+         .description = "fills in or coerces a missing, mistyped or misspelt field (a fresh client_secret, send_attempt 1, "
+                        "the first trusted id_server, country GB, keypad digits for letters) and validates anyway",
+         .kills = {{"*/missing-client_secret"}, {"*/missing-send_attempt"}, {"*/missing-id_server", "< r0.6.0"},
+                   {"*/missing-country"},
+                   {"*/client_secret-forbidden-*"}, {"*/client_secret-empty"}, {"*/client_secret-256"},
+                   {"*/client_secret-non-ascii"}, {"*/client_secret-number"}, {"*/send_attempt-fraction"},
+                   {"*/send_attempt-null"}, {"*/email-object"}, {"*/phone_number-array"},
+                   {"*/country-lowercase"}, {"*/phone_number-malformed", "*", "password/*"}},
+         .make = make<RepairsRequest>},
+        {.name = "typed-reads-500",
+         .description = "reads the body with throwing typed accessors: a body that is no JSON object, a missing field or "
+                        "one of another type gets 500 (a fractional send_attempt is read as its integer part)",
+         .kills = {{"*/missing-*"}, {"*/body-*"}, {"*/client_secret-number"}, {"*/email-object"},
+                   {"*/phone_number-array"}, {"*/send_attempt-null"}, {"*/send_attempt-string"},
+                   {"*/send_attempt-fraction"}},
+         .make = make<TypedReads500>},
+        {.name = "rest-status-codes",
+         .description = "answers a new validation session 201 Created and an address in use 409 Conflict",
+         .kills = rest, .profiles = {"builtin", "builtin-delegate", "builtin-self"}, .make = make<RestStatusCodes>},
+        {.name = "success-text-plain", .description = "its requestToken 200s are JSON labelled text/plain (wrong from v1.4)",
+         .kills = text_plain, .profiles = {"builtin", "builtin-delegate", "builtin-self", "builtin-enumeration"},
+         .editions = ">= v1.4", .make = make<SuccessTextPlain>},
+        {.name = "submit-url-relative",
+         .description = "its submit_url is the path alone, not an absolute URI; under enumeration protection it also hides "
+                        "a denied password reset, and an address in use on /account/3pid/email, with such an answer",
+         .kills = relative, .profiles = {"builtin-self", "builtin-enumeration"}, .editions = ">= r0.5.0",
+         .make = make<SubmitUrlRelative>},
+        {.name = "sid-base64", .description = "the sids of sessions it validates itself are standard base64, with '+' and '/'",
+         .kills = self_answers("r0.4.0"), .profiles = {"builtin-self"}, .make = make<OwnSessionSid<base64_sid>>},
+        {.name = "self-answers-another-sid",
+         .description = "answers a sid of its own making, not the session's sid that the validation mail carries",
+         .kills = {{"*/email/valid"}}, .profiles = {"builtin-self"}, .make = make<OwnSessionSid<another_sid>>},
+        {.name = "conceal-without-sid",
+         .description = "under enumeration protection, the 200 that hides the address's state (also of a denied password "
+                        "reset, and of an address in use on /account/3pid/email) has no sid",
+         .kills = concealed, .profiles = {"builtin-enumeration"}, .make = make<ConcealsMore<empty_object>>},
+        {.name = "conceal-202",
+         .description = "under enumeration protection, the answer that hides the address's state (also of a denied password "
+                        "reset, and of an address in use on /account/3pid/email) is 202 Accepted",
+         .kills = concealed, .profiles = {"builtin-enumeration"}, .make = make<ConcealsMore<accepted_202>>},
+        {.name = "repeat-refused-text",
+         .description = "refuses a send_attempt it has seen for the session with a plain-text 400",
+         .kills = {{"*/repeat"}}, .make = make<RepeatRefused<text_refusal>>},
+        {.name = "repeat-refused-bare",
+         .description = "refuses a send_attempt it has seen for the session with a 400 {message} (no errcode, no error)",
+         .kills = {{"*/repeat"}}, .make = make<RepeatRefused<bare_refusal>>},
+        {.name = "token-required-text",
+         .description = "from r0.6.0 refuses id_server without id_access_token with a plain-text 400",
+         .kills = {{"*/id_access_token-missing", ">= r0.6.0"}}, .make = make<TokenRequired<text_refusal>>},
+        {.name = "token-required-bare",
+         .description = "from r0.6.0 refuses id_server without id_access_token with a 400 {message} (no errcode, no error)",
+         .kills = {{"*/id_access_token-missing", ">= r0.6.0"}}, .make = make<TokenRequired<bare_refusal>>},
+        {.name = "options-405", .description = "refuses an OPTIONS pre-flight 405 as a wrong method",
+         .kills = {{"*/options", ">= r0.5.0"}}, .make = make<Options405>},
+    };
+}
+
+}  // namespace mx3pid::reference_homeserver::family
