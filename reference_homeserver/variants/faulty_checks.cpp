@@ -1,7 +1,8 @@
 // Faulty variants that each break a check no other variant breaks: a request repaired instead of
 // refused, a handler that crashes on a field it does not expect, REST-minded status codes, 200s
 // sent as text/plain, a relative submit_url, faulty answers where enumeration protection hides
-// the address's state, refusals of a repeat or of a missing id_access_token in a non-standard body.
+// the address's state, a reset looked up before its address is checked, and refusals the spec
+// allows (a repeat, a missing id_access_token, an unsupported medium) in a non-standard body.
 #include "reference_homeserver/variants/families.hpp"
 
 #include <algorithm>
@@ -210,29 +211,70 @@ struct SubmitUrlRelative : ConcealsMore<like_an_answer> {
 
 // --- its own refusals in a body of its own ------------------------------------------------------------
 
-net::Response text_refusal(std::string_view message) { return net::Response::text(400, std::string(message)); }
-net::Response bare_refusal(std::string_view message) {
+using Refusal = net::Response (*)(std::string_view errcode, std::string_view message);
+
+net::Response text_refusal(std::string_view, std::string_view message) {
+    return net::Response::text(400, std::string(message));
+}
+net::Response bare_refusal(std::string_view, std::string_view message) {
     return net::Response::json(400, json{{"message", message}}.dump());
+}
+net::Response json_text_refusal(std::string_view errcode, std::string_view message) {
+    return net::Response::text(400, json{{"errcode", errcode}, {"error", message}}.dump());
 }
 
 /// Refuses a request whose send_attempt it has seen for the same session, with `Refusal`.
-template <net::Response (*Refusal)(std::string_view)>
+template <Refusal Refuse>
 struct RepeatRefused : Stages {
     std::optional<net::Response> rate_limit(Exchange& x) override {
         if (seen_.first(detail::session_key(x) + "#" + std::to_string(x.fields.send_attempt))) return std::nullopt;
-        return Refusal("this send_attempt was used already");
+        return Refuse("M_UNKNOWN", "this send_attempt was used already");
     }
     detail::SeenOnce seen_;
 };
 
 /// From r0.6.0, refuses an id_server without id_access_token (as the case allows), with `Refusal`.
-template <net::Response (*Refusal)(std::string_view)>
+template <Refusal Refuse>
 struct TokenRequired : Stages {
     std::optional<net::Response> check_fields(Exchange& x) override {
         if (auto refusal = Stages::check_fields(x)) return refusal;
         if (x.since("r0.6.0") && !x.fields.id_server.empty() && x.fields.id_access_token.empty())
-            return Refusal("id_access_token is required with id_server");
+            return Refuse("M_MISSING_PARAM", "id_access_token is required with id_server");
         return std::nullopt;
+    }
+};
+
+/// Refuses a medium its configuration turns off on /account/3pid with `Refuse`.
+template <Refusal Refuse>
+struct MediumRefused : Stages {
+    std::optional<net::Response> check_medium(Exchange& x) override {
+        if (!Stages::check_medium(x)) return std::nullopt;
+        return Refuse("M_THREEPID_MEDIUM_NOT_SUPPORTED", "this server does not let accounts add that medium");
+    }
+};
+
+/// Lets accounts add a medium its configuration turns off.
+struct MediumIgnored : Stages {
+    std::optional<net::Response> check_medium(Exchange&) override { return std::nullopt; }
+};
+
+/// Looks a reset's address up before checking its form: under enumeration protection a malformed
+/// address is bound to nobody, so its reset is hidden behind a 200 instead of refused.
+struct ResetLooksUpFirst : Stages {
+    std::optional<net::Response> check_address(Exchange& x) override {
+        auto malformed = Stages::check_address(x);  // reads the address either way
+        if (x.endpoint.purpose == Purpose::reset_password)
+            if (auto refusal = bound_state(x)) return refusal;
+        return malformed;
+    }
+};
+
+/// Delegated validation answers the identity server's submitToken path, without its host, as submit_url.
+struct DelegateSubmitPath : Stages {
+    net::Response answer(Exchange& x, const std::string& sid, const std::optional<std::string>& submit_url) override {
+        if (x.validation != Validation::delegate || !x.since("r0.5.0")) return Stages::answer(x, sid, submit_url);
+        return Stages::answer(x, sid, identity_api(x).prefix + "/validate/" +
+                                          std::string(spec::medium_name(x.endpoint.medium)) + "/submitToken");
     }
 };
 
@@ -266,6 +308,10 @@ std::vector<Variant> faulty_checks() {
     for (std::string_view cases :
          {"register/email/duplicate", "password/email/duplicate", "password/email/denied", "3pid/email/duplicate"})
         relative.push_back({.cases = cases, .editions = ">= r0.5.0", .profiles = "builtin-enumeration"});
+    const std::vector<Kill> medium{{"3pid/msisdn/medium-not-supported"}};
+    std::vector<Kill> delegated = successful_answers("*", ">= r0.5.0");
+    add(delegated, {{"*/valid-no-id_server", ">= r0.6.0"}, {"*/id_access_token-missing", ">= r0.6.0"},
+                    {"*/untrusted-id_server", ">= r0.5.0"}});
     return {
         {.name = "repairs-request",
          .description = "fills in or coerces a missing, mistyped or misspelt field (a fresh client_secret, send_attempt 1, "
@@ -295,7 +341,8 @@ std::vector<Variant> faulty_checks() {
                         "a denied password reset, and an address in use on /account/3pid/email, with such an answer",
          .kills = relative, .profiles = {"builtin-self", "builtin-enumeration"}, .editions = ">= r0.5.0",
          .make = make<SubmitUrlRelative>},
-        {.name = "sid-base64", .description = "the sids of sessions it validates itself are standard base64, with '+' and '/'",
+        {.name = "sid-base64",
+         .description = "the sids of sessions it validates itself are standard base64, with '+' and '/'",
          .kills = self_answers("r0.4.0"), .profiles = {"builtin-self"}, .make = make<OwnSessionSid<base64_sid>>},
         {.name = "self-answers-another-sid",
          .description = "answers a sid of its own making, not the session's sid that the validation mail carries",
@@ -320,6 +367,31 @@ std::vector<Variant> faulty_checks() {
         {.name = "token-required-bare",
          .description = "from r0.6.0 refuses id_server without id_access_token with a 400 {message} (no errcode, no error)",
          .kills = {{"*/id_access_token-missing", ">= r0.6.0"}}, .make = make<TokenRequired<bare_refusal>>},
+        {.name = "medium-refusal-text",
+         .description = "refuses a medium its configuration turns off on /account/3pid with a plain-text 400",
+         .kills = medium, .profiles = {"builtin-no-3pid-msisdn"}, .editions = ">= v1.13",
+         .make = make<MediumRefused<text_refusal>>},
+        {.name = "medium-refusal-bare",
+         .description = "refuses a medium its configuration turns off on /account/3pid with a 400 {message} (no errcode, "
+                        "no error)",
+         .kills = medium, .profiles = {"builtin-no-3pid-msisdn"}, .editions = ">= v1.13",
+         .make = make<MediumRefused<bare_refusal>>},
+        {.name = "medium-refusal-text-plain",
+         .description = "refuses a medium its configuration turns off on /account/3pid with JSON labelled text/plain",
+         .kills = medium, .profiles = {"builtin-no-3pid-msisdn"}, .editions = ">= v1.13",
+         .make = make<MediumRefused<json_text_refusal>>},
+        {.name = "medium-setting-ignored", .description = "lets accounts add a medium its configuration turns off",
+         .kills = medium, .profiles = {"builtin-no-3pid-msisdn"}, .editions = ">= v1.13", .make = make<MediumIgnored>},
+        {.name = "reset-looks-up-first",
+         .description = "looks a password reset's address up before checking its form: under enumeration protection a "
+                        "malformed address is hidden behind a 200 instead of refused",
+         .kills = {{"password/*/email-malformed"}, {"password/*/country-lowercase"},
+                   {"password/*/phone_number-malformed"}},
+         .profiles = {"builtin-enumeration"}, .make = make<ResetLooksUpFirst>},
+        {.name = "delegate-submit-path",
+         .description = "delegated validation answers the identity server's submitToken path, without its host, as "
+                        "submit_url",
+         .kills = delegated, .profiles = {"builtin-delegate"}, .editions = ">= r0.5.0", .make = make<DelegateSubmitPath>},
         {.name = "options-405", .description = "refuses an OPTIONS pre-flight 405 as a wrong method",
          .kills = {{"*/options", ">= r0.5.0"}}, .make = make<Options405>},
     };
