@@ -269,6 +269,17 @@ struct ResetLooksUpFirst : Stages {
     }
 };
 
+/// A password reset goes to whatever address it names: neither the address's form nor its account is checked.
+struct ResetAddressUnchecked : Stages {
+    std::optional<net::Response> check_address(Exchange& x) override {
+        auto malformed = Stages::check_address(x);  // reads the address either way
+        return x.endpoint.purpose == Purpose::reset_password ? std::nullopt : malformed;
+    }
+    std::optional<net::Response> state_refusal(Exchange& x) override {
+        return x.endpoint.purpose == Purpose::reset_password ? std::nullopt : Stages::state_refusal(x);
+    }
+};
+
 /// Delegated validation answers the identity server's submitToken path, without its host, as submit_url.
 struct DelegateSubmitPath : Stages {
     net::Response answer(Exchange& x, const std::string& sid, const std::optional<std::string>& submit_url) override {
@@ -388,6 +399,11 @@ std::vector<Variant> faulty_checks() {
          .kills = {{"password/*/email-malformed"}, {"password/*/country-lowercase"},
                    {"password/*/phone_number-malformed"}},
          .profiles = {"builtin-enumeration"}, .make = make<ResetLooksUpFirst>},
+        {.name = "reset-address-unchecked",
+         .description = "sends a password reset's token to whatever address it names, checking neither its form nor "
+                        "whether an account has it",
+         .kills = {{"password/*/duplicate"}, {"password/email/email-malformed"}}, .profiles = {"builtin-self"},
+         .make = make<ResetAddressUnchecked>},
         {.name = "delegate-submit-path",
          .description = "delegated validation answers the identity server's submitToken path, without its host, as "
                         "submit_url",
