@@ -83,6 +83,35 @@ struct MediumUnsupportedAsDenied : Stages {
     }
 };
 
+/// Refuses a medium it does not support with a broken error: a numeric errcode, no error, text/plain.
+struct MediumUnsupportedBare : Stages {
+    std::optional<net::Response> check_medium(Exchange& x) override {
+        if (!Stages::check_medium(x)) return std::nullopt;
+        return net::Response::text(400, R"({"errcode":5})");
+    }
+};
+
+/// Refuses a medium it does not support with a sentence, not a JSON error.
+struct MediumUnsupportedText : Stages {
+    std::optional<net::Response> check_medium(Exchange& x) override {
+        if (!Stages::check_medium(x)) return std::nullopt;
+        return net::Response::text(400, "phone numbers cannot be added here\n");
+    }
+};
+
+/// Says the medium is not supported, having validated the address all the same.
+struct MediumUnsupportedStillSends : Stages {
+    std::optional<net::Response> check_medium(Exchange& x) override {
+        auto refusal = Stages::check_medium(x);
+        if (!refusal) return std::nullopt;
+        auto supporting = x.config;
+        supporting.unsupported_3pid_media.clear();
+        Exchange as_if_supported{x.state, std::move(supporting), x.endpoint, x.request, x.validation, {}, {}, {}, {}, {}};
+        Stages().run(as_if_supported);
+        return refusal;
+    }
+};
+
 }  // namespace
 
 std::vector<Variant> faulty_state() {
@@ -112,6 +141,16 @@ std::vector<Variant> faulty_state() {
          .description = "a medium it does not let accounts add is refused 403 M_THREEPID_DENIED",
          .kills = {{"3pid/msisdn/medium-not-supported"}}, .profiles = {"builtin-no-3pid-msisdn"}, .editions = ">= v1.13",
          .make = make<MediumUnsupportedAsDenied>},
+        {.name = "medium-unsupported-bare", .description = "a medium it does not let accounts add is refused with a broken error body",
+         .kills = {{"3pid/msisdn/medium-not-supported"}}, .profiles = {"builtin-no-3pid-msisdn"}, .editions = ">= v1.13",
+         .make = make<MediumUnsupportedBare>},
+        {.name = "medium-unsupported-text", .description = "a medium it does not let accounts add is refused in plain words",
+         .kills = {{"3pid/msisdn/medium-not-supported"}}, .profiles = {"builtin-no-3pid-msisdn"}, .editions = ">= v1.13",
+         .make = make<MediumUnsupportedText>},
+        {.name = "medium-unsupported-still-sends",
+         .description = "answers M_THREEPID_MEDIUM_NOT_SUPPORTED, having sent the validation all the same",
+         .kills = {{"3pid/msisdn/medium-not-supported"}}, .profiles = {"builtin-no-3pid-msisdn"}, .editions = ">= v1.13",
+         .make = make<MediumUnsupportedStillSends>},
     };
 }
 

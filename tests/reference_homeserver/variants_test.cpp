@@ -319,3 +319,20 @@ TEST(RateLimitedPerMedium, LimitsEachMediumOnItsOwnBeyondAnyWait) {
     // A malformed body is still refused for what it is.
     EXPECT_EQ(errcode(service.post_raw("/register/email/requestToken", "{", v3)), "M_NOT_JSON");
 }
+
+TEST(MediumUnsupportedFaults, ABareTextRefusalAndARefusalAfterSending) {
+    auto config = base_config("v1.13", Validation::delegate, Validation::delegate);
+    config.unsupported_3pid_media = {"msisdn"};
+    Service bare(config, "medium-unsupported-bare");
+    auto text = bare.post("/account/3pid/msisdn/requestToken", msisdn_request("GB", "7700900123"), v3);
+    EXPECT_EQ(text.status, 400);
+    EXPECT_EQ(body_of(text), (nlohmann::json{{"errcode", 5}}));
+    EXPECT_EQ(text.header("Content-Type").value_or("").rfind("text/plain", 0), 0u);
+    Service words(config, "medium-unsupported-text");
+    EXPECT_TRUE(body_of(words.post("/account/3pid/msisdn/requestToken", msisdn_request("GB", "7700900123"), v3)).is_discarded());
+    Service sends(config, "medium-unsupported-still-sends");
+    auto refused = sends.post("/account/3pid/msisdn/requestToken", msisdn_request("GB", "7700900123"), v3);
+    EXPECT_EQ(errcode(refused), "M_THREEPID_MEDIUM_NOT_SUPPORTED");
+    ASSERT_EQ(sends.recorder().posts().size(), 1u) << "the validation went out all the same";
+    EXPECT_NE(sends.recorder().posts()[0].url.find("/validate/msisdn/requestToken"), std::string::npos);
+}
