@@ -21,6 +21,17 @@ namespace mx3pid::harness {
 
 /// What a run talks to and how.
 struct Environment {
+    Environment(net::Url homeserver, spec::Edition edition, const Profile& profile, mock_identity::IdentityServer& identity,
+                mock_identity::IdentityServer& decoy, smtp_sink::SmtpSink* mailbox, net::Client http, FixtureFactory& fixtures)
+        : homeserver(std::move(homeserver)),
+          edition(edition),
+          profile(profile),
+          identity(identity),
+          decoy(decoy),
+          mailbox(mailbox),
+          http(std::move(http)),
+          fixtures(fixtures) {}
+
     net::Url homeserver;
     spec::Edition edition;
     const Profile& profile;
