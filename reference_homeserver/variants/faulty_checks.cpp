@@ -82,6 +82,15 @@ struct RepairsRequest : Stages {
     }
 };
 
+/// repairs-request on a server that also sends a password reset for an address nobody has: the
+/// two faults together bring a token to a malformed number a reset names.
+struct RepairsAndResetsAnyone : RepairsRequest {
+    std::optional<net::Response> state_refusal(Exchange& x) override {
+        if (x.endpoint.purpose == Purpose::reset_password) return std::nullopt;
+        return RepairsRequest::state_refusal(x);
+    }
+};
+
 // --- a handler that trusts the body's shape ------------------------------------------------------
 
 /// Reads the body with throwing typed accessors and turns what they throw into a 500.
@@ -334,6 +343,16 @@ std::vector<Variant> faulty_checks() {
                    {"*/send_attempt-null"}, {"*/email-object"}, {"*/phone_number-array"},
                    {"*/country-lowercase"}, {"*/phone_number-malformed", "*", "password/*"}},
          .make = make<RepairsRequest>},
+        {.name = "repairs-and-resets-anyone",
+         .description = "repairs a bad request as repairs-request does, and sends a password reset for an address "
+                        "bound to nobody",
+         .kills = {{"*/missing-client_secret"}, {"*/missing-send_attempt"}, {"*/missing-id_server", "< r0.6.0"},
+                   {"*/missing-country"},
+                   {"*/client_secret-forbidden-*"}, {"*/client_secret-empty"}, {"*/client_secret-256"},
+                   {"*/client_secret-non-ascii"}, {"*/client_secret-number"}, {"*/send_attempt-fraction"},
+                   {"*/send_attempt-null"}, {"*/email-object"}, {"*/phone_number-array"},
+                   {"*/country-lowercase"}, {"*/phone_number-malformed"}, {"password/*/duplicate"}},
+         .make = make<RepairsAndResetsAnyone>},
         {.name = "typed-reads-500",
          .description = "reads the body with throwing typed accessors: a body that is no JSON object, a missing field or "
                         "one of another type gets 500 (a fractional send_attempt is read as its integer part)",
