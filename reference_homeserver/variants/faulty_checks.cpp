@@ -28,6 +28,17 @@ std::vector<Kill> successful_answers(std::string_view profiles, const std::strin
     return kills;
 }
 
+/// What a server that repairs bad requests instead of refusing them breaks, and `more`.
+std::vector<Kill> repaired_requests(std::initializer_list<Kill> more) {
+    std::vector<Kill> kills{{"*/missing-client_secret"}, {"*/missing-send_attempt"}, {"*/missing-id_server", "< r0.6.0"},
+                            {"*/missing-country"}, {"*/client_secret-forbidden-*"}, {"*/client_secret-empty"},
+                            {"*/client_secret-256"}, {"*/client_secret-non-ascii"}, {"*/client_secret-number"},
+                            {"*/send_attempt-fraction"}, {"*/send_attempt-null"}, {"*/email-object"},
+                            {"*/phone_number-array"}, {"*/country-lowercase"}};
+    kills.insert(kills.end(), more);
+    return kills;
+}
+
 void add(std::vector<Kill>& to, std::vector<Kill> more) { to.insert(to.end(), more.begin(), more.end()); }
 
 // --- repairs instead of refusing -----------------------------------------------------------------
@@ -336,22 +347,12 @@ std::vector<Variant> faulty_checks() {
         {.name = "repairs-request",
          .description = "fills in or coerces a missing, mistyped or misspelt field (a fresh client_secret, send_attempt 1, "
                         "the first trusted id_server, country GB, keypad digits for letters) and validates anyway",
-         .kills = {{"*/missing-client_secret"}, {"*/missing-send_attempt"}, {"*/missing-id_server", "< r0.6.0"},
-                   {"*/missing-country"},
-                   {"*/client_secret-forbidden-*"}, {"*/client_secret-empty"}, {"*/client_secret-256"},
-                   {"*/client_secret-non-ascii"}, {"*/client_secret-number"}, {"*/send_attempt-fraction"},
-                   {"*/send_attempt-null"}, {"*/email-object"}, {"*/phone_number-array"},
-                   {"*/country-lowercase"}, {"*/phone_number-malformed", "*", "password/*"}},
+         .kills = repaired_requests({{"*/phone_number-malformed", "*", "password/*"}}),
          .make = make<RepairsRequest>},
         {.name = "repairs-and-resets-anyone",
          .description = "repairs a bad request as repairs-request does, and sends a password reset for an address "
                         "bound to nobody",
-         .kills = {{"*/missing-client_secret"}, {"*/missing-send_attempt"}, {"*/missing-id_server", "< r0.6.0"},
-                   {"*/missing-country"},
-                   {"*/client_secret-forbidden-*"}, {"*/client_secret-empty"}, {"*/client_secret-256"},
-                   {"*/client_secret-non-ascii"}, {"*/client_secret-number"}, {"*/send_attempt-fraction"},
-                   {"*/send_attempt-null"}, {"*/email-object"}, {"*/phone_number-array"},
-                   {"*/country-lowercase"}, {"*/phone_number-malformed"}, {"password/*/duplicate"}},
+         .kills = repaired_requests({{"*/phone_number-malformed"}, {"password/*/duplicate"}}),
          .make = make<RepairsAndResetsAnyone>},
         {.name = "typed-reads-500",
          .description = "reads the body with throwing typed accessors: a body that is no JSON object, a missing field or "
