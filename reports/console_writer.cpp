@@ -140,12 +140,30 @@ void write_console_case(const CaseResult& result, std::ostream& out, const Conso
 
 void write_console_summary(const RunResult& run, std::ostream& out, const ConsoleOptions& options) {
     bool heading = false;
+    auto start = [&] {
+        if (!heading) out << "\nfailures and warnings:\n";
+        heading = true;
+    };
+    // An endpoint the server does not implement is one finding, however many of its cases ran.
+    std::vector<std::pair<std::string, std::pair<std::string, std::size_t>>> unimplemented;
+    for (const auto& result : run.cases) {
+        if (result.verdict != Verdict::not_implemented) continue;
+        auto same = std::find_if(unimplemented.begin(), unimplemented.end(),
+                                 [&](const auto& entry) { return entry.first == result.endpoint; });
+        if (same == unimplemented.end()) unimplemented.push_back({result.endpoint, {result.message, 1}});
+        else ++same->second.second;
+    }
+    for (const auto& [endpoint, what] : unimplemented) {
+        start();
+        out << verdict_tag(Verdict::not_implemented, options) << ' ' << one_line(endpoint) << " \u2014 " << one_line(what.first)
+            << " (" << what.second << (what.second == 1 ? " case" : " cases") << ")\n";
+    }
     for (const bool unexpected : {true, false}) {
         for (const auto& result : run.cases) {
+            if (result.verdict == Verdict::not_implemented) continue;
             const bool listed = unexpected ? is_unexpected(result.verdict) : result.verdict == Verdict::warn;
             if (!listed) continue;
-            if (!heading) out << "\nfailures and warnings:\n";
-            heading = true;
+            start();
             write_summary_entry(result, out, options);
         }
     }
@@ -155,8 +173,8 @@ void write_console_summary(const RunResult& run, std::ostream& out, const Consol
 
     const bool conformant = counts.failed + counts.not_implemented + counts.errors + counts.xpassed == 0 && !run.interrupted;
     if (run.rate_limited)
-        out << "\nthe homeserver rate-limited mx3pid " << run.rate_limited
-            << (run.rate_limited == 1 ? " time" : " times") << " (429), waited out\n";
+        out << "\nthe homeserver answered " << run.rate_limited << (run.rate_limited == 1 ? " request" : " requests")
+            << " with 429 (rate limited)\n";
     out << '\n' << painted(line, conformant ? "\x1b[1;32m" : "\x1b[1;31m", options) << '\n';
 }
 

@@ -195,3 +195,25 @@ TEST(Console, NoColorTurnsColourOffUnlessAskedForAlways) {
     EXPECT_FALSE(colour_wanted("auto", false, false)) << "not a terminal";
     EXPECT_FALSE(colour_wanted("never", true, false));
 }
+
+TEST(NotImplemented, TheSummaryNamesAnUnimplementedEndpointOnce) {
+    using namespace mx3pid::reports;
+    RunResult run;
+    for (const char* kind : {"valid", "duplicate", "missing-client_secret"}) {
+        CaseResult missing;
+        missing.id = std::string("register/msisdn/") + kind;
+        missing.endpoint = "register/msisdn";
+        missing.kind = kind;
+        missing.verdict = Verdict::not_implemented;
+        missing.message = "not implemented: the endpoint answered a POST with 404 M_UNRECOGNIZED, as if it did not exist";
+        run.cases.push_back(missing);
+    }
+    std::ostringstream console;
+    write_console_summary(run, console, {});
+    const auto text = console.str();
+    EXPECT_NE(text.find("NOIMP register/msisdn \u2014 not implemented: the endpoint answered a POST with 404 M_UNRECOGNIZED, "
+                        "as if it did not exist (3 cases)"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("register/msisdn/valid"), std::string::npos) << "no case of the endpoint is repeated: " << text;
+}
