@@ -68,8 +68,10 @@ void Scheduler::run() {
             continue;
         }
         auto first = pending_.begin();
-        if (first->first > std::chrono::steady_clock::now()) {
-            changed_.wait_until(lock, first->first);
+        // A copy: the destructor may clear pending_ (and free this node) while the wait has the lock released.
+        const auto due = first->first;
+        if (due > std::chrono::steady_clock::now()) {
+            changed_.wait_until(lock, due);
             continue;
         }
         auto task = std::move(first->second);
