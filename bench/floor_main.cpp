@@ -9,9 +9,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "harness/config_error.hpp"
-#include "harness/profile.hpp"
-#include "harness/target.hpp"
+#include "suite/config_error.hpp"
+#include "suite/profile.hpp"
+#include "targets/target.hpp"
 #include "net/client.hpp"
 
 using namespace mx3pid;
@@ -60,10 +60,10 @@ int main(int argc, char** argv) {
             if (auto request = replayable(exchange, recorded_origin)) requests.push_back(std::move(*request));
         }
     try {
-        auto profile = harness::load_profile(profile_path);
-        harness::TargetChoice choice;
+        auto profile = suite::load_profile(profile_path);
+        targets::TargetChoice choice;
         choice.text = "builtin";
-        harness::Target target(choice, profile, *edition);
+        targets::Target target(choice, profile, *edition);
         net::Client client;
         const auto started = std::chrono::steady_clock::now();
         std::size_t answered = 0;
@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
         std::cout << requests.size() << " requests, " << answered << " answered, " << took.count() << " s\n";
         return answered == requests.size() ? 0 : 1;
-    } catch (const harness::ConfigError& e) {
+    } catch (const suite::ConfigError& e) {
         std::cerr << "mx3pid-bench-floor: " << e.what() << "\n";
         return 2;
     } catch (const std::exception& e) {

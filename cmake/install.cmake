@@ -1,5 +1,5 @@
 # Install rules and the Debian package. An installed mx3pid finds its cases at
-# ../share/mx3pid/cases from its own bin/ (harness/locations.cpp); the build tree gets the same
+# ../share/mx3pid/cases from its own bin/ (suite/locations.cpp); the build tree gets the same
 # layout through a link to the source's cases, so no path is compiled in.
 include(GNUInstallDirs)
 
@@ -11,7 +11,7 @@ install(TARGETS mx3pid mx3pid-reference-hs mx3pid-identity mx3pid-mutation-score
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/cases/ DESTINATION ${CMAKE_INSTALL_DATADIR}/mx3pid/cases
         FILES_MATCHING PATTERN "*.yaml")
 install(FILES ${PROJECT_SOURCE_DIR}/doc/mx3pid.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/doc/ARCHITECTURE.md ${PROJECT_SOURCE_DIR}/doc/junit.xsd DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/scripts/ci/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 
 set(CPACK_GENERATOR DEB)

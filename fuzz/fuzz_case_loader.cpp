@@ -2,21 +2,21 @@
 #include <exception>
 
 #include "fuzz/fuzz_support.hpp"
-#include "harness/case_model.hpp"
-#include "harness/config_error.hpp"
+#include "suite/case_model.hpp"
+#include "suite/config_error.hpp"
 
 using namespace mx3pid;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string text(fuzz::as_text(data, size));
     try {
-        auto templates = harness::load_case_text(text, "fuzz.yaml");
-        for (const auto& expanded : harness::expand(templates)) {
+        auto templates = suite::load_case_text(text, "fuzz.yaml");
+        for (const auto& expanded : suite::expand(templates)) {
             fuzz::expect(expanded.source && expanded.endpoint, "expand: a case without its template or endpoint");
             fuzz::expect(expanded.id == std::string(expanded.endpoint->key) + "/" + expanded.source->kind,
                          "expand: the id is not <endpoint key>/<kind>", expanded.id);
         }
-    } catch (const harness::ConfigError& error) {
+    } catch (const suite::ConfigError& error) {
         fuzz::expect(error.line() >= 0, "ConfigError with a negative line", error.what());
         fuzz::expect(error.file() == "fuzz.yaml", "ConfigError names another file", error.what());
     } catch (const std::exception& error) {

@@ -2,8 +2,8 @@
 #include <exception>
 
 #include "fuzz/fuzz_support.hpp"
-#include "harness/config_error.hpp"
-#include "harness/profile.hpp"
+#include "suite/config_error.hpp"
+#include "suite/profile.hpp"
 #include "spec/edition.hpp"
 
 using namespace mx3pid;
@@ -11,10 +11,10 @@ using namespace mx3pid;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string text(fuzz::as_text(data, size));
     try {
-        auto profile = harness::load_profile_text(text, "fuzz.yaml");
+        auto profile = suite::load_profile_text(text, "fuzz.yaml");
         fuzz::expect(profile.spec == "auto" || spec::Edition::parse(profile.spec).has_value(),
                      "a profile accepted with an unknown edition", profile.spec);
-    } catch (const harness::ConfigError& error) {
+    } catch (const suite::ConfigError& error) {
         fuzz::expect(error.line() >= 0, "ConfigError with a negative line", error.what());
         fuzz::expect(error.file() == "fuzz.yaml", "ConfigError names another file", error.what());
     } catch (const std::exception& error) {

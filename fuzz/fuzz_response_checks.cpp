@@ -4,11 +4,11 @@
 #include <array>
 
 #include "fuzz/fuzz_support.hpp"
-#include "harness/detail/checks.hpp"
+#include "engine/detail/checks.hpp"
 #include "spec/grammar.hpp"
 
 using namespace mx3pid;
-using harness::detail::one_line;
+using engine::detail::one_line;
 using reports::CheckResult;
 using reports::Verdict;
 
@@ -57,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fuzz::is_valid_utf8(response.body) && fuzz::is_valid_utf8(response.header("Content-Type").value_or(""));
 
     for (const auto& expected : std::vector<std::vector<int>>{{200}, {400}, {403, 400}, {}}) {
-        auto check = harness::detail::check_status(expected, response);
+        auto check = engine::detail::check_status(expected, response);
         bool listed = std::find(expected.begin(), expected.end(), response.status) != expected.end();
         fuzz::expect((check.verdict == Verdict::pass) == listed, "check_status disagrees with the list");
         expect_one_line(check, input_valid);
@@ -69,15 +69,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         auto edition = spec::Edition::parse(name);
         fuzz::expect(edition.has_value(), "a known edition does not parse", name);
         for (const auto& allowed : allowed_lists) {
-            auto checks = harness::detail::check_error_body(response, allowed, *edition);
+            auto checks = engine::detail::check_error_body(response, allowed, *edition);
             fuzz::expect(!checks.empty(), "check_error_body judged nothing");
             for (const auto& check : checks) expect_one_line(check, input_valid);
         }
     }
 
-    auto check = harness::detail::check_sid(response);
+    auto check = engine::detail::check_sid(response);
     expect_one_line(check, input_valid);
-    auto sid = harness::detail::sid_of(response);
+    auto sid = engine::detail::sid_of(response);
     if (check.verdict == Verdict::pass) {
         fuzz::expect(sid.has_value(), "check_sid passed but sid_of found no sid");
         fuzz::expect(spec::is_valid_sid(*sid), "check_sid passed an invalid sid", *sid);

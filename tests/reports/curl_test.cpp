@@ -7,10 +7,10 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/detail/curl.hpp"
+#include "engine/detail/curl.hpp"
 
-using mx3pid::harness::detail::curl_line;
-using mx3pid::harness::detail::shell_quote;
+using mx3pid::engine::detail::curl_line;
+using mx3pid::engine::detail::shell_quote;
 
 namespace {
 

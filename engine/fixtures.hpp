@@ -1,0 +1,45 @@
+#pragma once
+// Fresh addresses and secrets for each case, reproducible from the run's seed and the case's place
+// in the run, whatever order the cases run in.
+#include <cstdint>
+#include <string>
+
+#include "suite/profile.hpp"
+#include "spec/endpoints.hpp"
+
+namespace mx3pid::engine {
+
+struct Address {
+    spec::Medium medium = spec::Medium::email;
+    std::string email;
+    suite::Msisdn msisdn;
+
+    std::string describe() const;  ///< "user@example.org" or "GB 7700900123"
+};
+
+/// What one case generates.
+struct CaseFixtures {
+    std::string client_secret;
+    std::string next_link;
+    std::int64_t send_attempt = 0;  ///< never 1, so a server that resets it is seen
+};
+
+class FixtureFactory {
+public:
+    FixtureFactory(std::uint64_t seed, const suite::Profile& profile);
+
+    /// The fixtures of the case at `index` in the run; the same for the same seed and index.
+    CaseFixtures for_case(std::size_t index, const std::string& case_id) const;
+    /// A new address nobody has bound, allowed by the policy, for the case at `index`.
+    Address fresh_address(std::size_t index, spec::Medium medium) const;
+
+private:
+    /// The profile's bound or denied address: never handed out as fresh.
+    bool is_reserved(const Address& address) const;
+
+    std::uint64_t seed_;
+    const suite::Profile& profile_;
+    std::string run_tag_;  ///< a few characters from the seed, so two runs never share an address
+};
+
+}  // namespace mx3pid::engine

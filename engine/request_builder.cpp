@@ -1,0 +1,51 @@
+#include "engine/request_builder.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace mx3pid::engine {
+
+using nlohmann::json;
+
+std::string endpoint_target(const spec::Endpoint& endpoint, const RequestContext& context) {
+    auto base = context.base_path;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base + "/_matrix/client/" + std::string(context.edition.client_prefix()) + std::string(endpoint.path);
+}
+
+net::Request build_request(const spec::Endpoint& endpoint, const suite::RequestSpec& step, const CaseValues& values,
+                           const RequestContext& context) {
+    net::Request request;
+    request.method = step.method;
+    request.target = endpoint_target(endpoint, context);
+    request.headers.emplace_back("Content-Type", step.content_type.value_or("application/json"));
+    request.headers.emplace_back("Accept", "application/json");
+    if (step.raw_body) {
+        request.body = *step.raw_body;
+        return request;
+    }
+    json body{{"client_secret", values.client_secret}};
+    if (values.address.medium == spec::Medium::email) {
+        body["email"] = values.address.email;
+    } else {
+        body["country"] = values.address.msisdn.country;
+        body["phone_number"] = values.address.msisdn.phone_number;
+    }
+    body["send_attempt"] = values.send_attempt + step.send_attempt_increment;
+    body["next_link"] = values.next_link;
+    const IdentityCredentials* named = step.id_server == suite::IdServerChoice::trusted     ? &context.trusted
+                                       : step.id_server == suite::IdServerChoice::untrusted ? &context.untrusted
+                                                                                     : nullptr;
+    if (named) {
+        body["id_server"] = named->id_server;
+        // id_access_token exists from r0.6.0: "required if id_server is supplied".
+        static const auto introduced = *spec::Edition::parse("r0.6.0");
+        if (step.id_access_token && !(context.edition < introduced) && !named->access_token.empty())
+            body["id_access_token"] = named->access_token;
+    }
+    for (const auto& field : step.remove) body.erase(field);
+    for (const auto& [key, value] : step.set.items()) body[key] = value;
+    request.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    return request;
+}
+
+}  // namespace mx3pid::engine

@@ -1,0 +1,44 @@
+#pragma once
+// Turns one step of a case into the HTTP request mx3pid sends to the homeserver.
+#include <cstdint>
+#include <string>
+
+#include "suite/case_model.hpp"
+#include "engine/fixtures.hpp"
+#include "net/message.hpp"
+#include "spec/edition.hpp"
+#include "spec/endpoints.hpp"
+
+namespace mx3pid::engine {
+
+/// An identity server as a request names it: `id_server`, and the `id_access_token` mx3pid holds for it.
+struct IdentityCredentials {
+    std::string id_server;     ///< "host:port"
+    std::string access_token;  ///< registered at that identity server; empty when it has none
+};
+
+/// What every request of a run shares.
+struct RequestContext {
+    std::string base_path;  ///< the homeserver URL's path, e.g. "" or "/matrix"
+    spec::Edition edition;
+    IdentityCredentials trusted;    ///< the identity server the homeserver trusts (or delegates to)
+    IdentityCredentials untrusted;  ///< the one it must not trust
+};
+
+/// What one case generated: the address it uses and its own secret, next_link and send_attempt.
+struct CaseValues {
+    Address address;
+    std::string client_secret;
+    std::string next_link;
+    std::int64_t send_attempt = 0;
+};
+
+/// The valid request body for the case's address with the step's changes applied, as the edition
+/// spells it: `id_server` when the step keeps it, with `id_access_token` from r0.6.0 on unless omitted.
+net::Request build_request(const spec::Endpoint& endpoint, const suite::RequestSpec& step, const CaseValues& values,
+                           const RequestContext& context);
+
+/// The path of `endpoint` under the edition's client prefix.
+std::string endpoint_target(const spec::Endpoint& endpoint, const RequestContext& context);
+
+}  // namespace mx3pid::engine

@@ -1,0 +1,72 @@
+#pragma once
+// Executes selected cases against a target and judges them. Formats nothing.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/asker.hpp"
+#include "engine/fixtures.hpp"
+#include "suite/profile.hpp"
+#include "suite/selection.hpp"
+#include "mock_identity/identity_server.hpp"
+#include "net/client.hpp"
+#include "net/url.hpp"
+#include "reports/run_result.hpp"
+#include "smtp_sink/smtp_sink.hpp"
+#include "spec/edition.hpp"
+
+namespace mx3pid::engine {
+
+/// What a run talks to and how.
+struct Environment {
+    Environment(net::Url homeserver, spec::Edition edition, const suite::Profile& profile, mock_identity::IdentityServer& identity,
+                mock_identity::IdentityServer& decoy, smtp_sink::SmtpSink* mailbox, net::Client http, FixtureFactory& fixtures)
+        : homeserver(std::move(homeserver)),
+          edition(edition),
+          profile(profile),
+          identity(identity),
+          decoy(decoy),
+          mailbox(mailbox),
+          http(std::move(http)),
+          fixtures(fixtures) {}
+
+    net::Url homeserver;
+    spec::Edition edition;
+    const suite::Profile& profile;
+    mock_identity::IdentityServer& identity;  ///< the identity server the homeserver trusts (or delegates to)
+    mock_identity::IdentityServer& decoy;     ///< one it must not trust
+    smtp_sink::SmtpSink* mailbox;             ///< where a self-validating server's mail lands; may be null
+    net::Client http;                         ///< keeps connections alive between cases
+    FixtureFactory& fixtures;
+    std::atomic<std::size_t> rate_limited{0};  ///< 429 answers received (set when the run ends)
+    const std::atomic<bool>* stop = nullptr;  ///< when set and true, the remaining cases are not run
+    bool redact = true;                       ///< client secrets and tokens become <redacted> in results
+    unsigned jobs = 1;                        ///< cases run at once; cases sharing a profile address never do
+    std::string id_server;                    ///< what requests name as the trusted id_server; empty: where it listens
+    /// How long after its last request a server may still act on the side channel. Observations that
+    /// need something not to arrive (or exactly N things) are closed together, one grace after each
+    /// job's last request; 0 closes each at its answer.
+    std::chrono::milliseconds grace{0};
+    /// Close each case's observation one grace after its own last request instead (for comparison).
+    bool settle_each_case = false;
+    std::function<void(std::size_t index, std::size_t total, const std::string& id)> on_case_start;
+    WaitListener on_wait;
+    std::vector<std::string> warnings;  ///< run warnings: side-channel arrivals that matched no case, or came late
+};
+
+/// A result for `selected` with all but its verdict: ID, endpoint, kind, title, level, citations; started now.
+reports::CaseResult start_result(const suite::SelectedCase& selected, const spec::Edition& edition);
+
+/// Called after each case, in order, before the result is kept: it may amend it (known failures).
+using CaseListener = std::function<void(reports::CaseResult&)>;
+
+/// Runs every case, `jobs` at a time, and returns the results in the order of `cases` (stopping early,
+/// in order, when `stop` is set). Never throws for anything the target does. After three cases in a row
+/// time out the rest are reported as errors without asking; once a medium is rate limited beyond
+/// --max-wait, its cases that would deliver a token are errors until the server's wait is over.
+std::vector<reports::CaseResult> run_cases(const std::vector<suite::SelectedCase>& cases, Environment& environment,
+                                           const CaseListener& on_case = {});
+
+}  // namespace mx3pid::engine

@@ -1,0 +1,132 @@
+#pragma once
+// Cases as data: one template in cases/*.yaml expands over the endpoints it names.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "spec/edition.hpp"
+#include "spec/endpoints.hpp"
+#include "spec/validation.hpp"
+
+namespace mx3pid::suite {
+
+enum class Level { must, should };
+
+/// Which address a case uses, in terms of what the endpoint wants.
+enum class AddressChoice {
+    acceptable,   ///< what the endpoint accepts: fresh for register and add, bound for password reset
+    conflicting,  ///< what the endpoint refuses by state: bound for register and add, fresh for password reset
+    fresh,        ///< a new address nobody has bound, allowed by the policy
+    bound,        ///< the profile's bound address
+    denied,       ///< the profile's denied address
+};
+
+enum class IdServerChoice { trusted, untrusted, omit };
+
+struct RequestSpec {
+    std::string method = "POST";
+    IdServerChoice id_server = IdServerChoice::trusted;
+    nlohmann::json set = nlohmann::json::object();  ///< fields replaced in (or added to) the valid body
+    std::vector<std::string> remove;                ///< fields taken out of the valid body
+    std::optional<std::string> raw_body;            ///< sent instead of any JSON body
+    std::optional<std::string> content_type;        ///< default application/json
+    int send_attempt_increment = 0;                 ///< added to the case's send_attempt (a resend)
+    /// From r0.6.0 every id_server goes with an id_access_token the runner registered at its mock
+    /// identity server; false (`id_access_token: omit`) leaves it out.
+    bool id_access_token = true;
+};
+
+struct StepExpectation {
+    std::vector<int> status;            ///< any of these
+    std::vector<std::string> errcode;   ///< allowed errcodes when the status is an error
+    /// Allowed errcodes for one status, where they differ by status (`errcode: {403: [...], 400: [...]}`).
+    std::map<int, std::vector<std::string>> errcode_by_status;
+    bool sid = false;                   ///< a sid that follows the grammar
+};
+
+struct Step {
+    RequestSpec request;
+    StepExpectation expect;
+};
+
+/// What must (not) happen beside the answer: at the identity servers and in the mailbox.
+struct SideChannelExpectation {
+    /// Validation tokens that reached the case's address, exactly: a requestToken for the case's secret
+    /// or address that an identity server accepted, or a mail/SMS to the address carrying a token or a
+    /// validation link. A refused request, a /versions probe or a notice without a token is not one.
+    std::optional<int> tokens_delivered;
+    std::optional<int> decoy_requests;  ///< requestToken requests reaching the untrusted identity server
+    /// The validation reached the address once, carrying what the client sent: the forwarded request
+    /// (proxy, delegate) or the mail (self).
+    bool delivered = false;
+    /// The sid answered is the one the validation carries: the identity server's, or the mailed link's.
+    bool sid_matches = false;
+    /// Complete the validation as a user would (submit_url with the code the mock received, or the
+    /// mailed link) and see it accepted.
+    bool follow_link = false;
+};
+
+/// Profile conditions a template needs; a case whose conditions fail is skipped with the reason.
+struct Requirements {
+    std::vector<spec::Validation> validation;    ///< any of these; empty means any
+    std::optional<bool> enumeration_protection;
+    /// true: only on an /account/3pid endpoint whose medium the profile lists in unsupported_3pid_media;
+    /// absent or false: never there.
+    std::optional<bool> medium_unsupported;
+
+    /// Can one profile satisfy both?
+    bool overlaps(const Requirements& other) const;
+};
+
+/// One spec sentence a case relies on, as a case file writes it; harness/citation.hpp makes it a link.
+struct Citation {
+    std::string edition;  ///< the edition whose text says it, e.g. "r0.5.0"
+    /// "endpoint" (the case's endpoint), "identity endpoint" (the identity server's requestToken for the
+    /// case's medium), or a section title harness/citation.hpp knows, e.g. "Standard error response".
+    std::string section;
+    std::string says;  ///< what the sentence says, in the case author's words
+};
+
+struct CaseTemplate {
+    std::string file;
+    int line = 0;
+    std::string kind;
+    std::string title;
+    std::vector<std::string> endpoints;  ///< globs over endpoint keys
+    spec::EditionRange editions;
+    std::vector<Citation> spec;
+    Level level = Level::must;
+    AddressChoice address = AddressChoice::acceptable;
+    Requirements requires_profile;
+    std::vector<Step> steps;
+    SideChannelExpectation side_channel;
+};
+
+/// A template bound to one endpoint.
+struct Case {
+    const CaseTemplate* source = nullptr;
+    const spec::Endpoint* endpoint = nullptr;
+    std::string id;  ///< "<endpoint key>/<kind>"
+};
+
+/// `acceptable` and `conflicting` made concrete for one endpoint; other choices unchanged.
+AddressChoice resolve_address(AddressChoice choice, const spec::Endpoint& endpoint);
+
+/// Loads every *.yaml file directly in `directory`, sorted by name. Throws ConfigError.
+std::vector<CaseTemplate> load_cases(const std::string& directory);
+
+/// Reads one case file. Throws ConfigError.
+std::vector<CaseTemplate> load_case_file(const std::string& path);
+/// The same for `text`, with `name` standing for the file in errors.
+std::vector<CaseTemplate> load_case_text(const std::string& text, const std::string& name);
+
+/// Every template bound to every endpoint it names, in file order, then endpoint table order.
+std::vector<Case> expand(const std::vector<CaseTemplate>& templates);
+
+/// True when `text` matches the shell-style glob (`*`, `?`, `[…]`).
+bool glob_match(const std::string& glob, const std::string& text);
+
+}  // namespace mx3pid::suite

@@ -1,0 +1,72 @@
+#include "suite/known_failures.hpp"
+
+#include "suite/case_model.hpp"
+#include "suite/detail/yaml_reader.hpp"
+
+namespace mx3pid::suite {
+
+std::vector<KnownFailure> load_expectations(const std::string& path) {
+    detail::YamlReader reader(path);
+    YAML::Node root = reader.load();
+    std::vector<KnownFailure> entries;
+    if (root.IsNull()) return entries;
+    reader.expect_sequence(root, "an expectations file");
+    for (const auto& node : root) {
+        reader.expect_map(node, {"case", "reason", "edition", "target"}, "an expectation");
+        if (!node["case"]) reader.fail(node, "an expectation needs 'case' (a case-ID glob)");
+        if (!node["reason"]) reader.fail(node, "an expectation needs 'reason' (free text or a link)");
+        KnownFailure entry;
+        entry.file = path;
+        entry.line = detail::line_of(node);
+        entry.case_glob = reader.string(node["case"], "case");
+        entry.reason = reader.string(node["reason"], "reason");
+        if (entry.reason.empty()) reader.fail(node["reason"], "reason must not be empty");
+        if (auto edition = node["edition"]) {
+            auto text = reader.string(edition, "edition");
+            if (spec::Edition::parse(text)) text = "== " + text;
+            std::string why;
+            entry.editions = spec::EditionRange::parse(text, &why);
+            if (!entry.editions) reader.fail(edition, "edition: " + why);
+        }
+        if (node["target"]) entry.target_glob = reader.string(node["target"], "target");
+        entries.push_back(std::move(entry));
+    }
+    return entries;
+}
+
+KnownFailures::KnownFailures(std::vector<KnownFailure> entries, const spec::Edition& edition, std::string target)
+    : entries_(std::move(entries)), matched_(entries_.size(), false) {
+    for (const auto& entry : entries_)
+        in_scope_.push_back((!entry.editions || entry.editions->contains(edition)) &&
+                            (!entry.target_glob || glob_match(*entry.target_glob, target)));
+}
+
+void KnownFailures::apply(reports::CaseResult& result) {
+    using reports::Verdict;
+    bool decided = false;  // the first entry that lists a case decides
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+        const auto& entry = entries_[i];
+        if (!in_scope_[i] || !glob_match(entry.case_glob, result.id)) continue;
+        matched_[i] = true;
+        if (decided) continue;
+        decided = true;
+        const bool failed = result.verdict == Verdict::fail || result.verdict == Verdict::not_implemented ||
+                            result.verdict == Verdict::warn;
+        if (!failed && result.verdict != Verdict::pass) continue;
+        result.verdict = failed ? Verdict::xfail : Verdict::xpass;
+        result.known_failure_reason = entry.reason;
+        result.known_failure_entry = entry.file + ":" + std::to_string(entry.line);
+        if (!failed) result.message = "listed as a known failure (" + result.known_failure_entry + ") but passed: remove this entry";
+    }
+}
+
+std::vector<std::string> KnownFailures::unmatched() const {
+    std::vector<std::string> warnings;
+    for (std::size_t i = 0; i < entries_.size(); ++i)
+        if (!matched_[i])
+            warnings.push_back(entries_[i].file + ":" + std::to_string(entries_[i].line) + ": the expectation '" +
+                               entries_[i].case_glob + "' matches no case of this run");
+    return warnings;
+}
+
+}  // namespace mx3pid::suite

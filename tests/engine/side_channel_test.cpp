@@ -1,0 +1,116 @@
+#include "engine/side_channel.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "net/client.hpp"
+#include "net/smtp_client.hpp"
+
+using namespace mx3pid;
+using engine::Address;
+using engine::CaseIdentity;
+using engine::SideChannel;
+
+namespace {
+
+Address email(const std::string& address) {
+    Address out;
+    out.medium = spec::Medium::email;
+    out.email = address;
+    return out;
+}
+
+/// What a homeserver proxying a requestToken sends the identity server.
+void request_token(mock_identity::IdentityServer& server, const std::string& address, const std::string& secret,
+                   int send_attempt = 1) {
+    net::Request request{"POST", "/_matrix/identity/api/v1/validate/email/requestToken",
+                         {{"Content-Type", "application/json"}},
+                         nlohmann::json{{"email", address}, {"client_secret", secret}, {"send_attempt", send_attempt}}.dump(),
+                         ""};
+    auto outcome = net::send(*net::Url::parse(server.base_url()), request);
+    ASSERT_TRUE(outcome) << outcome.failure().describe();
+    ASSERT_EQ(outcome->status, 200) << outcome->body;
+}
+
+void mail(smtp_sink::SmtpSink& sink, const std::string& to, const std::string& link) {
+    std::string data = "From: hs@example.org\r\nTo: <" + to + ">\r\nSubject: Validate\r\n\r\n" +
+                       (link.empty() ? std::string("Someone tried to use your address.") : "Follow " + link) + "\r\n";
+    auto receipt = net::send_mail({"127.0.0.1", sink.port()}, {"hs@example.org", {to}, data});
+    ASSERT_TRUE(receipt.ok()) << receipt.failure().describe();
+}
+
+struct SideChannelTest : ::testing::Test {
+    mock_identity::IdentityServer trusted;
+    mock_identity::IdentityServer decoy;
+    smtp_sink::SmtpSink sink;
+};
+
+}  // namespace
+
+TEST_F(SideChannelTest, ArrivalsGoToTheCaseTheyCarryWhateverTheOrder) {
+    SideChannel side(trusted, decoy, &sink);
+    side.watch(0, CaseIdentity{"first", email("one@allowed.example"), {"secret-one"}});
+    side.watch(1, CaseIdentity{"second", email("two@allowed.example"), {"secret-two"}});
+    request_token(trusted, "two@allowed.example", "secret-two");
+    request_token(trusted, "one@allowed.example", "secret-one");
+    request_token(decoy, "one@allowed.example", "secret-one");
+    auto first = side.observe(0);
+    auto second = side.observe(1);
+    EXPECT_EQ(first.trusted.size(), 1u);
+    EXPECT_EQ(first.decoy_request_tokens(), 1u);
+    EXPECT_EQ(first.tokens_delivered(), 2u) << "the identity servers each sent one message";
+    EXPECT_EQ(second.trusted.size(), 1u);
+    EXPECT_EQ(second.decoy.size(), 0u);
+    EXPECT_EQ(second.tokens_delivered(), 1u);
+    EXPECT_TRUE(side.warnings().empty());
+}
+
+TEST_F(SideChannelTest, ASharedAddressIsToldApartBySecretOrSid) {
+    SideChannel side(trusted, decoy, &sink);
+    side.watch(0, CaseIdentity{"register", email("taken@allowed.example"), {"secret-a"}});
+    side.watch(1, CaseIdentity{"password", email("taken@allowed.example"), {"secret-b"}});
+    side.learn_sid(1, "sid-of-b");
+    mail(sink, "taken@allowed.example", "http://hs.invalid/validate?token=tok1&sid=sid-of-b");
+    mail(sink, "taken@allowed.example", "http://hs.invalid/validate?token=tok2&client_secret=secret-a&sid=x");
+    EXPECT_EQ(side.observe(0).mails.size(), 1u);
+    EXPECT_EQ(side.observe(0).tokens_delivered(), 1u);
+    EXPECT_EQ(side.observe(1).mails.size(), 1u);
+    EXPECT_EQ(side.observe(1).mails.front().validation->token, "tok1");
+}
+
+TEST_F(SideChannelTest, ANoticeWithoutATokenIsAMessageButNoToken) {
+    SideChannel side(trusted, decoy, &sink);
+    side.watch(0, CaseIdentity{"duplicate", email("taken@allowed.example"), {"secret-a"}});
+    mail(sink, "taken@allowed.example", "");
+    auto seen = side.observe(0);
+    EXPECT_EQ(seen.mails.size(), 1u);
+    EXPECT_EQ(seen.tokens_delivered(), 0u);
+}
+
+TEST_F(SideChannelTest, WhatMatchesNoCaseOrComesLateIsAWarning) {
+    SideChannel side(trusted, decoy, &sink);
+    side.watch(0, CaseIdentity{"register/email/valid", email("one@allowed.example"), {"secret-one"}});
+    auto probe = net::send(*net::Url::parse(trusted.base_url()), net::Request{"GET", "/_matrix/identity/versions", {}, "", ""});
+    ASSERT_TRUE(probe);
+    EXPECT_TRUE(side.warnings().empty()) << "a probe is nobody's traffic";
+    side.close(0);
+    request_token(trusted, "one@allowed.example", "secret-one");
+    mail(sink, "stranger@allowed.example", "http://hs.invalid/validate?token=t&sid=s");
+    auto warnings = side.warnings();
+    ASSERT_EQ(warnings.size(), 3u);  // the late request, the identity server's late message, the stranger's mail
+    EXPECT_NE(warnings[0].find("register/email/valid arrived after its observation closed"), std::string::npos) << warnings[0];
+    EXPECT_NE(warnings[2].find("a mail to stranger@allowed.example"), std::string::npos) << warnings[2];
+    EXPECT_NE(warnings[2].find("matched no case"), std::string::npos) << warnings[2];
+}
+
+TEST_F(SideChannelTest, AnUnmatchedArrivalIsPlacedOnceItsCaseIsKnown) {
+    SideChannel side(trusted, decoy, &sink);
+    side.watch(0, CaseIdentity{"first", email("one@allowed.example"), {"secret-one"}});
+    mail(sink, "taken@allowed.example", "http://hs.invalid/validate?token=t&sid=late-sid");
+    side.watch(1, CaseIdentity{"second", email("taken@allowed.example"), {"secret-two"}});
+    side.watch(2, CaseIdentity{"third", email("taken@allowed.example"), {"secret-three"}});
+    EXPECT_EQ(side.observe(2).mails.size(), 0u) << "two cases share the address: the sid decides";
+    side.learn_sid(2, "late-sid");
+    EXPECT_EQ(side.observe(2).mails.size(), 1u);
+    EXPECT_TRUE(side.warnings().empty());
+}
