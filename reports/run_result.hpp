@@ -37,12 +37,26 @@ struct SpecRef {
     std::string says;            ///< the rule, in a sentence of mx3pid's own
 };
 
+/// A normative sentence of the spec as the catalogue (cases/sentences/) records it, placed in the
+/// edition judged.
+struct Sentence {
+    std::string id;       ///< stable, e.g. "cs.response.sid.required"
+    std::string level;    ///< "MUST", "SHOULD", "MAY", or "schema" (what a schema requires; judged as MUST)
+    std::string says;     ///< what it requires, in mx3pid's own words
+    std::string section;  ///< the public section title
+    std::string url;      ///< the judged edition's rendered page, with the anchor
+};
+
 /// One assertion about the answer or the side channel.
 struct CheckResult {
     std::string name;      ///< e.g. "status", "errcode", "sid grammar", "identity server requests"
     Verdict verdict = Verdict::pass;  ///< pass, warn or fail
     std::string expected;  ///< one line
     std::string actual;    ///< one line
+    /// "MUST" or "SHOULD": the strongest obligation among the sentences the check tests (a schema
+    /// requirement is a MUST). A failed MUST check fails the case; a failed SHOULD check warns.
+    std::string level;
+    std::vector<std::string> sentences;  ///< IDs of the sentences it tests; RunResult::sentences has their words
 };
 
 /// One request mx3pid sent and what came back, secrets already redacted.
@@ -104,6 +118,8 @@ struct RunResult {
     std::size_t rate_limited = 0;       ///< every 429 answer received, waited out or given up on
     std::size_t planned = 0;            ///< cases selected; more than cases.size() when the run was interrupted
     std::vector<CaseResult> cases;      ///< in the order they were selected
+    /// Every sentence some check of this run cites, in catalogue order, placed in the edition judged.
+    std::vector<Sentence> sentences;
     bool interrupted = false;
     Clock::time_point started{};
     Clock::time_point finished{};
