@@ -21,6 +21,7 @@
 #include "suite/profile.hpp"
 #include "targets/provision.hpp"
 #include "engine/runner.hpp"
+#include "engine/trace.hpp"
 #include "suite/selection.hpp"
 #include "targets/target.hpp"
 #include "reference_homeserver/chaos.hpp"
@@ -60,6 +61,8 @@ struct Options {
     bool insecure = false;
     bool identity_tls = false;
     std::string identity_public_url;
+    std::string log_file, log_level = "info";
+    bool log_secrets = false;
 };
 
 bool is_builtin_target(const std::string& homeserver) {
@@ -222,6 +225,23 @@ std::size_t terminal_columns() {
 }
 
 
+void define_log_options(CLI::App& app, Options& options) {
+    app.add_option("--log", options.log_file,
+                   "write a trace of the run to FILE: every exchange, side-channel arrival and the key that placed it, "
+                   "settle window, rate-limit wait and revised verdict");
+    app.add_option("--log-level", options.log_level, "trace, debug (adds bodies), info (default) or warn")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn"}));
+    app.add_flag("--log-secrets", options.log_secrets, "leave client secrets and tokens unmasked in the --log trace");
+}
+
+/// Starts the --log trace, when asked; false (with the message written) when its file cannot be written.
+bool start_trace(const Options& options, std::ostream& err) {
+    if (options.log_file.empty()) return true;
+    auto failure = engine::trace::start(options.log_file, *engine::trace::parse_level(options.log_level), options.log_secrets);
+    if (failure) err << "mx3pid: " << *failure << "\n";
+    return !failure;
+}
+
 void define_options(CLI::App& app, Options& options) {
     app.add_option("--homeserver", options.homeserver,
                    "URL of the homeserver under test, or builtin[:VARIANT] (default: builtin)");
@@ -267,6 +287,7 @@ void define_options(CLI::App& app, Options& options) {
     app.add_option("--color", options.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
     app.add_flag("--no-redact", options.no_redact, "show client secrets and tokens in reports (they are redacted by default)");
     app.add_flag("--version", options.version, "print the version and exit");
+    define_log_options(app, options);
 }
 
 /// What a run is given before it talks to anyone: the profile (with the command line's overrides),
@@ -445,6 +466,7 @@ void run_selected(const std::vector<suite::SelectedCase>& selected, engine::Envi
 void close_run(const engine::Environment& environment, const suite::KnownFailures& known, reports::RunResult& run, std::ostream& err) {
     run.rate_limited = environment.rate_limited.load();
     for (const auto& warning : environment.warnings) run.warnings.push_back("side channel: " + warning);
+    run.unattributed = environment.unattributed;
     run.properties.emplace_back("rate_limited_responses", std::to_string(run.rate_limited));
     for (const auto& warning : known.unmatched()) {
         err << "mx3pid: warning: " << warning << "\n";
@@ -456,7 +478,10 @@ int exit_code_of(const reports::RunResult& run) {
     if (run.interrupted) return exit_interrupted;
     bool conformant = std::none_of(run.cases.begin(), run.cases.end(),
                                    [](const reports::CaseResult& result) { return reports::is_unexpected(result.verdict); });
-    return conformant ? exit_conformant : exit_not_conformant;
+    if (!conformant) return exit_not_conformant;
+    // Cases never sent leave the run unproven: a gate must not read it as conformant.
+    bool complete = std::none_of(run.cases.begin(), run.cases.end(), [](const reports::CaseResult& result) { return result.not_run; });
+    return complete ? exit_conformant : exit_incomplete;
 }
 
 /// --version, --list-builtin and `homeserver-config` answer without a run.
@@ -514,6 +539,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         if (listed == 0) err << "mx3pid: the filter selected no case\n";
         return listed == 0 ? exit_no_case : exit_conformant;
     }
+    engine::trace::Session trace_session;  // the --log trace ends with the run
+    if (!start_trace(options, err)) return exit_usage;
 
     std::string target_error;
     auto choice = targets::parse_target(options.homeserver, target_error);

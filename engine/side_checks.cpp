@@ -58,9 +58,7 @@ CheckResult check_delivered(spec::Validation validation, const Observation& seen
             return failed("delivered", expected, "the link carries another client_secret");
         return passed("delivered", expected, mail.validation ? "one mail with a validation link" : "one mail with a code");
     }
-    std::vector<const mock_identity::ReceivedRequest*> forwarded;
-    for (const auto& request : seen.trusted)
-        if (is_request_token(request)) forwarded.push_back(&request);
+    const auto forwarded = seen.distinct_forwards();
     if (forwarded.size() != 1)
         return failed("delivered", "exactly one requestToken at the trusted identity server", std::to_string(forwarded.size()));
     return check_forwarded(*forwarded.front(), sent, secrets);

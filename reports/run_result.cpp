@@ -60,6 +60,10 @@ std::string failed_checks_message(const std::vector<CheckResult>& checks) {
     return message;
 }
 
+std::string describe(const UnattributedArrival& arrival) {
+    return "side channel: " + arrival.what + " (carrying " + arrival.carried + ") was credited to no case: " + arrival.reason;
+}
+
 double seconds_between(Clock::time_point from, Clock::time_point to) {
     if (to < from) return 0.0;
     return std::chrono::duration<double>(to - from).count();

@@ -31,7 +31,7 @@ struct RequestSpec {
     IdServerChoice id_server = IdServerChoice::trusted;
     nlohmann::json set = nlohmann::json::object();  ///< fields replaced in (or added to) the valid body
     std::vector<std::string> remove;                ///< fields taken out of the valid body
-    std::optional<std::string> raw_body;            ///< sent instead of any JSON body
+    std::optional<std::string> raw_body;            ///< sent instead of any JSON body; "{client_secret}" becomes the case's
     std::optional<std::string> content_type;        ///< default application/json
     int send_attempt_increment = 0;                 ///< added to the case's send_attempt (a resend)
     /// From r0.6.0 every id_server goes with an id_access_token the runner registered at its mock

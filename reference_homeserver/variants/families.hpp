@@ -14,6 +14,8 @@ std::vector<Variant> faulty_state();     ///< wrong policy and bound-state decis
 std::vector<Variant> faulty_delivery();  ///< wrong forwarding and mailing
 std::vector<Variant> faulty_checks();    ///< each breaks a check no other family breaks
 std::vector<Variant> conformant();       ///< unusual but right
+std::vector<Variant> forwarding_faulty();      ///< forwards refused requests late, or without the keys that name a case
+std::vector<Variant> forwarding_conformant();  ///< forwards again after answering
 std::vector<Variant> hostile();          ///< cannot be judged
 
 /// The factory a Variant names for the stages `S`.

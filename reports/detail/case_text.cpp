@@ -115,6 +115,7 @@ std::vector<std::string> run_notes(const RunResult& run) {
     std::vector<std::string> notes;
     if (!run.edition_note.empty()) notes.push_back(run.edition_note);
     notes.insert(notes.end(), run.warnings.begin(), run.warnings.end());
+    for (const auto& arrival : run.unattributed) notes.push_back(describe(arrival));
     return notes;
 }
 
