@@ -467,6 +467,9 @@ void close_run(const engine::Environment& environment, const suite::KnownFailure
     run.rate_limited = environment.rate_limited.load();
     for (const auto& warning : environment.warnings) run.warnings.push_back("side channel: " + warning);
     run.unattributed = environment.unattributed;
+    // The console printed its header before these were known: they go where the other late warnings go.
+    for (const auto& warning : environment.warnings) err << "mx3pid: warning: side channel: " << warning << "\n";
+    for (const auto& arrival : run.unattributed) err << "mx3pid: warning: " << reports::describe(arrival) << "\n";
     run.properties.emplace_back("rate_limited_responses", std::to_string(run.rate_limited));
     for (const auto& warning : known.unmatched()) {
         err << "mx3pid: warning: " << warning << "\n";

@@ -78,10 +78,8 @@ std::vector<Variant> forwarding_faulty() {
          .profiles = {"builtin", "builtin-delegate"}, .grace = 1000ms, .make = make<ForwardsRefusedLate>},
         // Without client_secret the identity server refuses the forward, and the homeserver relays the 400.
         {.name = "forwards-stripped", .description = "forwards to the identity server without client_secret and next_link",
-         .kills = {{"*/valid"}, {"*/repeat"}, {"*/resend"}, {"*/client_secret-255"}, {"*/id_access_token-missing", ">= r0.6.0"},
-                   {.cases = "*/valid-no-id_server", .editions = ">= r0.6.0", .profiles = "builtin-delegate"},
-                   {.cases = "*/untrusted-id_server", .profiles = "builtin-delegate"}},
-         .profiles = {"builtin", "builtin-delegate"}, .make = make<ForwardsStripped>},
+         .kills = {{"*/valid"}, {"*/repeat"}, {"*/resend"}, {"*/client_secret-255"}, {"*/id_access_token-missing", ">= r0.6.0"}},
+         .make = make<ForwardsStripped>},
     };
 }
 
