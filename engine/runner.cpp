@@ -11,6 +11,7 @@
 #include "suite/citation.hpp"
 #include "engine/detail/checks.hpp"
 #include "engine/detail/curl.hpp"
+#include "engine/detail/judged.hpp"
 #include "engine/follow_up.hpp"
 #include "engine/judge.hpp"
 #include "engine/request_builder.hpp"
@@ -24,6 +25,9 @@ namespace {
 using nlohmann::json;
 using reports::Verdict;
 using SteadyClock = std::chrono::steady_clock;
+using detail::Judged;
+using detail::judge_observation;
+using detail::keep_tokens;
 
 constexpr int timeouts_before_stopping = 3;
 constexpr std::chrono::milliseconds stop_check_every{50};
@@ -44,19 +48,6 @@ struct CaseRun {
     std::optional<std::string> unimplemented;  ///< why the endpoint looks unimplemented
     bool errored = false;                ///< the case could not be judged; result.message says why
     SteadyClock::time_point last_request{};
-};
-
-/// What a judged case keeps so that an arrival after its observation closed can have it judged again.
-struct Judged {
-    const suite::SelectedCase* selected = nullptr;
-    spec::Validation validation = spec::Validation::proxy;
-    json first_body;
-    std::optional<std::string> first_sid;
-    detail::Secrets secrets;
-    Address address;
-    std::vector<reports::CheckResult> answer_checks;  ///< every check but the side channel's, as first made
-    bool server_error = false;
-    Verdict verdict = Verdict::pass;  ///< as last judged, before known failures
 };
 
 /// What the cases of one run share, and what they learn about the server for each other.
@@ -277,25 +268,6 @@ void send_steps(CaseRun& run, RunState& state) {
         }
     }
     state.timeouts_in_a_row = 0;
-}
-
-/// Tokens that reached the case are secrets too: kept so that reports redact them.
-void keep_tokens(const Observation& seen, detail::Secrets& secrets) {
-    for (const auto& mail : seen.mails)
-        if (mail.validation) secrets.keep(mail.validation->token);
-    for (const auto& message : seen.messages) secrets.keep(message.token);
-}
-
-/// The side-channel checks on `seen` after the answer checks, the verdict from all of them, and
-/// what the side channel saw, into `result`.
-void judge_observation(const Judged& judged, const Observation& seen, reports::CaseResult& result) {
-    const auto& source = *judged.selected->instance.source;
-    result.checks = judged.answer_checks;
-    auto checks = judge_side_channel(source.side_channel, judged.validation, seen, judged.first_body, judged.first_sid, judged.secrets);
-    result.checks.insert(result.checks.end(), checks.begin(), checks.end());
-    result.message.clear();
-    conclude(result, source.level, judged.server_error);
-    result.side_channel = describe(seen, judged.address, judged.secrets);
 }
 
 /// Judges what the side channel saw for the case, completes its validation when asked, and gives

@@ -5,28 +5,18 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/engine/addresses.hpp"
+
 using namespace mx3pid;
 using engine::Address;
+using engine::testing::email;
+using engine::testing::msisdn;
 using engine::detail::ArrivalKeys;
 using engine::detail::attribute;
 using engine::detail::CaseKeys;
 using engine::detail::Key;
 
 namespace {
-
-Address email(const std::string& address) {
-    Address out;
-    out.medium = spec::Medium::email;
-    out.email = address;
-    return out;
-}
-
-Address msisdn(const std::string& country, const std::string& number) {
-    Address out;
-    out.medium = spec::Medium::msisdn;
-    out.msisdn = {country, number};
-    return out;
-}
 
 CaseKeys fresh_case(const std::string& label) {
     return {label, "https://client.mx3pid.invalid/validated/run/" + label, {"secret-" + label}, {"sid-" + label},

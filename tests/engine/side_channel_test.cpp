@@ -5,20 +5,14 @@
 
 #include "net/client.hpp"
 #include "net/smtp_client.hpp"
+#include "tests/engine/addresses.hpp"
 
 using namespace mx3pid;
-using engine::Address;
 using engine::CaseIdentity;
 using engine::SideChannel;
+using engine::testing::email;
 
 namespace {
-
-Address email(const std::string& address) {
-    Address out;
-    out.medium = spec::Medium::email;
-    out.email = address;
-    return out;
-}
 
 /// What a homeserver proxying a requestToken sends the identity server.
 void request_token(mock_identity::IdentityServer& server, const std::string& address, const std::string& secret,
