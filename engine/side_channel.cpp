@@ -95,12 +95,15 @@ void SideChannel::watch(std::size_t id, CaseIdentity identity) {
     keys.secrets = std::move(identity.client_secrets);
     keys.next_link = std::move(identity.next_link);
     keys.shared_fixture = std::move(identity.shared_fixture);
+    ++generation_;
 }
 
 void SideChannel::learn_sid(std::size_t id, const std::string& sid) {
     std::lock_guard lock(mutex_);
     auto found = cases_.find(id);
-    if (found != cases_.end() && !sid.empty() && !contains(found->second.keys.sids, sid)) found->second.keys.sids.push_back(sid);
+    if (found == cases_.end() || sid.empty() || contains(found->second.keys.sids, sid)) return;
+    found->second.keys.sids.push_back(sid);
+    ++generation_;
 }
 
 Observation SideChannel::observe(std::size_t id) {
@@ -144,10 +147,13 @@ std::vector<reports::UnattributedArrival> SideChannel::unattributed() {
 
 void SideChannel::collect() {
     trace::CaseScope scope("");  // an arrival's line names its case itself, not the one collecting
-    // Arrivals not placed yet may be placed now that more cases (or sids) are known.
-    auto retry = std::move(unmatched_);
-    unmatched_.clear();
-    for (auto& arrival : retry) place(std::move(arrival));
+    // Arrivals not placed yet may be placed once more cases (or sids) are known.
+    if (retried_at_ != generation_) {
+        retried_at_ = generation_;
+        auto retry = std::move(unmatched_);
+        unmatched_.clear();
+        for (auto& arrival : retry) place(std::move(arrival));
+    }
     collect_requests(trusted_, trusted_request_seq_, Pending::Kind::trusted_request, "identity server");
     collect_requests(decoy_, decoy_request_seq_, Pending::Kind::decoy_request, "untrusted identity server");
     collect_messages();
@@ -220,8 +226,10 @@ void SideChannel::add_to(Watched& watched, Pending& arrival) {
         case Pending::Kind::trusted_request: watched.seen.trusted.push_back(std::move(arrival.request)); break;
         case Pending::Kind::decoy_request: watched.seen.decoy.push_back(std::move(arrival.request)); break;
         case Pending::Kind::message:
-            if (!arrival.message.sid.empty() && !contains(watched.keys.sids, arrival.message.sid))
+            if (!arrival.message.sid.empty() && !contains(watched.keys.sids, arrival.message.sid)) {
                 watched.keys.sids.push_back(arrival.message.sid);
+                ++generation_;
+            }
             watched.seen.messages.push_back(std::move(arrival.message));
             break;
         case Pending::Kind::mail: watched.seen.mails.push_back(std::move(arrival.mail)); break;

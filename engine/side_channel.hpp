@@ -112,6 +112,8 @@ private:
     std::mutex mutex_;
     std::map<std::size_t, Watched> cases_;
     std::vector<Pending> unmatched_;
+    std::uint64_t generation_ = 0;  ///< counts what could place an arrival: cases watched, sids learnt
+    std::uint64_t retried_at_ = 0;  ///< the generation unmatched_ was last tried against
     std::uint64_t trusted_request_seq_ = 0, decoy_request_seq_ = 0, trusted_message_seq_ = 0, decoy_message_seq_ = 0,
                   mail_seq_ = 0;
 };
