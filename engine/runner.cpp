@@ -222,10 +222,6 @@ void note_trouble(const Answer& answer, CaseRun& run, RunState& state) {
     run.result.message = answer.error;
     if (answer.trouble == Answer::Trouble::timeout) ++state.timeouts_in_a_row;
     if (answer.trouble == Answer::Trouble::rate_limited) {
-        // Limiting requests is the server's right: the case could not be judged, and is not run.
-        run.result.verdict = Verdict::skip;
-        run.result.not_run = true;
-        run.result.message = "not run: " + answer.error;
         const auto medium = run.selected->instance.endpoint->medium;
         const std::string requests = std::string(spec::medium_name(medium)) + " requests";
         const auto budget = seconds_text(state.asker.max_wait());

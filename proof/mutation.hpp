@@ -1,7 +1,7 @@
 #pragma once
 // The proof of mx3pid's verdicts: the suite against each built-in variant. A faulty variant must
 // fail exactly its kill set; a conformant one (a freedom the spec gives) must pass everything; a
-// hostile one must end in errors (or cases not run), never in failures. Every case, and every check in every case
+// hostile one must end in errors, never in failures. Every case, and every check in every case
 // template, must be seen failing against some faulty variant.
 #include <functional>
 #include <set>
@@ -40,7 +40,7 @@ struct MutationSummary {
     std::size_t conformant = 0;        ///< conformant variants scored (the reference among them)
     std::size_t conformant_passed = 0; ///< of them, those that passed everything everywhere
     std::size_t hostile = 0;
-    std::size_t hostile_proven = 0;    ///< of them, those that ended in errors (or cases not run) and no failure
+    std::size_t hostile_proven = 0;    ///< of them, those that ended in errors and no failure
     std::size_t collateral = 0;        ///< cases that ended wrongly for their variant, over all runs
     /// "case@file:line": runs under some built-in profile and scored edition, yet no variant makes it fail or warn.
     std::vector<std::string> unkilled;
