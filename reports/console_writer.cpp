@@ -104,7 +104,7 @@ void write_cause(const detail::Cause& cause, const RunResult& run, std::ostream&
     if (!cause.sentence.empty() || !cause.url.empty())
         out << "      rule: " << one_line(cause.sentence + (cause.sentence.empty() || cause.url.empty() ? "" : " ") + cause.url, 1000)
             << '\n';
-    out << "      e.g. " << one_line(cause.example->id) << ": " << one_line(cause.example_text, 1000) << '\n';
+    if (const auto example = cause.example_line(); !example.empty()) out << "      e.g. " << one_line(example, 1000) << '\n';
     if (cause.cases.size() > 1) out << "      cases: " << one_line(detail::cases_compactly(cause.cases, run.cases), 2000) << '\n';
     if (options.repro)
         if (const auto command = options.repro(*cause.example); !command.empty())

@@ -38,8 +38,8 @@ std::string case_count(std::size_t count) { return std::to_string(count) + (coun
 std::string annotation(const detail::Cause& cause, const RunResult& run, const GithubOptions& options) {
     const char* command = detail::is_failure(cause) ? "::error" : "::warning";
     std::string title = "mx3pid: " + detail::one_line(cause.title, 200);
-    std::string message = case_count(cause.cases.size()) + ": " + detail::cases_compactly(cause.cases, run.cases) + ". e.g. " +
-                          cause.example->id + ": " + cause.example_text + ".";
+    std::string message = case_count(cause.cases.size()) + ": " + detail::cases_compactly(cause.cases, run.cases) + ".";
+    if (const auto example = cause.example_line(); !example.empty()) message += " e.g. " + example + ".";
     if (!cause.level.empty()) message += " Broken " + cause.level + ".";
     if (!cause.url.empty()) message += " Spec: " + cause.url;
     if (options.repro)

@@ -141,7 +141,11 @@ void write_cause(const RunResult& run, const detail::Cause& cause, std::ostream&
     out << "</h3>\n<p>";
     if (!cause.sentence.empty() || !cause.url.empty())
         out << "rule: " << link(cause.sentence.empty() ? std::string("spec") : cause.sentence, cause.url) << " \u00B7 ";
-    out << "e.g. " << case_link(run, *cause.example) << ": " << line(cause.example_text) << "</p>\n";
+    if (!cause.example_line().empty()) {
+        out << "e.g. " << case_link(run, *cause.example);
+        if (cause.example_text != cause.title) out << ": " << line(cause.example_text);
+    }
+    out << "</p>\n";
     if (cause.cases.size() > 1) {
         out << "<p class=\"compact\">" << line(detail::cases_compactly(cause.cases, run.cases)) << "</p>\n<p class=\"ids\">";
         for (const auto* result : cause.cases) out << case_link(run, *result) << ' ';

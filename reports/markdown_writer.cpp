@@ -110,9 +110,12 @@ std::string cause_text(const detail::Cause& cause, const RunResult& run) {
                        case_count(cause.cases.size());
     if (!cause.level.empty()) text += " (" + cause.level + ")";
     text += "\n\n";
+    std::string facts;
     if (!cause.sentence.empty() || !cause.url.empty())
-        text += "Rule: " + link(cause.sentence.empty() ? std::string("spec") : cause.sentence, cause.url) + " \u00B7 ";
-    text += "e.g. **" + inline_text(cause.example->id) + "**: " + inline_text(cause.example_text) + "\n";
+        facts = "Rule: " + link(cause.sentence.empty() ? std::string("spec") : cause.sentence, cause.url);
+    if (const auto example = cause.example_line(); !example.empty())
+        facts += (facts.empty() ? "" : " \u00B7 ") + std::string("e.g. ") + inline_text(example);
+    if (!facts.empty()) text += facts + "\n";
     if (cause.cases.size() > 1) text += "\nCases: " + inline_text(detail::cases_compactly(cause.cases, run.cases)) + "\n";
     return text;
 }

@@ -83,7 +83,7 @@ void add_case_cause(const CaseResult& result, Collector& causes) {
     switch (result.verdict) {
         case Verdict::not_implemented:
             key = "noimp\x1f" + endpoint_of(result);
-            title = endpoint_of(result) + " is not implemented, though the edition defines it";
+            title = endpoint_of(result) + " \u2014 " + headline(result);
             break;
         case Verdict::xpass:
             key = "xpass\x1f" + result.known_failure_entry;
@@ -102,7 +102,7 @@ void add_case_cause(const CaseResult& result, Collector& causes) {
     if (!cause.title.empty()) return;
     cause.title = title;
     cause.example_text = headline(result);
-    cause.url = citation_url(result);
+    if (verdict != Verdict::error && verdict != Verdict::xpass) cause.url = citation_url(result);
     if (verdict == Verdict::fail || verdict == Verdict::warn) cause.level = verdict == Verdict::fail ? "MUST" : "SHOULD";
 }
 
@@ -117,6 +117,11 @@ int severity(Verdict verdict) {
 }
 
 }  // namespace
+
+std::string Cause::example_line() const {
+    if (verdict == Verdict::not_implemented || !example) return {};
+    return example_text == title ? example->id : example->id + ": " + example_text;
+}
 
 std::vector<Cause> causes_of(const RunResult& run) {
     Collector collector;

@@ -24,6 +24,10 @@ struct Cause {
     /// The example in a line: "content type: expected application/json, got text/plain", or the
     /// case's headline when no check stands for the cause.
     std::string example_text;
+
+    /// What the writers print after "e.g. ": the example's ID, and its text when the title does not
+    /// already say it; empty for NOIMP (the title names the endpoint and what it answered).
+    std::string example_line() const;
 };
 
 /// Every cause of the run: failures (FAIL, NOIMP, XPASS) first, then ERRORs, then WARNs; within
