@@ -123,7 +123,8 @@ std::string help_footer() {
            "Environment: MX3PID_HOMESERVER, MX3PID_PROFILE, MX3PID_SPEC, MX3PID_EXPECTATIONS, MX3PID_CASES, MX3PID_FILTER,\n"
            "  MX3PID_EXCLUDE, MX3PID_JUNIT, MX3PID_JSON, MX3PID_MARKDOWN, MX3PID_HTML, MX3PID_JOBS, MX3PID_TIMEOUT,\n"
            "  MX3PID_MAX_WAIT, MX3PID_WAIT_FOR_SERVER, MX3PID_STRICT, MX3PID_CI stand for the flag of the same name when it is\n"
-           "  not given. Subcommands: mx3pid repro CASE-ID …, mx3pid homeserver-config SERVER --profile FILE.";
+           "  not given. Subcommands: mx3pid repro CASE-ID [--hold SECONDS] [the run's options],\n"
+           "  mx3pid homeserver-config SERVER --profile FILE.";
 }
 
 bool github_wanted(const Options& options) {

@@ -69,7 +69,8 @@ std::string repro_command(const Options& options, const reports::RunResult& run,
 
 void write_reports(const Options& options, const reports::RunResult& run, std::ostream& out) {
     const reports::JunitOptions junit{with_edition(options.junit_suffix, run.edition)};
-    const reports::MarkdownOptions markdown{options.markdown_max, full_report(options)};
+    const auto repro = [&](const reports::CaseResult& result) { return repro_command(options, run, result); };
+    const reports::MarkdownOptions markdown{options.markdown_max, full_report(options), repro};
     if (!options.junit.empty())
         reports::write_file_atomically(options.junit, [&](std::ostream& file) { reports::write_junit(run, file, junit); });
     if (!options.json.empty())
@@ -80,7 +81,7 @@ void write_reports(const Options& options, const reports::RunResult& run, std::o
         reports::write_file_atomically(options.html, [&](std::ostream& file) { reports::write_html(run, file); });
     if (!github_wanted(options)) return;
     reports::GithubOptions github;
-    github.repro = [&](const reports::CaseResult& result) { return repro_command(options, run, result); };
+    github.repro = repro;
     reports::write_github_annotations(run, out, github);
     append_step_summary(run, markdown);
 }

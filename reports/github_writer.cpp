@@ -39,7 +39,8 @@ std::string annotation(const detail::Cause& cause, const RunResult& run, const G
     const char* command = detail::is_failure(cause) ? "::error" : "::warning";
     std::string title = "mx3pid: " + detail::one_line(cause.title, 200);
     std::string message = case_count(cause.cases.size()) + ": " + detail::cases_compactly(cause.cases, run.cases) + ".";
-    if (const auto example = cause.example_line(); !example.empty()) message += " e.g. " + example + ".";
+    // The title is cut and escaped; the message always says the example in full.
+    if (cause.example) message += " e.g. " + cause.example->id + ": " + cause.example_text + ".";
     if (!cause.level.empty()) message += " Broken " + cause.level + ".";
     if (!cause.url.empty()) message += " Spec: " + cause.url;
     if (options.repro)

@@ -105,7 +105,7 @@ std::string entry(const CaseResult& result) {
 
 std::string case_count(std::size_t count) { return std::to_string(count) + (count == 1 ? " case" : " cases"); }
 
-std::string cause_text(const detail::Cause& cause, const RunResult& run) {
+std::string cause_text(const detail::Cause& cause, const RunResult& run, const MarkdownOptions& options) {
     std::string text = std::string("\n### ") + mark(cause.verdict) + ' ' + inline_text(cause.title) + " \u2014 " +
                        case_count(cause.cases.size());
     if (!cause.level.empty()) text += " (" + cause.level + ")";
@@ -117,6 +117,8 @@ std::string cause_text(const detail::Cause& cause, const RunResult& run) {
         facts += (facts.empty() ? "" : " \u00B7 ") + std::string("e.g. ") + inline_text(example);
     if (!facts.empty()) text += facts + "\n";
     if (cause.cases.size() > 1) text += "\nCases: " + inline_text(detail::cases_compactly(cause.cases, run.cases)) + "\n";
+    if (options.repro)
+        if (const auto command = options.repro(*cause.example); !command.empty()) text += "\nReproduce: " + inline_text(command) + "\n";
     return text;
 }
 
@@ -229,10 +231,11 @@ Section grid_section(const RunResult& run) {
     return section;
 }
 
-Section cause_section(const RunResult& run, const std::vector<detail::Cause>& causes, bool failures, int rank) {
+Section cause_section(const RunResult& run, const std::vector<detail::Cause>& causes, bool failures, int rank,
+                      const MarkdownOptions& options) {
     Section section{failures ? "\n## Failures by cause\n" : "\n## Warnings (SHOULD) by cause\n", {}, "", "causes"};
     for (const auto& cause : causes)
-        if (detail::is_failure(cause) == failures) section.parts.push_back({cause_text(cause, run), rank});
+        if (detail::is_failure(cause) == failures) section.parts.push_back({cause_text(cause, run, options), rank});
     if (section.parts.empty()) section.head = failures ? "\n## Failures\n\nNone.\n" : "";
     return section;
 }
@@ -264,9 +267,9 @@ void write_markdown(const RunResult& run, std::ostream& out, const MarkdownOptio
     std::vector<Section> sections;
     sections.push_back(header_section(run));
     sections.push_back(grid_section(run));
-    sections.push_back(cause_section(run, causes, true, 4));
+    sections.push_back(cause_section(run, causes, true, 4, options));
     sections.push_back(not_run_section(run));
-    sections.push_back(cause_section(run, causes, false, 2));
+    sections.push_back(cause_section(run, causes, false, 2, options));
     sections.push_back(details_section(run));
     out << within_budget(std::move(sections), options);
 }

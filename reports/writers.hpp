@@ -46,6 +46,8 @@ struct MarkdownOptions {
     std::size_t max_bytes = 65536;
     /// Where the whole run is, for that note: "mx3pid.html or mx3pid.json"; empty: "the HTML and JSON reports".
     std::string full_report;
+    /// A command that reproduces a case on its own, printed under each cause; may be empty.
+    std::function<std::string(const CaseResult&)> repro;
 };
 
 /// The summary for a job summary or a pull-request comment: counts, the endpoint × kind grid,

@@ -60,7 +60,7 @@ def read_outputs(path):
     return outputs
 
 
-def simulate_uses(step, context, log):
+def simulate_uses(step, context, log, work):
     uses = step["uses"]
     with_ = {key: expand(value, context) for key, value in step.get("with", {}).items()}
     if uses.startswith("actions/cache@"):
@@ -69,7 +69,7 @@ def simulate_uses(step, context, log):
             shutil.copytree(restored, with_["path"], dirs_exist_ok=True)
         log.append(("cache", with_))
     elif uses.startswith("actions/upload-artifact@"):
-        folder = with_["path"]
+        folder = os.path.join(work, with_["path"])
         context["uploaded"] = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
         log.append(("upload", with_))
     else:
@@ -90,7 +90,7 @@ def run_action(name, inputs, work, cache=None):
             continue
         step_id = step.get("id", "step%d" % index)
         if "uses" in step:
-            simulate_uses(step, context, log)
+            simulate_uses(step, context, log, work)
             continue
         open(files["GITHUB_OUTPUT"], "w").close()
         environment = {k: v for k, v in os.environ.items() if not k.startswith(("MX3PID_", "GITHUB_"))}

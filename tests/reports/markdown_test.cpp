@@ -83,11 +83,11 @@ TEST(Markdown, StaysWithinItsBudgetLeavingOutWholePartsLeastImportantFirst) {
         run.cases.push_back(copy);
     }
     std::ostringstream whole;
-    write_markdown(run, whole, {.max_bytes = 0});
+    write_markdown(run, whole, {.max_bytes = 0, .full_report = "", .repro = {}});
     ASSERT_GT(whole.str().size(), 100000u);
     for (const std::size_t budget : {65536u, 20000u, 8000u}) {
         std::ostringstream out;
-        write_markdown(run, out, {.max_bytes = budget, .full_report = "r.html or r.json"});
+        write_markdown(run, out, {.max_bytes = budget, .full_report = "r.html or r.json", .repro = {}});
         const auto text = out.str();
         EXPECT_LE(text.size(), budget);
         EXPECT_NE(text.find("left out to keep this summary under " + std::to_string(budget) + " bytes: r.html or r.json have everything"),
@@ -98,7 +98,7 @@ TEST(Markdown, StaysWithinItsBudgetLeavingOutWholePartsLeastImportantFirst) {
         EXPECT_TRUE(text.find("<details>") == std::string::npos || text.ends_with("</details>\n"));
     }
     std::ostringstream tight;
-    write_markdown(run, tight, {.max_bytes = 8000});
+    write_markdown(run, tight, {.max_bytes = 8000, .full_report = "", .repro = {}});
     EXPECT_TRUE(lines_starting_with(tight.str(), "|").empty()) << "at 8000 bytes the grid goes before the causes";
 }
 
