@@ -190,7 +190,7 @@ std::string within_budget(std::vector<Section> sections, const MarkdownOptions& 
 }
 
 std::string editions_line(const RunResult& run) {
-    std::string line = inline_text(run.edition);
+    std::string line = run.edition.empty() ? std::string("none chosen") : inline_text(run.edition);
     std::string details = inline_text(run.edition_source);
     if (!run.advertised_editions.empty()) {
         std::string advertised;

@@ -8,16 +8,9 @@
 #include "sample_run.hpp"
 
 using namespace mx3pid::reports;
+using mx3pid::reports::test_support::lines_starting_with;
 
 namespace {
-
-std::vector<std::string> lines_starting_with(const std::string& text, const std::string& prefix) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind(prefix, 0) == 0) lines.push_back(line);
-    return lines;
-}
 
 CaseResult failing(const std::string& kind, const std::string& check_name, const std::string& expected, Verdict verdict = Verdict::fail) {
     CaseResult result;

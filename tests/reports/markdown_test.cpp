@@ -19,14 +19,6 @@ std::string markdown(const RunResult& run) {
     return out.str();
 }
 
-std::vector<std::string> lines_starting_with(const std::string& text, const std::string& prefix) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind(prefix, 0) == 0) lines.push_back(line);
-    return lines;
-}
-
 }  // namespace
 
 TEST(Markdown, MatchesGolden) { expect_golden("report.md", markdown(sample_run())); }
