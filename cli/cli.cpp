@@ -19,7 +19,7 @@
 #include "cli/homeserver_config_command.hpp"
 #include "suite/locations.hpp"
 #include "suite/profile.hpp"
-#include "targets/provision.hpp"
+#include "targets/fixture_setup.hpp"
 #include "engine/runner.hpp"
 #include "suite/selection.hpp"
 #include "targets/target.hpp"
@@ -456,7 +456,9 @@ int exit_code_of(const reports::RunResult& run) {
     if (run.interrupted) return exit_interrupted;
     bool conformant = std::none_of(run.cases.begin(), run.cases.end(),
                                    [](const reports::CaseResult& result) { return reports::is_unexpected(result.verdict); });
-    return conformant ? exit_conformant : exit_not_conformant;
+    if (!conformant) return exit_not_conformant;
+    const bool complete = std::none_of(run.cases.begin(), run.cases.end(), [](const reports::CaseResult& result) { return result.not_run; });
+    return complete ? exit_conformant : exit_incomplete;
 }
 
 /// --version, --list-builtin and `homeserver-config` answer without a run.
@@ -474,6 +476,18 @@ std::optional<int> answer_without_a_run(const Options& options, const Homeserver
         return exit_conformant;
     }
     return std::nullopt;
+}
+
+/// Makes and checks the profile's addresses before the cases (targets/fixture_setup), printing each step.
+targets::FixtureSetup prepare_fixtures(targets::Target& target, const Judged& judged, suite::Profile& profile,
+                                      const engine::FixtureFactory& fixtures, const net::ClientOptions& client,
+                                      std::chrono::milliseconds grace, std::vector<suite::SelectedCase>& selected, std::ostream& out) {
+    targets::FixtureContext context{target.homeserver_url(), judged.edition, target.identity(), target.decoy(), target.mailbox(),
+                                    fixtures, target.id_server(profile), client, grace};
+    return targets::set_up_fixtures(context, profile, selected, [&](const std::string& line) {
+        out << line << "\n";
+        out.flush();
+    });
 }
 
 /// Starts the target and what it needs beside it; null (with the message written) when it cannot.
@@ -529,17 +543,16 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
     std::uint64_t seed = options.seed.value_or(std::random_device{}());
     engine::FixtureFactory fixtures(seed, profile);
-    const bool self_made_fixtures = targets::wants_provisioning(profile);
-    if (self_made_fixtures &&
-        !targets::make_bound_addresses(targets::ProvisionContext{target->homeserver_url(), judged->edition, profile, target->identity(),
-                                               target->mailbox(), fixtures, target->id_server(profile), client},
-                              profile, out, err))
-        return exit_untestable;
-
-    auto selected = suite::select_cases(inputs->templates, judged->edition, profile, inputs->filters);
+    auto selected = suite::select_cases(inputs->templates, judged->edition, targets::as_planned(profile), inputs->filters);
     if (selected.empty()) {
         err << "mx3pid: the filter selected no case\n";
         return exit_no_case;
+    }
+    const auto grace = profile.side_channel_grace.value_or(target->side_channel_grace());
+    auto fixture_setup = prepare_fixtures(*target, *judged, profile, fixtures, client, grace, selected, out);
+    if (!fixture_setup.refused.empty()) {
+        err << "mx3pid: " << fixture_setup.refused << "\n";
+        return exit_untestable;
     }
 
     engine::Environment environment{target->homeserver_url(), judged->edition, profile, target->identity(), target->decoy(),
@@ -547,8 +560,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     environment.redact = !options.no_redact;
     environment.jobs = options.jobs;
     environment.id_server = target->id_server(profile);
-    environment.grace = profile.side_channel_grace.value_or(target->side_channel_grace());
-    auto run = start_run(options, profile, *target, *choice, *judged, environment, selected.size(), seed, self_made_fixtures);
+    environment.grace = grace;
+    auto run = start_run(options, profile, *target, *choice, *judged, environment, selected.size(), seed, fixture_setup.self_made);
+    run.warnings.insert(run.warnings.end(), fixture_setup.warnings.begin(), fixture_setup.warnings.end());
 
     const bool terminal = &out == &std::cout && isatty(STDOUT_FILENO);
     const auto console = console_options(options, terminal, selected);

@@ -10,6 +10,7 @@ enum ExitCode : int {
     exit_usage = 2,
     exit_untestable = 3,
     exit_no_case = 4,
+    exit_incomplete = 6,  ///< nothing failed, but some cases were not run (a fixture error)
     exit_interrupted = 130,  ///< SIGINT or SIGTERM: the reports hold the cases finished so far
 };
 
