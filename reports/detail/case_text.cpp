@@ -107,6 +107,7 @@ std::string count_summary(const Counts& counts, bool interrupted) {
     line += number(counts.errors, "error", "errors") + ", " + std::to_string(counts.skipped) + " skipped";
     if (counts.xfailed) line += ", " + std::to_string(counts.xfailed) + " xfailed";
     if (counts.xpassed) line += ", " + std::to_string(counts.xpassed) + " xpassed";
+    if (counts.not_run) line += ", " + std::to_string(counts.not_run) + " not run";
     if (interrupted) line += std::string(dash) + "interrupted";
     return line;
 }

@@ -196,6 +196,14 @@ void expect_golden(const std::string& name, const std::string& actual) {
                                        << ".actual; if the change is intended, rerun with MX3PID_UPDATE_GOLDEN=1";
 }
 
+std::vector<std::string> lines_starting_with(const std::string& text, const std::string& prefix) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind(prefix, 0) == 0) lines.push_back(line);
+    return lines;
+}
+
 std::string without_hostname(const std::string& junit) {
     static const std::regex hostname(R"(hostname="[^"]*")");
     return std::regex_replace(junit, hostname, R"(hostname="HOSTNAME")");
