@@ -181,7 +181,7 @@ TokenRound Provisioner::request_token(const Account& account, spec::Medium mediu
     if (!round.accepted() && not_implemented(answer))
         refuse(step, target + " answered " + describe(answer) + ": the server does not implement it; name a bound " + name +
                          " in the profile's bound:");
-    auto sid = string_at(parse_object(answer), "sid");
+    const auto sid = round.sid();
     if (!round.accepted() || sid.empty()) refuse(step, target + " answered " + describe(answer));
     report(step, "sid " + sid + " for " + address.describe());
 
@@ -209,7 +209,7 @@ void Provisioner::submit_to_identity_server(spec::Medium medium, const std::stri
 }
 
 void Provisioner::submit(spec::Medium medium, const std::string& step, const TokenRound& round) {
-    const auto answered_sid = string_at(parse_object(*round.answer.response), "sid");
+    const auto answered_sid = round.sid();
     if (profile().validation_for(medium) != spec::Validation::self) {
         // The token reached the mock identity server: it is submitted there, as the user would on the
         // identity server's page (the homeserver learns of it from the identity server).
@@ -267,7 +267,7 @@ engine::Address Provisioner::bind(const Account& account, spec::Medium medium) {
                                             " (unsupported_3pid_media); name a bound " + name + " in the profile's bound:");
     auto round = request_token(account, medium, name);
     submit(medium, name + ": submit the token", round);
-    add_threepid(account, name + ": bind", string_at(parse_object(*round.answer.response), "sid"), round.values.client_secret);
+    add_threepid(account, name + ": bind", round.sid(), round.values.client_secret);
     return round.values.address;
 }
 

@@ -29,6 +29,7 @@ struct TokenRound {
     bool accepted() const { return answer.response && answer.response->status / 100 == 2; }
     bool token_sent() const { return seen.tokens_delivered() > 0; }
     std::string errcode() const;  ///< the answer's errcode; empty without one
+    std::string sid() const;      ///< the answer's sid; empty without one
     /// "answered 400 M_THREEPID_IN_USE", "answered 200 and a token was sent", "could not be asked: …"
     std::string said() const;
 };
@@ -56,6 +57,9 @@ public:
     const suite::Profile& profile() const { return profile_; }
 
 private:
+    /// The valid request for `values` on `endpoint`, built as a case's is (engine::build_request).
+    net::Request valid_request(const spec::Endpoint& endpoint, const engine::CaseValues& values, const std::string& bearer) const;
+
     const FixtureContext& context_;
     const suite::Profile& profile_;
     net::Client http_;
