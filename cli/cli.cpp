@@ -27,7 +27,7 @@
 #include "reports/progress.hpp"
 #include "reports/writers.hpp"
 #include "suite/known_failures.hpp"
-#include "targets/provision.hpp"
+#include "targets/fixture_setup.hpp"
 #include "targets/target.hpp"
 
 #ifndef MX3PID_VERSION
@@ -161,7 +161,9 @@ public:
         if (auto stop = start()) return stopped(*stop);
         auto selection = select_for_run(inputs_, judged_->edition, err_);
         if (auto* stop = std::get_if<Stop>(&selection)) return stopped(*stop);
-        return run_cases(std::get<std::vector<suite::SelectedCase>>(selection));
+        auto& selected = std::get<std::vector<suite::SelectedCase>>(selection);
+        if (auto stop = set_up_fixtures(selected)) return stopped(*stop);
+        return run_cases(selected);
     }
 
 private:
@@ -179,7 +181,7 @@ private:
         return Stop{exit_usage, *failure, "give --log a file mx3pid can write"};
     }
 
-    /// The target and what stands beside it, the edition, and self-made fixtures.
+    /// The target and what stands beside it, the edition, and the seed of the run's fixtures.
     std::optional<Stop> start() {
         std::string error;
         choice_ = targets::parse_target(options_.homeserver, error);
@@ -193,7 +195,9 @@ private:
         auto chosen = choose_edition(target_->homeserver_url(), choice_->text, inputs_.given_edition, inputs_.edition_source, client_);
         if (auto* stop = std::get_if<Stop>(&chosen)) return *stop;
         judged_ = std::get<Judged>(chosen);
-        return make_fixtures();
+        seed_ = options_.seed.value_or(std::random_device{}());
+        fixtures_ = std::make_unique<engine::FixtureFactory>(seed_, inputs_.profile);
+        return std::nullopt;
     }
 
     std::optional<Stop> start_target() {
@@ -206,17 +210,20 @@ private:
         return std::nullopt;
     }
 
-    std::optional<Stop> make_fixtures() {
-        seed_ = options_.seed.value_or(std::random_device{}());
-        fixtures_ = std::make_unique<engine::FixtureFactory>(seed_, inputs_.profile);
-        self_made_fixtures_ = targets::wants_provisioning(inputs_.profile);
-        if (!self_made_fixtures_) return std::nullopt;
-        const targets::ProvisionContext context{target_->homeserver_url(), judged_->edition, inputs_.profile, target_->identity(),
-                                                target_->mailbox(), *fixtures_, target_->id_server(inputs_.profile), client_};
-        if (targets::make_bound_addresses(context, inputs_.profile, out_, err_)) return std::nullopt;
-        return Stop{exit_untestable, "cannot test " + choice_->text + ": the bound addresses could not be made (the refused step is above)",
-                    "allow registration as the profile's registration: says, or list bound addresses in the profile"};
+    /// The profile's addresses before the cases (targets/fixture_setup): the bound ones the profile
+    /// leaves to mx3pid made, the others checked; each step printed. A Stop when registration was refused.
+    std::optional<Stop> set_up_fixtures(std::vector<suite::SelectedCase>& selected) {
+        const targets::FixtureContext context{target_->homeserver_url(), judged_->edition, target_->identity(), target_->decoy(),
+                                              target_->mailbox(), *fixtures_, target_->id_server(inputs_.profile), client_, grace()};
+        fixture_setup_ = targets::set_up_fixtures(context, inputs_.profile, selected, [&](const std::string& line) {
+            out_ << line << "\n";
+            out_.flush();
+        });
+        if (fixture_setup_.refused.empty()) return std::nullopt;
+        return Stop{exit_untestable, "cannot test " + choice_->text + ": " + fixture_setup_.refused, ""};
     }
+
+    std::chrono::milliseconds grace() const { return inputs_.profile.side_channel_grace.value_or(target_->side_channel_grace()); }
 
     reports::RunResult start_run(const engine::Environment& environment, std::size_t planned) {
         reports::RunResult run;
@@ -236,7 +243,8 @@ private:
                                                       std::string(spec::to_string(profile.msisdn_validation)));
         run.properties.emplace_back("enumeration_protection", profile.enumeration_protection ? "true" : "false");
         run.properties.emplace_back("side_channel_grace_ms", std::to_string(environment.grace.count()));
-        if (self_made_fixtures_) run.properties.emplace_back("bound_addresses", "made by mx3pid: " + targets::describe_bound(profile));
+        if (fixture_setup_.self_made) run.properties.emplace_back("bound_addresses", "made by mx3pid: " + targets::describe_bound(profile));
+        run.warnings.insert(run.warnings.end(), fixture_setup_.warnings.begin(), fixture_setup_.warnings.end());
         if (target_->mailbox()) run.properties.emplace_back("mail_sink", target_->mailbox()->authority());
         run.started = reports::Clock::now();
         return run;
@@ -313,7 +321,7 @@ private:
         environment->redact = !options_.no_redact;
         environment->jobs = options_.jobs;
         environment->id_server = target_->id_server(inputs_.profile);
-        environment->grace = inputs_.profile.side_channel_grace.value_or(target_->side_channel_grace());
+        environment->grace = grace();
         return environment;
     }
 
@@ -371,7 +379,7 @@ private:
     net::ClientOptions client_;
     std::uint64_t seed_ = 0;
     std::unique_ptr<engine::FixtureFactory> fixtures_;
-    bool self_made_fixtures_ = false;
+    targets::FixtureSetup fixture_setup_;
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "cli/suggest.hpp"
 #include "net/url.hpp"
 #include "suite/config_error.hpp"
+#include "targets/fixture_setup.hpp"
 #include "targets/target.hpp"
 
 namespace mx3pid::cli {
@@ -117,7 +118,8 @@ std::variant<std::vector<suite::SelectedCase>, Stop> select_for_run(const Inputs
                                                                     std::ostream& err) {
     const auto notes = unmatched_filters(inputs);
     for (const auto& note : notes) err << "mx3pid: " << note << "\n";
-    auto selected = suite::select_cases(inputs.templates, edition, inputs.profile, inputs.filters);
+    // With registration:, the bound addresses mx3pid will make count as given (targets/fixture_setup).
+    auto selected = suite::select_cases(inputs.templates, edition, targets::as_planned(inputs.profile), inputs.filters);
     std::erase_if(selected, [&](const suite::SelectedCase& one) { return matches_any(inputs.excludes, one.instance.id); });
     if (!selected.empty()) return selected;
     return Stop{exit_no_case, "the filter selected no case" + (notes.empty() ? std::string() : " (" + notes.front() + ")"),

@@ -8,6 +8,7 @@
 #include "engine/fixtures.hpp"
 #include "engine/runner.hpp"
 #include "suite/selection.hpp"
+#include "targets/fixture_setup.hpp"
 #include "targets/target.hpp"
 
 namespace mx3pid::proof {
@@ -30,19 +31,32 @@ std::string check_key(const suite::SelectedCase& selected, const reports::CheckR
 
 bool is_failure(Verdict verdict) { return verdict == Verdict::fail || verdict == Verdict::not_implemented; }
 
-std::vector<reports::CaseResult> run_against(const reference_homeserver::Variant& variant,
-                                             const std::vector<suite::SelectedCase>& selected, const suite::Profile& profile,
-                                             const spec::Edition& edition) {
+/// The results of `selected` against the variant, after the run's fixtures are made and checked as
+/// a command-line run makes and checks them; `refused` says why no case could run.
+struct Outcome {
+    std::vector<reports::CaseResult> results;
+    std::string refused;
+};
+
+Outcome run_against(const reference_homeserver::Variant& variant, std::vector<suite::SelectedCase> selected,
+                    suite::Profile profile, const spec::Edition& edition) {
     targets::TargetChoice choice;
     choice.name = std::string(variant.name);
     choice.text = "builtin:" + choice.name;
     choice.variant = &variant;
     targets::Target target(choice, profile, edition);
     engine::FixtureFactory fixtures(1, profile);
+    const auto grace = profile.side_channel_grace.value_or(target.side_channel_grace());
+    targets::FixtureContext context{target.homeserver_url(), edition, target.identity(), target.decoy(), target.mailbox(),
+                                    fixtures, target.id_server(profile), net::ClientOptions{}, grace,
+                                    // A built-in acts within its declared grace: a token later than that is none.
+                                    grace + std::chrono::milliseconds(1000)};
+    auto setup = targets::set_up_fixtures(context, profile, selected);
+    if (!setup.refused.empty()) return {{}, setup.refused};
     engine::Environment environment{target.homeserver_url(), edition, profile, target.identity(), target.decoy(),
                             target.mailbox(), net::Client(), fixtures};
-    environment.grace = profile.side_channel_grace.value_or(target.side_channel_grace());
-    return engine::run_cases(selected, environment);
+    environment.grace = grace;
+    return {engine::run_cases(selected, environment), ""};
 }
 
 /// Does `result` end as the variant's behaviour allows, for a case outside any kill set?
@@ -62,12 +76,14 @@ std::string MutationSummary::line() const {
 
 VariantScore score_variant(const reference_homeserver::Variant& variant, const std::vector<suite::CaseTemplate>& templates,
                            const suite::Profile& profile, const spec::Edition& edition) {
-    const auto selected = suite::select_cases(templates, edition, profile, {});
-    const auto results = run_against(variant, selected, profile, edition);
+    const auto selected = suite::select_cases(templates, edition, targets::as_planned(profile), {});
+    const auto outcome = run_against(variant, selected, profile, edition);
+    const auto& results = outcome.results;
 
     VariantScore score;
     score.variant = std::string(variant.name);
     score.profile = profile.path;
+    if (!outcome.refused.empty()) score.collateral.push_back("no case could run: " + outcome.refused);
     const auto profile_name = std::filesystem::path(profile.path).stem().string();
     std::vector<const reference_homeserver::Kill*> kills;
     for (const auto& kill : variant.kills)
@@ -181,7 +197,7 @@ MutationSummary score_all(const std::string& cases_dir, const std::vector<spec::
     std::set<std::string> runs;
     for (const auto& edition : editions)
         for (const auto& [profile_name, profile] : profiles)
-            for (const auto& selected : suite::select_cases(templates, edition, profile, {}))
+            for (const auto& selected : suite::select_cases(templates, edition, targets::as_planned(profile), {}))
                 if (!selected.skip_reason) runs.insert(proof_key(selected));
     for (const auto& key : runs)
         if (!caught.count(key)) summary.unkilled.push_back(key);

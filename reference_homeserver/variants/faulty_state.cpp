@@ -44,7 +44,10 @@ struct PolicySkipped : Stages {
 };
 
 bool on_3pid(const Exchange& x) { return x.endpoint.purpose == Purpose::add_threepid; }
-bool on_msisdn(const Exchange& x) { return x.endpoint.medium == Medium::msisdn; }
+/// A phone number about to be bound (register, account/3pid); a password reset still meets the policy.
+bool binding_msisdn(const Exchange& x) {
+    return x.endpoint.medium == Medium::msisdn && x.endpoint.purpose != Purpose::reset_password;
+}
 bool on_reset(const Exchange& x) { return x.endpoint.purpose == Purpose::reset_password; }
 
 struct PasswordUnknownAccepted : Stages {
@@ -132,8 +135,9 @@ std::vector<Variant> faulty_state() {
          .kills = {{"password/*/denied"}}, .make = make<PasswordDeniedForwarded>},
         {.name = "denied-wrong-status", .description = "M_THREEPID_DENIED with 400 instead of 403", .kills = {{"*/denied"}},
          .make = make<DeniedWrongStatus>},
-        {.name = "msisdn-policy-skipped", .description = "the address policy is applied to email only",
-         .kills = {{"register/msisdn/denied"}, {"3pid/msisdn/denied"}}, .make = make<PolicySkipped<on_msisdn>>},
+        {.name = "msisdn-policy-skipped",
+         .description = "the address policy is applied to email only where an address gets bound (register, account/3pid)",
+         .kills = {{"register/msisdn/denied"}, {"3pid/msisdn/denied"}}, .make = make<PolicySkipped<binding_msisdn>>},
         {.name = "enumeration-leaks-token",
          .description = "claims enumeration protection, but validates a bound (or unknown) address as usual",
          .kills = {{"*/duplicate"}}, .profiles = {"builtin-enumeration"}, .make = make<EnumerationLeaksToken>},
