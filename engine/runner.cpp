@@ -56,7 +56,7 @@ public:
     explicit RunState(Environment& env)
         : env(env),
           asker(env.http, env.profile.max_rate_limit_wait, env.on_wait),
-          side(env.identity, env.decoy, env.mailbox, env.redact),
+          side(env.identity, env.decoy, env.mailbox, env.redact, env.fixtures.next_link_prefix()),
           context{env.homeserver.path,
                   env.edition,
                   {env.id_server.empty() ? env.identity.authority() : env.id_server, env.identity.register_access_token()},

@@ -157,3 +157,24 @@ TEST_F(SideChannelTest, AnUnmatchedArrivalIsPlacedOnceItsCaseIsKnown) {
     EXPECT_EQ(side.observe(2).mails.size(), 1u);
     EXPECT_TRUE(side.unattributed().empty());
 }
+
+TEST_F(SideChannelTest, TrafficOfTheRunsOwnSetUpIsNoCasesAndNoWarning) {
+    SideChannel side(trusted, decoy, &sink, true, "https://client.mx3pid.invalid/validated/abc123/");
+    side.watch(0, CaseIdentity{"register/email/valid", email("one@allowed.example"), {"secret-one"},
+                               "https://client.mx3pid.invalid/validated/abc123/register-email-valid"});
+    auto forward = [&](const std::string& next_link) {
+        net::Request request{"POST", "/_matrix/identity/api/v1/validate/email/requestToken", {{"Content-Type", "application/json"}},
+                             nlohmann::json{{"email", "taken@allowed.example"}, {"client_secret", "setup-secret"}, {"send_attempt", 1},
+                                            {"next_link", next_link}}.dump(),
+                             ""};
+        ASSERT_TRUE(net::send(*net::Url::parse(trusted.base_url()), request));
+    };
+    forward("https://client.mx3pid.invalid/validated/abc123/setup-register-email");
+    forward("https://client.mx3pid.invalid/validated/other-run/setup-register-email");
+    EXPECT_TRUE(side.observe(0).trusted.empty());
+    auto unattributed = side.unattributed();
+    // The set-up's request and the message it caused are nobody's; the stranger's request (a repeat of
+    // the same secret and send_attempt, so no message) is unattributed.
+    ASSERT_EQ(unattributed.size(), 1u);
+    EXPECT_NE(unattributed[0].carried.find("other-run"), std::string::npos) << unattributed[0].carried;
+}
