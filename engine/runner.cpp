@@ -178,11 +178,7 @@ std::optional<reports::CaseResult> not_asked(const suite::SelectedCase& selected
     const auto& source = *selected.instance.source;
     auto result = start_result(selected, state.env.edition);
     if (selected.skip_reason) return ended(result, Verdict::skip, *selected.skip_reason);
-    if (selected.not_run_reason) {
-        auto unasked = ended(result, Verdict::skip, "not run: " + *selected.not_run_reason);
-        unasked.not_run = true;
-        return unasked;
-    }
+    if (selected.not_run_reason) return never_sent(result, *selected.not_run_reason);
     if (auto reason = state.unimplemented(result.endpoint)) return ended(result, Verdict::not_implemented, *reason);
     if (state.timeouts_in_a_row.load() >= timeouts_before_stopping)
         return ended(result, Verdict::error,
