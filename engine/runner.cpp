@@ -46,7 +46,7 @@ struct CaseRun {
     std::optional<std::string> first_sid;
     bool server_error = false;           ///< some step was answered with a 5xx
     std::optional<std::string> unimplemented;  ///< why the endpoint looks unimplemented
-    bool errored = false;                ///< the case could not be judged; result.message says why
+    bool errored = false;                ///< the case could not be judged (an error, or not run); result.message says why
     SteadyClock::time_point last_request{};
 };
 
@@ -217,25 +217,34 @@ CaseRun begin(const suite::SelectedCase& selected, std::size_t index, Address ad
     return run;
 }
 
+/// A 429 beyond --max-wait: the server may limit its rate, so the case is not run (its exchanges kept
+/// as the evidence), and its medium's token cases are not sent until the wait it asked for is over.
+void note_rate_limit(const Answer& answer, CaseRun& run, RunState& state) {
+    const auto medium = run.selected->instance.endpoint->medium;
+    const std::string requests = std::string(spec::medium_name(medium)) + " requests";
+    const auto budget = seconds_text(state.asker.max_wait());
+    std::string why;
+    // A server that kept refusing after every wait it asked for gives no end to wait for.
+    if (answer.retried_out) {
+        why = "rate limited: the homeserver still answered " + requests + " 429 after every wait it asked for, within --max-wait " +
+              budget + ", when " + run.result.id + " was sent";
+        state.limit(medium, std::nullopt, why);
+    } else {
+        why = "rate limited: the homeserver asked " + requests + " to wait " + seconds_text(answer.asked_to_wait) +
+              ", beyond --max-wait " + budget + ", when " + run.result.id + " was sent";
+        state.limit(medium, answer.asked_to_wait, why);
+    }
+    run.result.not_run = true;
+    run.result.verdict = Verdict::skip;
+    run.result.message = "not run: " + why;
+}
+
 void note_trouble(const Answer& answer, CaseRun& run, RunState& state) {
     run.errored = true;
+    if (answer.trouble == Answer::Trouble::rate_limited) return note_rate_limit(answer, run, state);
     run.result.verdict = Verdict::error;
     run.result.message = answer.error;
     if (answer.trouble == Answer::Trouble::timeout) ++state.timeouts_in_a_row;
-    if (answer.trouble == Answer::Trouble::rate_limited) {
-        const auto medium = run.selected->instance.endpoint->medium;
-        const std::string requests = std::string(spec::medium_name(medium)) + " requests";
-        const auto budget = seconds_text(state.asker.max_wait());
-        // A server that kept refusing after every wait it asked for gives no end to wait for.
-        if (answer.retried_out)
-            state.limit(medium, std::nullopt,
-                        "rate limited: the homeserver still answered " + requests + " 429 after every wait it asked for, within --max-wait " +
-                            budget + ", when " + run.result.id + " was sent");
-        else
-            state.limit(medium, answer.asked_to_wait,
-                        "rate limited: the homeserver asked " + requests + " to wait " + seconds_text(answer.asked_to_wait) +
-                            ", beyond --max-wait " + budget + ", when " + run.result.id + " was sent");
-    }
 }
 
 /// Sends every step and judges each answer; stops at the first that cannot be judged.

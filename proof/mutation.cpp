@@ -95,12 +95,12 @@ VariantScore score_variant(const reference_homeserver::Variant& variant, const s
                    (kill->except.empty() || !suite::glob_match(std::string(kill->except), id));
         });
     };
-    bool any_error = false;
+    bool any_unjudged = false;
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& result = results[i];
+        any_unjudged = any_unjudged || result.verdict == Verdict::error || result.not_run;
         if (result.verdict == Verdict::skip) continue;
         ++score.cases_run;
-        any_error = any_error || result.verdict == Verdict::error;
         for (const auto& check : result.checks) {
             score.checks_run.insert(check_key(selected[i], check));
             if (check.verdict != Verdict::pass) score.checks_failed.insert(check_key(selected[i], check));
@@ -116,8 +116,8 @@ VariantScore score_variant(const reference_homeserver::Variant& variant, const s
             score.collateral.push_back(described);
         }
     }
-    if (variant.behaviour == Behaviour::hostile && !any_error)
-        score.collateral.push_back("no case ended in an error: the target was judged as if it could be");
+    if (variant.behaviour == Behaviour::hostile && !any_unjudged)
+        score.collateral.push_back("no case ended in an error or not run: the target was judged as if it could be");
     for (const auto* kill : kills) {
         std::string glob(kill->cases);
         bool used = std::any_of(results.begin(), results.end(), [&](const auto& result) {

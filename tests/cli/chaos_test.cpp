@@ -30,7 +30,6 @@ std::vector<std::string> hostile() {
     std::vector<std::string> names;
     for (const auto& variant : mx3pid::reference_homeserver::chaos_variants())
         if (variant.name != "chaos-http10") names.emplace_back(variant.name);
-    names.emplace_back("rate-limited-forever");
     return names;
 }
 

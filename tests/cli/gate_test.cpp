@@ -147,8 +147,9 @@ TEST_P(FaultyVariant, ExitsOneUnlessItBreaksOnlyShouldsOrCannotBeJudged) {
                 breaks_a_must = true;
     auto result = run({"--homeserver", "builtin:" + std::string(variant.name), "--profile", profile_path, "--spec",
                        edition.name(), "--timeout", "2"});
-    // A hostile server cannot be judged: only errors, exit 5 ("fix the set-up"), never 1.
-    EXPECT_EQ(result.code, hostile ? 5 : breaks_a_must ? 1 : 0)
+    // The hostile variants here only limit their rate, which a server may do: the cases they hold back are
+    // not run, and the run is incomplete (exit 6), never a failure.
+    EXPECT_EQ(result.code, hostile ? 6 : breaks_a_must ? 1 : 0)
         << variant.name << "\n" << result.out.substr(result.out.size() > 2000 ? result.out.size() - 2000 : 0);
 }
 
