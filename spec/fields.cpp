@@ -26,8 +26,13 @@ bool hostname_character(char32_t c) { return ascii_letter(c) || ascii_digit(c) |
 // next_link (format uri, RFC 3986): unreserved, reserved and '%'.
 bool uri_character(char32_t c) { return ascii_letter(c) || ascii_digit(c) || one_of(c, "-._~:/?#[]@!$&'()*+,;=%"); }
 
-// email (format email: an RFC 5321 Mailbox, its local part a dot-atom): atext, '.', '@'.
-bool email_character(char32_t c) { return ascii_letter(c) || ascii_digit(c) || one_of(c, "!#$%&'*+/=?^_`{|}~.@-"); }
+// email (format email: an RFC 5321 Mailbox, its local part a dot-atom): atext, '.', '@'; and, since
+// the appendices case-fold "Strauß@Example.com", the characters of an internationalised address
+// (RFC 6531) too: any beyond ASCII but C1 controls, line and paragraph separators and zero-width ones.
+bool email_character(char32_t c) {
+    if (c >= 0xA0) return c != 0x2028 && c != 0x2029 && !(c >= 0x200B && c <= 0x200D) && c != 0xFEFF;
+    return ascii_letter(c) || ascii_digit(c) || one_of(c, "!#$%&'*+/=?^_`{|}~.@-");
+}
 
 bool uri_shape(std::string_view text) {
     auto colon = text.find(':');
@@ -51,7 +56,7 @@ const Grammar opaque_id{"[0-9a-zA-Z.=_-]{1,255}", opaque_id_character, 1, 255};
 const Grammar country{"[A-Z]{2}: a two-letter upper-case country code", upper_case_letter, 2, 2};
 const Grammar hostname{"hostname [\":\" port]: a host name, optionally with a port", hostname_character, 1, 0};
 const Grammar uri{"an absolute URI (RFC 3986): scheme \":\" and URI characters", uri_character, 1, 0, uri_shape};
-const Grammar email{"an email address (RFC 5321 Mailbox): local part \"@\" domain, of atext, '.' and '@'", email_character, 0, 0,
+const Grammar email{"an email address (RFC 5321 Mailbox, RFC 6531 characters): local part \"@\" domain", email_character, 0, 0,
                     email_shape};
 
 using S = std::vector<std::string_view>;
@@ -109,17 +114,17 @@ std::vector<Field> make_fields() {
          .grammar = &hostname, .read_only_by_proxies = true,
          .sentences = {.presence = S{"cs.request.id_server.required", "cs.request.id_server.ignored.r0_5"},
                        .type = S{"cs.request.id_server.type*"},
-                       .characters = S{"cs.request.id_server.hostname"}}},
+                       .characters = S{"cs.request.id_server.hostname*"}}},
         {.name = "id_server", .endpoints = {"register/*", "3pid/*", "password/email"}, .editions = ">= r0.6.0 < v1.1",
          .presence = Presence::optional, .grammar = &hostname, .read_only_by_proxies = true,
          .sentences = {.presence = S{"cs.request.id_server.optional*"},
                        .type = S{"cs.request.id_server.type*"},
-                       .characters = S{"cs.request.id_server.hostname"}}},
+                       .characters = S{"cs.request.id_server.hostname*"}}},
         {.name = "id_server", .endpoints = {"*"}, .editions = ">= v1.1", .presence = Presence::optional, .grammar = &hostname,
          .read_only_by_proxies = true,
          .sentences = {.presence = S{"cs.request.id_server.optional*"},
                        .type = S{"cs.request.id_server.type*"},
-                       .characters = S{"cs.request.id_server.hostname"}}},
+                       .characters = S{"cs.request.id_server.hostname*"}}},
         {.name = "id_access_token", .endpoints = {"register/*", "3pid/*", "password/email"}, .editions = ">= r0.6.0 < v1.1",
          .presence = Presence::optional,
          .no_grammar = "no grammar: an access token the client registered with the identity server, opaque to the homeserver",
