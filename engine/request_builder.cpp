@@ -1,5 +1,7 @@
 #include "engine/request_builder.hpp"
 
+#include <functional>
+
 #include <nlohmann/json.hpp>
 
 namespace mx3pid::engine {
@@ -32,6 +34,17 @@ net::Request build_request(const spec::Endpoint& endpoint, const suite::RequestS
     request.target = endpoint_target(endpoint, context);
     request.headers.emplace_back("Content-Type", step.content_type.value_or("application/json"));
     request.headers.emplace_back("Accept", "application/json");
+    if (step.derived) {
+        // The input changes the case's own valid body; its randomness (a boundary value's
+        // characters) is the case's, so it is fresh in every run and reproducible from the seed.
+        auto valid = step;
+        valid.derived.reset();
+        const auto body = json::parse(build_request(endpoint, valid, values, context).body);
+        auto derived = suite::apply_input(*step.derived, body, std::hash<std::string>{}(values.client_secret + values.next_link));
+        request.body = std::move(derived.text);
+        if (!derived.content_type) request.headers.erase(request.headers.begin());
+        return request;
+    }
     if (step.raw_body) {
         request.body = with_client_secret(*step.raw_body, values.client_secret);
         return request;

@@ -20,9 +20,10 @@ const std::vector<Variant>& variants() {
              .profiles = {"builtin", "builtin-delegate", "builtin-self", "builtin-enumeration", "builtin-no-3pid-msisdn"}},
         };
         for (auto family : {family::faulty_answers, family::faulty_input, family::faulty_state, family::faulty_delivery,
-                            family::faulty_checks, family::forwarding_faulty, family::conformant, family::forwarding_conformant,
-                            family::hostile})
+                            family::faulty_checks, family::faulty_derived, family::forwarding_faulty, family::conformant,
+                            family::forwarding_conformant, family::hostile})
             for (auto& variant : family()) all.push_back(std::move(variant));
+        family::add_derived_successes(all);
         return all;
     }();
     return table;

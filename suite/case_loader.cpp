@@ -5,6 +5,7 @@
 
 #include "suite/case_model.hpp"
 #include "suite/citation.hpp"
+#include "suite/derived_cases.hpp"
 #include "suite/detail/yaml_reader.hpp"
 
 namespace mx3pid::suite {
@@ -196,18 +197,39 @@ AddressChoice read_address(const YamlReader& reader, const YAML::Node& node) {
     reader.fail(node, "address must be acceptable, conflicting, fresh, bound or denied");
 }
 
+/// `derive: {field: F, inputs: FAMILY}`: the entry is a pattern for the inputs derived from F.
+DerivePattern read_derive(const YamlReader& reader, const YAML::Node& node) {
+    reader.expect_map(node, {"field", "inputs"}, "derive");
+    for (const char* key : {"field", "inputs"})
+        if (!node[key]) reader.fail(node, std::string("derive needs '") + key + "'");
+    DerivePattern derive{reader.string(node["field"], "field")};
+    const bool known = std::any_of(spec::fields().begin(), spec::fields().end(),
+                                   [&](const spec::Field& field) { return field.name == derive.field; });
+    if (!known) reader.fail(node["field"], "'" + derive.field + "' is no request field mx3pid knows (spec/fields.cpp)");
+    const auto family = reader.string(node["inputs"], "inputs");
+    const auto parsed = parse_family(family);
+    if (!parsed) reader.fail(node["inputs"], "'" + family + "' is no family of derived inputs (suite/derive.hpp)");
+    derive.family = *parsed;
+    return derive;
+}
+
 CaseTemplate read_template(const YamlReader& reader, const YAML::Node& node, JsonBudget& budget) {
     reader.expect_map(node,
-                      {"kind", "title", "endpoints", "editions", "spec", "level", "address", "requires", "steps",
+                      {"kind", "derive", "title", "endpoints", "editions", "spec", "level", "address", "requires", "steps",
                        "side_channel"},
                       "a case");
     CaseTemplate result;
     result.file = reader.file();
     result.line = detail::line_of(node);
+    // A derived case's kind is its field and input; its citations come from the catalogue.
+    const bool derived = static_cast<bool>(node["derive"]);
+    if (derived && node["kind"]) reader.fail(node["kind"], "a derive entry names no kind: each input makes its own");
     for (const char* key : {"kind", "title", "endpoints", "spec", "steps"})
-        if (!node[key]) reader.fail(node, std::string("a case needs '") + key + "'");
-    result.kind = reader.string(node["kind"], "kind");
-    if (result.kind.empty() || result.kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
+        if (!node[key] && !(derived && (key == std::string_view("kind") || key == std::string_view("spec"))))
+            reader.fail(node, std::string("a case needs '") + key + "'");
+    if (!derived) result.kind = reader.string(node["kind"], "kind");
+    if (!derived &&
+        (result.kind.empty() || result.kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos))
         reader.fail(node["kind"], "kind must be lower-case letters, digits, '_' and '-'");
     result.title = reader.string(node["title"], "title");
     result.endpoints = reader.strings(node["endpoints"], "endpoints");
@@ -224,10 +246,11 @@ CaseTemplate read_template(const YamlReader& reader, const YAML::Node& node, Jso
     } else {
         result.editions = *spec::EditionRange::parse("*");
     }
-    auto refs = node["spec"];
-    reader.expect_sequence(refs, "spec");
-    if (refs.size() == 0) reader.fail(refs, "a case must cite at least one spec reference");
-    for (const auto& ref : refs) result.spec.push_back(read_citation(reader, ref));
+    if (auto refs = node["spec"]) {
+        reader.expect_sequence(refs, "spec");
+        if (refs.size() == 0) reader.fail(refs, "a case must cite at least one spec reference");
+        for (const auto& ref : refs) result.spec.push_back(read_citation(reader, ref));
+    }
     if (auto level = node["level"]) {
         auto text = reader.string(level, "level");
         if (text == "MUST") result.level = Level::must;
@@ -277,28 +300,43 @@ bool glob_match(const std::string& glob, const std::string& text) {
 
 namespace {
 
-std::vector<CaseTemplate> read_case_file(const YamlReader& reader, const YAML::Node& root) {
+std::vector<CaseTemplate> read_case_file(const YamlReader& reader, const YAML::Node& root, const SentenceTable& sentences) {
     if (root.IsNull()) return {};
     reader.expect_sequence(root, "a case file");
     std::vector<CaseTemplate> templates;
     JsonBudget budget;
-    for (const auto& node : root) templates.push_back(read_template(reader, node, budget));
+    for (const auto& node : root) {
+        auto read = read_template(reader, node, budget);
+        if (!node["derive"]) {
+            templates.push_back(std::move(read));
+            continue;
+        }
+        if (read.steps.size() != 1) reader.fail(node["steps"], "a derive entry has one step: the request the input changes");
+        auto made = derive_templates(read, read_derive(reader, node["derive"]), sentences);
+        if (made.empty()) reader.fail(node["derive"], "the field's definitions give no such input where this entry holds");
+        templates.insert(templates.end(), made.begin(), made.end());
+    }
     return templates;
+}
+
+/// The catalogue beside the case files: a case file in cases/ reads cases/sentences/.
+SentenceTable sentences_beside(const std::string& path) {
+    return load_sentence_table((std::filesystem::path(path).parent_path() / "sentences").string());
 }
 
 }  // namespace
 
 std::vector<CaseTemplate> load_case_file(const std::string& path) {
     YamlReader reader(path);
-    return read_case_file(reader, reader.load());
+    return read_case_file(reader, reader.load(), sentences_beside(path));
 }
 
 std::vector<CaseTemplate> load_case_text(const std::string& text, const std::string& name) {
     YamlReader reader(name);
-    return read_case_file(reader, reader.parse(text));
+    return read_case_file(reader, reader.parse(text), sentences_beside(name));
 }
 
-std::vector<CaseTemplate> load_cases(const std::string& directory) {
+std::vector<CaseTemplate> load_cases(const std::string& directory, Depth depth) {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (!fs::is_directory(directory, ec)) throw ConfigError(directory, 0, "is not a directory of case files");
@@ -307,9 +345,11 @@ std::vector<CaseTemplate> load_cases(const std::string& directory) {
         if (entry.is_regular_file() && entry.path().extension() == ".yaml") files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     std::vector<CaseTemplate> templates;
+    const auto sentences = load_sentence_table(directory + "/sentences");
     for (const auto& file : files) {
-        auto loaded = load_case_file(file.string());
-        templates.insert(templates.end(), loaded.begin(), loaded.end());
+        YamlReader reader(file.string());
+        for (auto& loaded : read_case_file(reader, reader.load(), sentences))
+            if (depth == Depth::full || loaded.depth == Depth::quick) templates.push_back(std::move(loaded));
     }
     // Two templates may share an ID only for editions that do not overlap.
     std::map<std::string, const CaseTemplate*> seen;

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "suite/derive.hpp"
 #include "spec/edition.hpp"
 #include "spec/endpoints.hpp"
 #include "spec/validation.hpp"
@@ -37,6 +38,9 @@ struct RequestSpec {
     /// From r0.6.0 every id_server goes with an id_access_token the runner registered at its mock
     /// identity server; false (`id_access_token: omit`) leaves it out.
     bool id_access_token = true;
+    /// An input derived from a field's grammar or schema (suite/derive), applied to the valid body
+    /// after `set` and `remove`: what the request then sends.
+    std::optional<DerivedInput> derived;
 };
 
 struct StepExpectation {
@@ -103,6 +107,8 @@ struct CaseTemplate {
     Requirements requires_profile;
     std::vector<Step> steps;
     SideChannelExpectation side_channel;
+    /// The least depth that asks it: hand-written cases are quick; a derived one is its input's.
+    Depth depth = Depth::quick;
 };
 
 /// A template bound to one endpoint.
@@ -115,8 +121,9 @@ struct Case {
 /// `acceptable` and `conflicting` made concrete for one endpoint; other choices unchanged.
 AddressChoice resolve_address(AddressChoice choice, const spec::Endpoint& endpoint);
 
-/// Loads every *.yaml file directly in `directory`, sorted by name. Throws ConfigError.
-std::vector<CaseTemplate> load_cases(const std::string& directory);
+/// Loads every *.yaml file directly in `directory`, sorted by name, its `derive:` entries made into
+/// one template per derived input (suite/derived_cases.hpp), keeping those `depth` asks. Throws ConfigError.
+std::vector<CaseTemplate> load_cases(const std::string& directory, Depth depth = Depth::full);
 
 /// Reads one case file. Throws ConfigError.
 std::vector<CaseTemplate> load_case_file(const std::string& path);

@@ -20,7 +20,7 @@
 
 namespace mx3pid::suite {
 
-/// How much a run asks: `quick`, today's inputs (one per kind of mistake), or `full`, every input
+/// How much a run asks: `quick`, the hand-written cases and a few derived inputs, or `full`, every input
 /// derived from every grammar and schema.
 enum class Depth { quick, full };
 std::string_view to_string(Depth depth);
@@ -40,7 +40,8 @@ enum class InputFamily {
     wide_integers,   ///< integers past 32 bits and up to 2^53 - 1, which a server may store too narrowly: accepted
     huge_numbers,    ///< numbers past what 64 bits hold: refused or accepted, never a 5xx
     spellings,       ///< the address in another spelling the spec makes equal: the same address
-    malformed_bodies,  ///< bodies that are not JSON objects, or JSON only a lenient parser takes: refused
+    non_object_bodies, ///< bodies that are no JSON object (not JSON, empty, an array, a string): refused
+    malformed_bodies,  ///< an object written as only a lenient parser takes it (NaN, comments, bad UTF-8): refused
     tolerated_bodies,  ///< JSON a parser may take or refuse (a byte-order mark, duplicate keys, deep nesting)
     accepted_bodies,   ///< JSON a server must take as it is (no Content-Type, from v1.4)
 };
@@ -97,7 +98,7 @@ DerivedBody apply_input(const DerivedInput& input, const nlohmann::json& valid, 
 struct CharacterClass {
     std::string_view name;      ///< "nul"
     std::string_view describes; ///< "NUL (U+0000)"
-    char32_t code_point;        ///< U+D800 is written as a JSON escape: no UTF-8 can carry it
+    char32_t code_point;
     bool core = false;          ///< derived for every grammar; the others only for client_secret's
 };
 const std::vector<CharacterClass>& character_classes();

@@ -19,6 +19,8 @@ std::vector<Kill> error_answers(const std::string& from) {
           "*/send_attempt-*", "*/email-object", "*/phone_number-array", "*/body-*", "*/email-malformed",
           "*/country-lowercase", "*/phone_number-malformed"})
         kills.push_back({cases, since});
+    const auto derived = derived_refusals(since);
+    kills.insert(kills.end(), derived.begin(), derived.end());
     // What a wrong method gets is said from v1.6 on only.
     kills.push_back({"*/wrong-method", from == "r0.4.0" ? ">= v1.6" : since});
     // Before r0.5.0 add and reset are only asked to refuse an untrusted id_server (SHOULD): a warning is the kill.

@@ -1,13 +1,14 @@
-// Faulty variants only derived inputs catch (suite/derive): a grammar check that a line terminator,
-// a NUL, Unicode word characters or an off-by-one length gets past; JSON parsers that take what JSON
-// is not, or fall over on what it is; send_attempt stored too narrowly, read as a double, or
-// overflowing into a 500; addresses compared as written; a trusted list matched by prefix; and a
-// server that answers 200 and sends nothing.
+// Faulty variants only derived inputs catch (suite/derive, cases/11-derived.yaml): a grammar check
+// that a line terminator, a NUL, Unicode word characters or an off-by-one length gets past, or that
+// looks at the length alone; JSON parsers that take what JSON is not or want a Content-Type;
+// send_attempt stored too narrowly or read loosely; a next_link of another type dropped.
 #include "reference_homeserver/variants/families.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <deque>
 
-#include "spec/fields.hpp"
+#include "spec/edition.hpp"
 #include "spec/grammar.hpp"
 #include "spec/utf8.hpp"
 
@@ -17,8 +18,6 @@ namespace {
 using detail::Exchange;
 using detail::Stages;
 using nlohmann::json;
-using spec::Medium;
-using spec::Validation;
 
 // --- grammar checks a derived character gets past ------------------------------------------------
 
@@ -168,29 +167,6 @@ struct Utf8Replaced : Stages {
     }
 };
 
-/// A recursive parser whose depth limit throws something its handler does not catch: a 500.
-struct DeepNesting500 : Stages {
-    std::optional<net::Response> parse_body(Exchange& x) override {
-        int depth = 0, deepest = 0;
-        bool in_string = false;
-        for (std::size_t i = 0; i < x.request.body.size(); ++i) {
-            const char c = x.request.body[i];
-            if (in_string) {
-                if (c == '\\') ++i;
-                else if (c == '"') in_string = false;
-            } else if (c == '"') {
-                in_string = true;
-            } else if (c == '{' || c == '[') {
-                deepest = std::max(deepest, ++depth);
-            } else if (c == '}' || c == ']') {
-                --depth;
-            }
-        }
-        if (deepest > 100) return error(500, "M_UNKNOWN", "maximum recursion depth exceeded");
-        return Stages::parse_body(x);
-    }
-};
-
 // --- send_attempt -----------------------------------------------------------------------------------
 
 /// Keeps send_attempt in a 32-bit column: a larger value fails the insert, and the error escapes as a 500.
@@ -213,99 +189,129 @@ struct SendAttemptAsDouble : Stages {
     }
 };
 
-/// Converts send_attempt to a 64-bit integer with a conversion that throws on overflow, uncaught: a 500.
-struct SendAttemptOverflow500 : Stages {
-    std::optional<net::Response> check_fields(Exchange& x) override {
-        if (x.body.is_object() && x.body.contains("send_attempt")) {
-            const auto& value = x.body["send_attempt"];
-            const bool too_big = value.is_number_float() && (!std::isfinite(value.get<double>()) || std::fabs(value.get<double>()) >= 9.2e18);
-            if (too_big) return error(500, "M_UNKNOWN", "stoll: out of range");
+/// Reads send_attempt as a loosely typed language converts a value to a number: true is 1, null
+/// and false 0, a string of digits its number, an array or an object its size.
+struct SendAttemptAnyType : Stages {
+    std::optional<std::int64_t> read_send_attempt(const json& value) override {
+        if (value.is_boolean()) return value.get<bool>() ? 1 : 0;
+        if (value.is_null()) return 0;
+        if (value.is_array() || value.is_object()) return static_cast<std::int64_t>(value.size());
+        if (value.is_string()) {
+            const auto& text = value.get_ref<const std::string&>();
+            if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+            return std::stoll(text);
         }
+        return Stages::read_send_attempt(value);
+    }
+};
+
+// --- checks only derived inputs reach ----------------------------------------------------------------
+
+/// Drops a next_link that is not a string, as if the client had sent none, and goes on.
+struct NextLinkTypeIgnored : Stages {
+    std::optional<net::Response> check_fields(Exchange& x) override {
+        if (x.body.is_object() && x.body.contains("next_link") && !x.body["next_link"].is_string()) x.body.erase("next_link");
         return Stages::check_fields(x);
     }
 };
 
-// --- addresses --------------------------------------------------------------------------------------
-
-/// Compares email addresses byte for byte, the domain's case included, for its policy and its accounts.
-struct AddressCaseSensitive : Stages {
-    std::optional<net::Response> check_address(Exchange& x) override {
-        auto refusal = Stages::check_address(x);
-        if (x.endpoint.medium == Medium::email) x.address.email = x.fields.email;
-        return refusal;
-    }
+/// Checks only the length of client_secret, 1 to 255 bytes, not its characters.
+struct SecretLengthOnly : Stages {
+    bool client_secret_valid(const std::string& secret) override { return !secret.empty() && secret.size() <= 255; }
 };
 
-/// Compares phone numbers as written: spaces, dashes and a '+' make another number.
-struct MsisdnAsWritten : Stages {
-    std::optional<net::Response> check_address(Exchange& x) override {
-        auto refusal = Stages::check_address(x);
-        if (x.endpoint.medium == Medium::msisdn) x.address.phone_digits = x.fields.phone_number;
-        return refusal;
-    }
-};
-
-// --- routing and delivery ---------------------------------------------------------------------------
-
-/// Trusts an id_server that begins with a trusted one.
-struct TrustsByPrefix : Stages {
-    bool trusts(const Exchange& x, const std::string& id_server) override {
-        for (const auto& trusted : x.config.trusted_identity_servers)
-            if (id_server.rfind(trusted, 0) == 0) return true;
-        return false;
-    }
-};
-
-/// Answers a valid request 200 with a sid of its own, and neither forwards it nor mails.
-struct AnswersWithoutSending : Stages {
-    net::Response deliver(Exchange& x) override {
-        if (x.validation == Validation::proxy)
-            if (auto refusal = choose_identity_server(x)) return *refusal;
-        return answer(x, x.state.new_id("silent"), std::nullopt);
+/// Reads a body as JSON only when it is labelled application/json (wrong from v1.4, which says a
+/// server must take a JSON body without a Content-Type).
+struct ContentTypeRequired : Stages {
+    std::optional<net::Response> parse_body(Exchange& x) override {
+        const auto type = x.request.header("Content-Type");
+        if (!type || type->rfind("application/json", 0) != 0) return error(400, "M_NOT_JSON", "the body must be application/json");
+        return Stages::parse_body(x);
     }
 };
 
 }  // namespace
 
+std::vector<Kill> derived_refusals(const std::string& editions) {
+    // client_secret.shortest and .longest are served; so are send_attempt's integers and a body without a Content-Type.
+    return {{"*/client_secret.*", editions, "*/client_secret.*est"}, {"*/send_attempt.[a-z]*", editions},
+            {"*/email.*", editions}, {"*/country.*", editions}, {"*/phone_number.*", editions}, {"*/next_link.*", editions},
+            {"*/body.*", editions, "*/body.no-content-type"}};
+}
+
+std::vector<Kill> derived_successes(std::string_view endpoints, const std::string& editions, std::string_view except,
+                                    std::string_view profiles) {
+    // Kill entries own their globs as string_views: the derived ones live as long as the table.
+    static std::deque<std::string> globs;
+    const std::vector<std::pair<std::string_view, std::string_view>> served{
+        {"client_secret.shortest", "*"}, {"client_secret.longest", "*"}, {"send_attempt.2147483648", "*"},
+        {"send_attempt.9007199254740991", "*"}, {"body.no-content-type", ">= v1.4"}};
+    std::vector<Kill> kills;
+    for (const auto& [kind, from] : served) {
+        const auto both = spec::EditionRange::parse(editions)->intersect(*spec::EditionRange::parse(from));
+        if (!both) continue;
+        globs.push_back(std::string(endpoints) + std::string(kind));
+        kills.push_back({globs.back(), both->text(), except, profiles});
+    }
+    return kills;
+}
+
+void add_derived_successes(std::vector<Variant>& variants) {
+    constexpr std::string_view boundary = "client_secret-255";
+    for (auto& variant : variants) {
+        std::vector<Kill> more;
+        for (const auto& kill : variant.kills) {
+            if (kill.cases.size() < boundary.size() || kill.cases.substr(kill.cases.size() - boundary.size()) != boundary) continue;
+            const auto served = derived_successes(kill.cases.substr(0, kill.cases.size() - boundary.size()), kill.editions,
+                                                  kill.except, kill.profiles);
+            more.insert(more.end(), served.begin(), served.end());
+        }
+        variant.kills.insert(variant.kills.end(), more.begin(), more.end());
+    }
+}
+
 std::vector<Variant> faulty_derived() {
-    const std::vector<std::string_view> json_text{"cs.api.json_baseline", "cs.request.body.object", "cs.api.request_object"};
+    // A server that validates email itself (builtin-self) shows its own grammar check; one that
+    // forwards has the identity server refuse what it lets through, and relays the refusal.
     return {
         {.name = "client-secret-line-terminator",
          .description = "checks client_secret with a '$' that also matches before a final line feed, so \"…\\n\" passes",
-         .kills = {breaks({"cs.request.client_secret.grammar"})}, .make = make<SecretLineTerminator>},
+         .kills = {{"*/email/client_secret.line-feed-last"}}, .profiles = {"builtin-self"}, .make = make<SecretLineTerminator>},
         {.name = "client-secret-length-off-by-one", .description = "takes a client_secret of 256 characters (the limit written <= 256)",
-         .kills = {breaks({"cs.request.client_secret.max_length"})}, .make = make<SecretLengthOffByOne>},
+         .kills = {{"*/email/client_secret-256"}, {"*/email/client_secret.length-256"}}, .profiles = {"builtin-self"},
+         .make = make<SecretLengthOffByOne>},
         {.name = "client-secret-unicode-word",
          .description = "checks client_secret as [\\w.=-] with a Unicode \\w: letters and digits of any script pass",
-         .kills = {breaks({"cs.request.client_secret.grammar"})}, .make = make<SecretUnicodeWord>},
+         .kills = {{"*/email/client_secret-non-ascii"}, {"*/email/client_secret.latin-letter-*"},
+                   {"*/email/client_secret.fullwidth-digit-*"}, {"*/email/client_secret.kelvin-sign-*"}},
+         .profiles = {"builtin-self"}, .make = make<SecretUnicodeWord>},
         {.name = "client-secret-stops-at-nul", .description = "checks client_secret as a C string, up to its first NUL",
-         .kills = {breaks({"cs.request.client_secret.grammar"})}, .make = make<SecretStopsAtNul>},
+         .kills = {{"*/email/client_secret.nul-middle"}, {"*/email/client_secret.nul-last"}}, .profiles = {"builtin-self"},
+         .make = make<SecretStopsAtNul>},
+        {.name = "client-secret-length-only", .description = "checks only that client_secret has 1 to 255 bytes, not its characters",
+         .kills = {{"*/email/client_secret-forbidden-*"}, {"*/email/client_secret-non-ascii"}, {"*/email/client_secret.*-first"},
+                   {"*/email/client_secret.*-middle"}, {"*/email/client_secret.*-last"}},
+         .profiles = {"builtin-self"}, .make = make<SecretLengthOnly>},
         {.name = "lenient-json",
          .description = "reads bodies as JSON5: comments, trailing commas, single quotes, NaN, Infinity, +1, 0x1F, 017",
-         .kills = {breaks(json_text)}, .make = make<LenientJson>},
+         .kills = {{"*/body.nan"}, {"*/body.infinity"}, {"*/body.plus-sign"}, {"*/body.hex-number"}, {"*/body.leading-zero"},
+                   {"*/body.trailing-comma"}, {"*/body.comment"}, {"*/body.single-quotes"}},
+         .make = make<LenientJson>},
         {.name = "reads-first-json-value", .description = "reads the body's first JSON value and ignores whatever follows it",
-         .kills = {breaks(json_text)}, .make = make<ReadsFirstJsonValue>},
+         .kills = {{"*/body.trailing-data"}}, .make = make<ReadsFirstJsonValue>},
         {.name = "utf8-replaced", .description = "decodes a body that is not UTF-8 with U+FFFD for what is ill-formed, and goes on",
-         .kills = {breaks({"cs.api.utf8*"})}, .make = make<Utf8Replaced>},
-        {.name = "deep-nesting-500", .description = "a body nested deeper than 100 exhausts its recursive parser: 500",
-         .kills = {breaks(json_text)}, .make = make<DeepNesting500>},
+         .kills = {{"*/body.invalid-utf8"}}, .make = make<Utf8Replaced>},
+        {.name = "content-type-required", .description = "refuses a JSON body without Content-Type: application/json (wrong from v1.4)",
+         .kills = {{"*/body.no-content-type"}}, .editions = ">= v1.4", .make = make<ContentTypeRequired>},
         {.name = "send-attempt-int32", .description = "keeps send_attempt in 32 bits: a larger one fails with 500",
-         .kills = {breaks({"cs.request.send_attempt.type"})}, .make = make<SendAttemptInt32>},
+         .kills = {{"*/send_attempt.2147483648"}, {"*/send_attempt.9007199254740991"}}, .make = make<SendAttemptInt32>},
         {.name = "send-attempt-as-double", .description = "reads send_attempt as a double: 3.0000000000000001 is taken for 3",
-         .kills = {breaks({"cs.request.send_attempt.type"})}, .make = make<SendAttemptAsDouble>},
-        {.name = "send-attempt-overflow-500", .description = "a send_attempt past 64 bits throws in its conversion: 500",
-         .kills = {breaks({"cs.request.send_attempt.type"})}, .make = make<SendAttemptOverflow500>},
-        {.name = "address-case-sensitive",
-         .description = "compares email addresses byte for byte: Taken@ALLOWED.example is not the bound taken@allowed.example",
-         .kills = {breaks({"cs.threepid.*"})}, .profiles = {"builtin", "builtin-self"}, .make = make<AddressCaseSensitive>},
-        {.name = "msisdn-as-written", .description = "compares phone numbers as written: +44 7700 900001 is not 7700900001",
-         .kills = {breaks({"cs.threepid.msisdn.form", "cs.request.country.dialled_from"})}, .make = make<MsisdnAsWritten>},
-        {.name = "id-server-trusted-by-prefix", .description = "trusts an id_server that begins with a trusted one",
-         .kills = {breaks({"cs.register.untrusted.*", "cs.3pid.untrusted.*", "cs.password.untrusted.*", "cs.validation.trusted_only.r0_5"})},
-         .make = make<TrustsByPrefix>},
-        {.name = "answers-without-sending", .description = "answers a valid request 200 with a sid of its own, and forwards and mails nothing",
-         .kills = {breaks(declined_validation())}, .profiles = {"builtin", "builtin-delegate", "builtin-self"},
-         .make = make<AnswersWithoutSending>},
+         .kills = {{"*/send_attempt.precise-fraction"}}, .make = make<SendAttemptAsDouble>},
+        {.name = "send-attempt-any-type",
+         .description = "reads send_attempt as a loosely typed language would: true is 1, null 0, \"5\" 5, [x] 1",
+         .kills = {{"*/send_attempt-string"}, {"*/send_attempt-null"}, {"*/send_attempt.type-*"}}, .make = make<SendAttemptAnyType>},
+        {.name = "next-link-type-ignored", .description = "drops a next_link that is not a string, and serves the request",
+         .kills = {{"*/next_link.type-*"}}, .make = make<NextLinkTypeIgnored>},
     };
 }
 
