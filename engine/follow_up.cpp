@@ -67,7 +67,12 @@ reports::CheckResult judge_link_answer(const net::Response& response, const std:
     return failed(check_name, expected, actual);
 }
 
-FollowUp complete_validation(spec::Validation validation, const spec::Edition& edition, const Observation& seen,
+FollowUpRules follow_up_rules(const spec::Edition& edition) {
+    static const auto submit_url_edition = *spec::Edition::parse("r0.5.0");
+    return {.link_names_session = edition < submit_url_edition};
+}
+
+FollowUp complete_validation(spec::Validation validation, const FollowUpRules& rules, const Observation& seen,
                              const std::optional<net::Response>& first_answer, const std::optional<std::string>& sid,
                              const CaseValues& values, Asker& asker, detail::Secrets& secrets,
                              std::vector<reports::HttpExchange>& transcript) {
@@ -95,10 +100,7 @@ FollowUp complete_validation(spec::Validation validation, const spec::Edition& e
         return submit(*url, sid.value_or(""), values.client_secret, token, asker, secrets, transcript);
     }
     if (!mail->validation) return {failed(check_name, "a submit_url or a link to follow", "a code and no submit_url"), ""};
-    // Before r0.5.0 there is no submit_url: the link stands for the identity service's submitToken,
-    // whose sid, client_secret and token are all required.
-    static const auto submit_url_edition = *spec::Edition::parse("r0.5.0");
-    if (edition < submit_url_edition && (mail->validation->sid.empty() || mail->validation->client_secret.empty()))
+    if (rules.link_names_session && (mail->validation->sid.empty() || mail->validation->client_secret.empty()))
         return {failed(check_name, "a link carrying sid, client_secret and token", "a link without sid or client_secret"), ""};
     auto url = net::Url::parse(mail->validation->url);
     if (!url) return {failed(check_name, "a link to follow", "none usable: " + detail::one_line(mail->validation->url, 80)), ""};

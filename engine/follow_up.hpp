@@ -20,9 +20,22 @@ struct FollowUp {
     std::string error;                          ///< the homeserver could not be asked: the case is an error
 };
 
+/// Everything completing a validation takes from the edition judged: what it sends and what it
+/// requires. Editions with equal rules follow a validation up alike, so a run of several editions
+/// shares one follow-up between them (engine/units.hpp); one that differs here follows up apart.
+struct FollowUpRules {
+    /// Before r0.5.0 there is no submit_url: a mailed link stands for the identity service's
+    /// submitToken, so it must carry sid and client_secret beside the token (else it is not followed).
+    bool link_names_session = false;
+
+    bool operator==(const FollowUpRules&) const = default;
+};
+
+FollowUpRules follow_up_rules(const spec::Edition& edition);
+
 /// Self validation: the mailed token to submit_url (when answered) or the mailed link. Delegated
 /// validation: the token the identity server received, to submit_url when the homeserver answered one.
-FollowUp complete_validation(spec::Validation validation, const spec::Edition& edition, const Observation& seen,
+FollowUp complete_validation(spec::Validation validation, const FollowUpRules& rules, const Observation& seen,
                              const std::optional<net::Response>& first_answer, const std::optional<std::string>& sid,
                              const CaseValues& values, Asker& asker, detail::Secrets& secrets,
                              std::vector<reports::HttpExchange>& transcript);

@@ -8,6 +8,7 @@
 
 #include "engine/asker.hpp"
 #include "engine/fixtures.hpp"
+#include "engine/units.hpp"
 #include "suite/profile.hpp"
 #include "suite/selection.hpp"
 #include "mock_identity/identity_server.hpp"
@@ -55,6 +56,9 @@ struct Environment {
     WaitListener on_wait;
     std::vector<std::string> warnings;  ///< run warnings: side-channel arrivals that came after their case was judged
     std::vector<reports::UnattributedArrival> unattributed;  ///< side-channel arrivals no key placed with a case
+    std::size_t units_sent = 0;      ///< execution units that sent a request (set when the run ends)
+    std::size_t exchanges_sent = 0;  ///< HTTP exchanges of those units, follow-ups and 429s included
+    std::size_t judgements = 0;      ///< case results judged on a unit's answers, over every edition
 };
 
 /// A result for `selected` with all but its verdict: ID, endpoint, kind, title, level, citations; started now.
@@ -62,6 +66,9 @@ reports::CaseResult start_result(const suite::SelectedCase& selected, const spec
 
 /// Called after each case, in order, before the result is kept: it may amend it (known failures).
 using CaseListener = std::function<void(reports::CaseResult&)>;
+/// Called for each case once every edition has its result, in case order, before the results are
+/// kept: the case's results, one per edition in the run's order. It may amend them (known failures).
+using RowListener = std::function<void(std::vector<reports::CaseResult>& row)>;
 
 /// Runs every case, `jobs` at a time, and returns the results in the order of `cases` (stopping early,
 /// in order, when `stop` is set). Never throws for anything the target does. After three cases in a row
@@ -72,5 +79,13 @@ using CaseListener = std::function<void(reports::CaseResult&)>;
 /// its verdict changes, `on_case` gets it a second time.
 std::vector<reports::CaseResult> run_cases(const std::vector<suite::SelectedCase>& cases, Environment& environment,
                                            const CaseListener& on_case = {});
+
+/// run_cases for several editions at once (`environment.edition` is then only the trace's): each
+/// case's requests are grouped into execution units (engine/units.hpp), every unit is sent once
+/// and judged in each of its editions, with one grace window for the whole run. Returns each
+/// edition's results in case order (as many in every edition: those before the stop). A case whose
+/// verdict changes in some edition on a late arrival is handed to `on_row` a second time.
+std::vector<std::vector<reports::CaseResult>> run_editions(const std::vector<EditionCases>& editions, Environment& environment,
+                                                           const RowListener& on_row = {});
 
 }  // namespace mx3pid::engine

@@ -22,6 +22,9 @@ struct Variant;
 struct Config {
     /// The newest edition the server advertises in /versions, e.g. "r0.4.0" or "v1.11".
     std::string edition = "r0.4.0";
+    /// What GET /_matrix/client/versions lists instead of every known edition up to `edition`
+    /// (a real server lists editions no requestToken rule depends on, r0.0.1 say); empty: those.
+    std::vector<std::string> advertised;
     std::vector<std::string> denied_email_domains;
     std::vector<std::string> denied_msisdn_countries;
     std::vector<std::string> bound_emails;

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "reference_homeserver/epochs.hpp"
 #include "reference_homeserver/homeserver.hpp"
 
 namespace mx3pid::reference_homeserver {
@@ -45,6 +46,9 @@ struct Variant {
     /// Where it is judged: an edition range (spec::EditionRange), for a conformant variant the
     /// editions where the freedom it uses exists.
     std::string editions = "*";
+    /// The epochs its stages consult beyond the reference's own (epochs.hpp): where its answers
+    /// change between editions, so that a run of several editions starts a server per stretch.
+    std::vector<Epoch> epochs = {};
     /// Conformant: the spec sentence it relies on, with the edition and section it is in.
     std::string_view basis = {};
     /// How long after answering it may still act on the side channel (mail, identity server); 0

@@ -32,6 +32,12 @@ const std::vector<Edition>& Edition::all() {
     return editions;
 }
 
+std::vector<Edition> Edition::span(const Edition& first, const Edition& last) {
+    std::vector<Edition> editions;
+    for (std::size_t i = first.index_; i <= last.index_; ++i) editions.push_back(Edition(i));
+    return editions;
+}
+
 const std::string& Edition::name() const { return names()[index_]; }
 bool Edition::is_v1() const { return name().front() == 'v'; }
 std::string_view Edition::client_prefix() const { return is_v1() ? "v3" : "r0"; }

@@ -13,6 +13,8 @@ public:
     /// "r0.4.0", "r0.5.0", "r0.6.0", "r0.6.1", "v1.1" … "v1.19"; nothing for anything else.
     static std::optional<Edition> parse(std::string_view text);
     static const std::vector<Edition>& all();  ///< every known edition, oldest first
+    /// Every known edition from `first` to `last`, both included, oldest first; empty when `last` is older.
+    static std::vector<Edition> span(const Edition& first, const Edition& last);
 
     const std::string& name() const;
     /// The path segment of the client-server API: "r0" for r0.x, "v3" for v1.x.

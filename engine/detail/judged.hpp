@@ -17,6 +17,7 @@
 namespace mx3pid::engine::detail {
 
 struct Judged {
+    std::size_t edition = 0;  ///< which of the run's editions judged it
     const suite::SelectedCase* selected = nullptr;
     spec::Validation validation = spec::Validation::proxy;
     nlohmann::json first_body;

@@ -29,8 +29,6 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
 
 }  // namespace
 
-bool Exchange::since(std::string_view edition) const { return !(state.edition() < *spec::Edition::parse(edition)); }
-
 std::string session_key(const Exchange& x) {
     return std::string(spec::medium_name(x.endpoint.medium)) + "|" + x.address.key() + "|" + x.fields.client_secret;
 }
@@ -133,7 +131,7 @@ net::Response Stages::deliver(Exchange& x) {
 
 // --- parts of the stages ---------------------------------------------------------------------------
 
-bool Stages::id_server_required(const Exchange& x) { return !x.since("r0.6.0"); }
+bool Stages::id_server_required(const Exchange& x) { return !x.since(Epoch::id_access_token); }
 
 std::optional<std::int64_t> Stages::read_send_attempt(const json& value) {
     if (!value.is_number_integer()) return std::nullopt;
@@ -186,8 +184,8 @@ std::optional<net::Response> Stages::choose_identity_server(Exchange& x) {
 IdentityApi Stages::identity_api(Exchange& x) {
     const IdentityApi v1{"/_matrix/identity/api/v1", ""};
     const bool client_token = x.validation == Validation::proxy && !x.fields.id_access_token.empty();
-    if (client_token && x.since("r0.6.0")) return {"/_matrix/identity/v2", x.fields.id_access_token};
-    if (!x.since("v1.1")) return v1;
+    if (client_token && x.since(Epoch::id_access_token)) return {"/_matrix/identity/v2", x.fields.id_access_token};
+    if (!x.since(Epoch::identity_v1_removed)) return v1;
     return {"/_matrix/identity/v2", x.state.identity_token(x.identity_base)};
 }
 
@@ -238,7 +236,7 @@ net::Response Stages::validate_by_mail(Exchange& x) {
         if (!send_mail(x, to, text)) return error(500, "M_UNKNOWN", "the validation mail could not be sent");
     }
     std::optional<std::string> submit_url;
-    if (x.since("r0.5.0")) submit_url = base + std::string(submit_path);
+    if (x.since(Epoch::submit_url)) submit_url = base + std::string(submit_path);
     return answer(x, session.sids.back(), submit_url);
 }
 

@@ -42,8 +42,7 @@ struct Exchange {
     std::string identity_base;   ///< set by choose_identity_server: "scheme://host:port" to deliver to
     std::string identity_token;  ///< the bearer token for it (v2), empty for v1
 
-    const spec::Edition& edition() const { return state.edition(); }
-    bool since(std::string_view edition) const;  ///< is the server's edition this one or later?
+    bool since(Epoch epoch) const { return state.since(epoch); }  ///< does the server's edition hold the epoch?
 };
 
 /// The identity-server API a delivery goes through.

@@ -16,9 +16,11 @@ void RequestTokenService::set_denied(std::vector<std::string> email_domains, std
 void RequestTokenService::set_public_base_url(std::string url) { state_.set_public_base_url(std::move(url)); }
 
 net::Response RequestTokenService::versions() {
+    const auto advertised = state_.config().advertised;
     nlohmann::json list = nlohmann::json::array();
+    for (const auto& name : advertised) list.push_back(name);
     for (const auto& edition : spec::Edition::all()) {
-        if (state_.edition() < edition) break;
+        if (!advertised.empty() || state_.edition() < edition) break;
         list.push_back(edition.name());
     }
     return stages_->json_answer(200, {{"versions", list}, {"unstable_features", nlohmann::json::object()}});

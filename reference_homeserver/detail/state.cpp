@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <random>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -96,8 +97,16 @@ bool SeenOnce::first(const std::string& key) {
 State::State(Config config, Poster poster, Mailer mailer)
     : config_(std::move(config)),
       edition_(spec::Edition::parse(config_.edition).value_or(spec::Edition::all().front())),
+      epochs_(epochs_of(config_.variant)),
       post_(std::move(poster)),
       mail_(std::move(mailer)) {}
+
+bool State::since(Epoch epoch) const {
+    if (std::find(epochs_.begin(), epochs_.end(), epoch) == epochs_.end())
+        throw std::logic_error("the stages consulted the epoch of " + std::string(info(epoch).edition) +
+                               " that their variant does not declare (reference_homeserver/epochs.hpp, Variant::epochs)");
+    return !(edition_ < *spec::Edition::parse(info(epoch).edition));
+}
 
 Config State::config() const {
     std::lock_guard lock(mutex_);

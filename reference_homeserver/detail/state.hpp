@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "reference_homeserver/epochs.hpp"
 #include "reference_homeserver/homeserver.hpp"
 #include "spec/edition.hpp"
 #include "spec/endpoints.hpp"
@@ -96,7 +97,11 @@ public:
     State(Config config, Poster poster, Mailer mailer);
 
     Config config() const;  ///< a snapshot
+    /// The newest edition the server advertises (what /versions lists up to).
     const spec::Edition& edition() const { return edition_; }
+    /// Does the server's edition hold `epoch`? Every stage asks this way; one the server (its
+    /// variant) did not declare (epochs.hpp) throws std::logic_error, which answers the request 500.
+    bool since(Epoch epoch) const;
     void set_denied(std::vector<std::string> email_domains, std::vector<std::string> msisdn_countries);
     void set_public_base_url(std::string url);
     std::string public_base_url() const;
@@ -126,6 +131,7 @@ private:
     mutable std::mutex mutex_;
     Config config_;
     spec::Edition edition_;
+    std::vector<Epoch> epochs_;  ///< those the server's stages may consult
     Poster post_;
     Mailer mail_;
     std::string public_base_url_;

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     std::string variant_name = "reference";
     std::string identity;
     std::string smtp;
+    std::vector<std::string> advertised;
     CLI::App app{"The mx3pid reference homeserver as a standalone server."};
     app.add_option("--listen", listen, "HOST:PORT to serve on (port 0: any free port)")->capture_default_str();
     app.add_option("--profile", profile_path, "the target profile it is configured from")
@@ -34,6 +35,10 @@ int main(int argc, char** argv) {
                        spec::defaults::identity_listen() + ", where mx3pid --homeserver URL starts its mock)");
     app.add_option("--smtp", smtp, "HOST:PORT of the mail server for email it validates itself (default: the profile's smtp.listen, else " +
                        spec::defaults::smtp_listen() + ")");
+    app.add_option("--advertise", advertised,
+                   "what GET /_matrix/client/versions lists, comma-separated, e.g. r0.0.1,r0.1.0,…,v1.11 (default: every "
+                   "edition mx3pid knows up to --spec); the server still answers as --spec")
+        ->delimiter(',');
     CLI11_PARSE(app, argc, argv);
 
     suite::Profile profile;
@@ -65,9 +70,9 @@ int main(int argc, char** argv) {
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     try {
-        reference_homeserver::Homeserver server(
-            targets::reference_config(profile, *edition, identity, smtp, variant),
-            reference_homeserver::ListenOptions{where->host, where->port});
+        auto config = targets::reference_config(profile, *edition, identity, smtp, variant);
+        config.advertised = advertised;
+        reference_homeserver::Homeserver server(std::move(config), reference_homeserver::ListenOptions{where->host, where->port});
         std::cout << "mx3pid-reference-hs listening on " << server.base_url() << " (" << variant->name << ", "
                   << edition->name() << ", identity server " << identity << ")" << std::endl;
         int received = 0;

@@ -39,7 +39,7 @@ struct RequiresIdAccessToken : Stages {
     std::optional<net::Response> check_fields(Exchange& x) override {
         if (auto refusal = Stages::check_fields(x)) return refusal;
         // r0.6.x documents neither field on password/msisdn (fixed in v1.1).
-        const bool documented = x.endpoint.key != "password/msisdn" || x.since("v1.1");
+        const bool documented = x.endpoint.key != "password/msisdn" || x.since(Epoch::identity_v1_removed);
         if (documented && !x.fields.id_server.empty() && x.fields.id_access_token.empty())
             return error(400, "M_MISSING_PARAM", "id_access_token is required with id_server");
         return std::nullopt;
@@ -105,7 +105,7 @@ struct BadJsonEverywhere : Stages {
     std::optional<net::Response> check_address(Exchange& x) override {
         auto refusal = Stages::check_address(x);
         // From v1.13 /account/3pid names M_INVALID_PARAM for an address that is not valid.
-        if (x.endpoint.purpose == Purpose::add_threepid && x.since("v1.13")) return refusal;
+        if (x.endpoint.purpose == Purpose::add_threepid && x.since(Epoch::add_threepid_errors)) return refusal;
         return as_bad_json(std::move(refusal));
     }
     std::optional<net::Response> as_bad_json(std::optional<net::Response> refusal) {
@@ -164,7 +164,7 @@ constexpr std::string_view msisdn_submit_path = "/_matrix/client/unstable/mx3pid
 /// For delegated msisdn, a submit_url of its own that passes the code on to the identity server.
 struct MsisdnSubmitElsewhere : Stages {
     net::Response answer(Exchange& x, const std::string& sid, const std::optional<std::string>& submit_url) override {
-        if (x.endpoint.medium != Medium::msisdn || x.validation != Validation::delegate || !x.since("r0.5.0"))
+        if (x.endpoint.medium != Medium::msisdn || x.validation != Validation::delegate || !x.since(Epoch::submit_url))
             return Stages::answer(x, sid, submit_url);
         return Stages::answer(x, sid, x.state.public_base_url() + std::string(msisdn_submit_path));
     }
@@ -174,7 +174,7 @@ struct MsisdnSubmitElsewhere : Stages {
         if (request.method != "POST") return error(405, "M_UNRECOGNIZED", "use POST");
         const auto config = state.config();
         const auto& base = config.delegate_identity_url;
-        const bool v2 = !(state.edition() < *spec::Edition::parse("v1.1"));
+        const bool v2 = state.since(Epoch::identity_v1_removed);
         auto url = base + (v2 ? "/_matrix/identity/v2" : "/_matrix/identity/api/v1") + "/validate/msisdn/submitToken";
         auto reply = state.post(url, request.body, v2 ? state.identity_token(base) : "");
         auto body = json::parse(reply.body, nullptr, false);
@@ -317,7 +317,7 @@ std::vector<Variant> conformant() {
          .make = make<ForwardsMalformed>},
         {.name = "bad-json", .behaviour = c,
          .description = "M_BAD_JSON for every input error in a JSON object (M_INVALID_PARAM where v1.13 names it)",
-         .profiles = all_profiles,
+         .profiles = all_profiles, .epochs = {Epoch::add_threepid_errors},
          .basis = "r0.4.0, API standards › Common error codes: M_BAD_JSON: the request contained valid JSON, but it "
                   "was malformed in some way, e.g. missing required keys, invalid values for keys",
          .make = make<BadJsonEverywhere>},

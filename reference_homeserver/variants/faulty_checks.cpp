@@ -204,7 +204,7 @@ struct ConcealsMore : Stages {
         auto refusal = state_refusal(x);
         if (!refusal || !x.config.enumeration_protection) return refusal;
         const bool add = x.endpoint.purpose == Purpose::add_threepid;
-        if (add && (x.endpoint.medium != Medium::email || !x.since("r0.5.0"))) return refusal;
+        if (add && (x.endpoint.medium != Medium::email || !x.since(Epoch::submit_url))) return refusal;
         return conceal(x);
     }
     net::Response conceal(Exchange& x) override {
@@ -218,7 +218,7 @@ net::Response accepted_202(Stages& s, Exchange& x) { return s.json_answer(202, j
 /// What a real answer would be: a sid, and a submit_url where the server validates by mail.
 net::Response like_an_answer(Stages& s, Exchange& x) {
     std::optional<std::string> submit_url;
-    if (x.validation == Validation::self && x.since("r0.5.0"))
+    if (x.validation == Validation::self && x.since(Epoch::submit_url))
         submit_url = x.state.public_base_url() + std::string(detail::submit_path);
     return s.answer(x, x.state.new_id("ref"), submit_url);
 }
@@ -258,7 +258,7 @@ template <Refusal Refuse>
 struct TokenRequired : Stages {
     std::optional<net::Response> check_fields(Exchange& x) override {
         if (auto refusal = Stages::check_fields(x)) return refusal;
-        if (x.since("r0.6.0") && !x.fields.id_server.empty() && x.fields.id_access_token.empty())
+        if (x.since(Epoch::id_access_token) && !x.fields.id_server.empty() && x.fields.id_access_token.empty())
             return Refuse("M_MISSING_PARAM", "id_access_token is required with id_server");
         return std::nullopt;
     }
@@ -303,7 +303,7 @@ struct ResetAddressUnchecked : Stages {
 /// Delegated validation answers the identity server's submitToken path, without its host, as submit_url.
 struct DelegateSubmitPath : Stages {
     net::Response answer(Exchange& x, const std::string& sid, const std::optional<std::string>& submit_url) override {
-        if (x.validation != Validation::delegate || !x.since("r0.5.0")) return Stages::answer(x, sid, submit_url);
+        if (x.validation != Validation::delegate || !x.since(Epoch::submit_url)) return Stages::answer(x, sid, submit_url);
         return Stages::answer(x, sid, identity_api(x).prefix + "/validate/" +
                                           std::string(spec::medium_name(x.endpoint.medium)) + "/submitToken");
     }

@@ -223,7 +223,7 @@ void Provisioner::submit(spec::Medium medium, const std::string& step, const Tok
     bool has_link = false;
     for (const auto& mail : round.seen.mails) has_link = has_link || (engine::carries_token(mail) && mail.validation);
     const auto answer = has_link ? std::nullopt : round.answer.response;
-    auto follow = engine::complete_validation(spec::Validation::self, context().edition, round.seen, answer, answered_sid,
+    auto follow = engine::complete_validation(spec::Validation::self, engine::follow_up_rules(context().edition), round.seen, answer, answered_sid,
                                               round.values, rounds_.asker(), rounds_.secrets(), rounds_.transcript());
     if (!follow.error.empty()) refuse(step, follow.error);
     if (!follow.check || follow.check->verdict != reports::Verdict::pass)
