@@ -26,8 +26,28 @@ public:
 
 private:
     friend class EditionRange;
+    friend std::string describe(const std::vector<Edition>& editions);
     explicit Edition(std::size_t index) : index_(index) {}
     std::size_t index_;
+};
+
+/// "r0.4.0–v1.19", "r0.4.0, r0.6.0–v1.11": editions (oldest first), neighbours among the known
+/// editions merged into a span.
+std::string describe(const std::vector<Edition>& editions);
+
+/// What `--spec` (or a profile's `spec:`) asks to judge.
+struct EditionChoice {
+    enum class Kind {
+        newest,  ///< "auto": the newest edition the server advertises that mx3pid knows
+        all,     ///< "all": every edition the server advertises that mx3pid knows
+        given,   ///< "v1.2", or a span "r0.6.0..v1.4": `editions`
+    };
+    Kind kind = Kind::newest;
+    std::vector<Edition> editions;  ///< for `given`: one edition, or every one of the span, oldest first
+
+    /// "auto", "all", an edition, or "FIRST..LAST" (both included); nothing, with `error` set, for
+    /// anything else or a span whose LAST is older than its FIRST.
+    static std::optional<EditionChoice> parse(std::string_view text, std::string* error = nullptr);
 };
 
 /// A set of editions written as comparisons joined by spaces: ">= r0.4.0", ">= r0.6.0 < v1.13", "*".

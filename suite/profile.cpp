@@ -78,8 +78,10 @@ Profile read_profile(const detail::YamlReader& reader, const YAML::Node& root) {
     if (root["homeserver"]) profile.homeserver = reader.string(root["homeserver"], "homeserver");
     if (auto node = root["spec"]) {
         profile.spec = reader.string(node, "spec");
-        if (profile.spec != "auto" && !spec::Edition::parse(profile.spec))
-            reader.fail(node, "unknown edition '" + profile.spec + "' (r0.4.0 … v1.19, or auto)");
+        std::string why;
+        if (!spec::EditionChoice::parse(profile.spec, &why))
+            reader.fail(node, "spec: " + why + " (auto, all, an edition r0.4.0 … " + spec::Edition::all().back().name() +
+                                  ", or a span such as r0.6.0..v1.4)");
     }
     if (auto node = root["validation"]) {
         reader.expect_map(node, {"email", "msisdn"}, "validation");

@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     app.add_option("--profile", profile_path, "the target profile it is configured from")
         ->check(CLI::ExistingFile)
         ->capture_default_str();
-    app.add_option("--spec", edition_name, "the edition it advertises (default: the profile's, else r0.4.0)");
+    app.add_option("--spec", edition_name, "the edition it answers as and advertises (default: the profile's, else r0.4.0)");
     app.add_option("--variant", variant_name, "reference, or a variant's NAME (mx3pid --list-builtin)")->capture_default_str();
     app.add_option("--identity", identity,
                    "HOST:PORT of the identity server it trusts and delegates to (default: the profile's identity.listen, else " +
@@ -48,7 +48,13 @@ int main(int argc, char** argv) {
         std::cerr << "mx3pid-reference-hs: " << e.what() << "\n";
         return 2;
     }
-    if (edition_name.empty()) edition_name = profile.spec == "auto" ? "r0.4.0" : profile.spec;
+    if (edition_name.empty()) {
+        // The profile's spec: one edition, or the newest of a span or of all.
+        const auto choice = spec::EditionChoice::parse(profile.spec);
+        edition_name = !choice || choice->kind == spec::EditionChoice::Kind::newest ? "r0.4.0"
+                       : choice->kind == spec::EditionChoice::Kind::all         ? spec::Edition::all().back().name()
+                                                                                : choice->editions.back().name();
+    }
     auto edition = spec::Edition::parse(edition_name);
     const auto* variant = reference_homeserver::find_variant(variant_name);
     auto where = targets::parse_listen(listen);
