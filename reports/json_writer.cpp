@@ -3,6 +3,7 @@
 #include <ostream>
 #include <string_view>
 
+#include "reports/detail/editions.hpp"
 #include "reports/detail/text.hpp"
 #include "reports/detail/time_format.hpp"
 #include "reports/writers.hpp"
@@ -93,6 +94,33 @@ Json case_json(const CaseResult& result) {
     return out;
 }
 
+Json cases_json(const std::vector<CaseResult>& cases) {
+    auto array = Json::array();
+    for (const auto& result : cases) array.push_back(case_json(result));
+    return array;
+}
+
+/// Each edition as a run of it alone would report it, and the verdict of every case in every edition.
+void add_editions(const RunResult& run, Json& document) {
+    document["editions"] = Json::array();
+    for (const auto& edition : run.editions)
+        document["editions"].push_back({{"edition", text(edition.edition)},
+                                        {"conforms", edition.conforms()},
+                                        {"counts", counts_json(edition.counts())},
+                                        {"cases", cases_json(edition.cases)}});
+    auto matrix = Json::object();
+    for (std::size_t i = 0; i < run.case_list().size(); ++i) {
+        auto verdicts = Json::object();
+        for (const auto* result : detail::row_of(run, i)) verdicts[text(run.edition_of(*result)).get<std::string>()] = detail::state_of(*result);
+        matrix[text(run.case_list()[i].id).get<std::string>()] = std::move(verdicts);
+    }
+    document["matrix"] = std::move(matrix);
+    auto conforming = Json::array();
+    for (const auto index : detail::conforming_editions(run)) conforming.push_back(text(run.editions[index].edition));
+    document["conforming_editions"] = std::move(conforming);
+    document["shared"] = {{"units", run.sharing.units}, {"exchanges", run.sharing.exchanges}, {"judgements", run.sharing.judgements}};
+}
+
 }  // namespace
 
 void write_json(const RunResult& run, std::ostream& out) {
@@ -120,8 +148,8 @@ void write_json(const RunResult& run, std::ostream& out) {
     document["planned"] = run.planned;
     document["counts"] = counts_json(run.counts());
     document["rate_limited"] = run.rate_limited;
-    document["cases"] = Json::array();
-    for (const auto& result : run.cases) document["cases"].push_back(case_json(result));
+    document["cases"] = cases_json(run.cases);
+    if (run.several_editions()) add_editions(run, document);
     out << document.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }
 

@@ -1,5 +1,7 @@
 #include "reports/run_result.hpp"
 
+#include <algorithm>
+
 namespace mx3pid::reports {
 
 const char* to_string(Verdict verdict) {
@@ -39,11 +41,44 @@ void Counts::add(const CaseResult& result) {
     }
 }
 
-Counts RunResult::counts() const {
+Counts EditionResult::counts() const {
     Counts counts;
     for (const auto& result : cases) counts.add(result);
     return counts;
 }
+
+bool EditionResult::conforms() const {
+    return std::none_of(cases.begin(), cases.end(), [](const CaseResult& result) { return result.not_run || is_unexpected(result.verdict); });
+}
+
+Counts RunResult::counts() const {
+    Counts counts;
+    for (const auto* result : all_cases()) counts.add(*result);
+    return counts;
+}
+
+const std::vector<CaseResult>& RunResult::case_list() const { return editions.empty() ? cases : editions.front().cases; }
+
+std::vector<const CaseResult*> RunResult::all_cases() const {
+    std::vector<const CaseResult*> all;
+    for (const auto& result : cases) all.push_back(&result);
+    for (const auto& edition : editions)
+        for (const auto& result : edition.cases) all.push_back(&result);
+    return all;
+}
+
+std::size_t RunResult::edition_index(const CaseResult& result) const {
+    for (std::size_t i = 0; i < editions.size(); ++i) {
+        const auto& list = editions[i].cases;
+        if (!list.empty() && &result >= list.data() && &result < list.data() + list.size()) return i;
+    }
+    return 0;
+}
+
+const std::string& RunResult::edition_of(const CaseResult& result) const {
+    return editions.empty() ? edition : editions[edition_index(result)].edition;
+}
+
 
 std::string failed_checks_message(const std::vector<CheckResult>& checks) {
     std::string message, others;

@@ -116,10 +116,30 @@ struct UnattributedArrival {
 /// "side channel: a mail to … (carried: …) was credited to no case: <reason>"
 std::string describe(const UnattributedArrival& arrival);
 
+/// One edition of a run that judged several (RunResult::editions): its cases, as a run of that
+/// edition alone would hold them.
+struct EditionResult {
+    std::string edition;  ///< e.g. "v1.2"
+    std::vector<CaseResult> cases;  ///< the run's case IDs, in the same order in every edition
+    std::vector<Sentence> sentences;  ///< as RunResult::sentences, placed in this edition
+
+    Counts counts() const;
+    /// No case is unexpected (FAIL, NOIMP, ERROR, XPASS) and none was left not run.
+    bool conforms() const;
+};
+
+/// What a run shared: each execution unit (a case's requests, identical in several editions) was
+/// sent once and judged in each of its editions.
+struct Sharing {
+    std::size_t units = 0;       ///< execution units that sent a request
+    std::size_t exchanges = 0;   ///< their HTTP exchanges, validation follow-ups and 429s included
+    std::size_t judgements = 0;  ///< case results judged on those exchanges, over every edition
+};
+
 struct RunResult {
     std::string tool_version;
     std::string target;          ///< URL or "builtin:NAME"
-    std::string edition;         ///< the edition judged, e.g. "r0.4.0"
+    std::string edition;         ///< the edition judged, e.g. "r0.4.0"; with several, their span, e.g. "r0.4.0–v1.19"
     std::string edition_source;  ///< "given" or "detected"
     std::vector<std::string> advertised_editions;  ///< what GET /_matrix/client/versions named, in its order
     std::string edition_note;    ///< one sentence when `edition` is not among advertised_editions, else empty
@@ -130,14 +150,28 @@ struct RunResult {
     std::vector<UnattributedArrival> unattributed;  ///< side-channel arrivals credited to no case
     std::size_t rate_limited = 0;       ///< every 429 answer received, waited out or given up on
     std::size_t planned = 0;            ///< cases selected; more than cases.size() when the run was interrupted
-    std::vector<CaseResult> cases;      ///< in the order they were selected
+    std::vector<CaseResult> cases;      ///< in the order they were selected; empty when `editions` holds them
     /// Every sentence some check of this run cites, in catalogue order, placed in the edition judged.
     std::vector<Sentence> sentences;
+    /// A run judging several editions (--spec all, a range): each one's results, in the order judged
+    /// (oldest first); `cases` and `sentences` are then empty. Empty for a run of one edition.
+    std::vector<EditionResult> editions;
+    Sharing sharing;  ///< with several editions: what their judgements shared
     bool interrupted = false;
     Clock::time_point started{};
     Clock::time_point finished{};
 
+    /// Every case's verdict counted once per edition it was judged in.
     Counts counts() const;
+    bool several_editions() const { return !editions.empty(); }
+    /// The run's cases: `cases`, or with several editions the first edition's (the same IDs in each).
+    const std::vector<CaseResult>& case_list() const;
+    /// Every case result of the run, edition by edition.
+    std::vector<const CaseResult*> all_cases() const;
+    /// The edition `result` (one of this run's) was judged in: its place in `editions`, or 0 with one edition.
+    std::size_t edition_index(const CaseResult& result) const;
+    /// The name of the edition `result` was judged in.
+    const std::string& edition_of(const CaseResult& result) const;
 };
 
 /// "status: expected 400, got 200 (and 2 more: errcode, identity server requests)": the first

@@ -155,6 +155,26 @@ RunResult sample_run() {
     return run;
 }
 
+RunResult several_editions_run() {
+    const auto one = sample_run();
+    RunResult run = one;
+    run.cases.clear();
+    run.edition = "r0.6.0\u2013v1.2";
+    run.edition_source = "--spec r0.6.0..v1.2: 4 editions";
+    run.sharing = {5, 6, 16};
+    for (const char* name : {"r0.6.0", "r0.6.1", "v1.1", "v1.2"}) {
+        EditionResult edition{name, {one.cases[0], one.cases[1], one.cases[2], one.cases[4]}, {}};
+        if (edition.edition.front() == 'v') {
+            auto& fixed = edition.cases[1];
+            fixed.verdict = Verdict::pass;
+            fixed.message.clear();
+            for (auto& check : fixed.checks) check.verdict = Verdict::pass;
+        }
+        run.editions.push_back(std::move(edition));
+    }
+    return run;
+}
+
 RunResult interrupted_run() {
     auto run = sample_run();
     run.interrupted = true;
