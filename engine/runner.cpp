@@ -553,18 +553,19 @@ void run_job(const std::vector<std::vector<std::size_t>>& lanes, std::atomic<std
             trace::CaseScope scope(state.case_id(index));
             if (env.on_case_start) env.on_case_start(index, state.case_count(), state.case_id(index));
             put_unasked_editions(index, state, rows);
+            // A case's units close together: a later one may make the identity server act again on
+            // the session an earlier one opened (the same literal client secret, a shared address).
+            std::vector<UnitRun> of_case;
             for (auto unit_id : state.plan.of_case[index]) {
                 auto run = start_unit(state.plan.units[unit_id], state, rows);
                 if (!run) continue;
                 send_steps(*run, state);
                 last_request = std::max(last_request, run->last_request);
-                if (defer) {
-                    open.push_back(std::move(*run));
-                    continue;
-                }
-                wait_until(run->last_request + env.grace, env);
-                finish(std::move(*run), state, rows);
+                (defer ? open : of_case).push_back(std::move(*run));
             }
+            if (of_case.empty()) continue;
+            wait_until(of_case.back().last_request + env.grace, env);
+            for (auto& run : of_case) finish(std::move(run), state, rows);
         }
     }
     settle(open, last_request, state, rows);

@@ -1,6 +1,7 @@
 #include "reference_homeserver/detail/state.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <random>
 #include <stdexcept>
 
@@ -99,7 +100,10 @@ State::State(Config config, Poster poster, Mailer mailer)
       edition_(spec::Edition::parse(config_.edition).value_or(spec::Edition::all().front())),
       epochs_(epochs_of(config_.variant)),
       post_(std::move(poster)),
-      mail_(std::move(mailer)) {}
+      mail_(std::move(mailer)) {
+    static std::atomic<unsigned long> instances{0};
+    instance_ = instances++;
+}
 
 bool State::since(Epoch epoch) const {
     if (std::find(epochs_.begin(), epochs_.end(), epoch) == epochs_.end())
@@ -132,7 +136,7 @@ std::string State::public_base_url() const {
 std::string State::new_id(const char* prefix) {
     static constexpr char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     std::lock_guard lock(mutex_);
-    std::mt19937_64 random(++counter_ * 0x9e3779b97f4a7c15ULL);
+    std::mt19937_64 random(++counter_ * 0x9e3779b97f4a7c15ULL + instance_ * 0xbf58476d1ce4e5b9ULL);
     std::string id = std::string(prefix) + std::to_string(counter_) + "-";
     for (int i = 0; i < 12; ++i) id += letters[random() % 52];
     return id;

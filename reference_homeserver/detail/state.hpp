@@ -136,6 +136,9 @@ private:
     Mailer mail_;
     std::string public_base_url_;
     unsigned long counter_ = 0;
+    /// Tells apart the ids of servers in one process (a run of several editions starts several):
+    /// a server's sids are its own, as a real server's are.
+    unsigned long instance_ = 0;
     std::map<std::string, Session> sessions_;        ///< by medium|address|client_secret
     std::map<std::string, std::string> tokens_;      ///< own identity-server tokens, by base URL
     Scheduler scheduler_;  ///< last: joined before the rest goes
