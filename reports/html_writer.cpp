@@ -198,7 +198,7 @@ void write_cause(const RunResult& run, const detail::Cause& cause, std::ostream&
     const std::string state = to_string(cause.verdict);
     out << "<div class=\"cause v-" << state << "\">\n<h3><span class=\"badge\">" << label_of(state) << "</span> "
         << line(cause.title) << " \u2014 " << cause.cases.size() << (cause.cases.size() == 1 ? " case" : " cases");
-    out << line(detail::in_editions(run, cause.editions));
+    out << esc(detail::in_editions(run, cause.editions));
     if (!cause.level.empty()) out << " (" << line(cause.level) << ")";
     out << "</h3>\n<p>";
     if (!cause.sentence.empty() || !cause.url.empty())
@@ -234,7 +234,7 @@ void write_causes(const RunResult& run, std::ostream& out) {
         out << "<h2>Not run</h2>\n<ul class=\"not-run\">\n";
         for (const auto& reason : not_run) {
             out << "<li>" << reason.cases.size() << (reason.cases.size() == 1 ? " case" : " cases");
-            out << line(detail::in_editions(run, reason.editions));
+            out << esc(detail::in_editions(run, reason.editions));
             out << ": " << line(reason.reason);
             if (const auto advice = detail::not_run_advice(reason.reason); !advice.empty()) out << ". To avoid it: " << line(advice);
             out << "</li>\n";

@@ -65,6 +65,12 @@ std::string link(std::string_view text, std::string_view url) {
     return "[" + inline_text(text) + "](" + link_target(url) + ")";
 }
 
+/// " in r0.4.0–v1.2" after a count in a run of several editions.
+std::string editions_note(const RunResult& run, const std::vector<std::size_t>& editions) {
+    const auto note = detail::in_editions(run, editions);
+    return note.empty() ? note : " " + inline_text(note);
+}
+
 std::string spec_links(const CaseResult& result) {
     std::string out;
     for (const auto& ref : result.spec) {
@@ -110,7 +116,7 @@ std::string case_count(std::size_t count) { return std::to_string(count) + (coun
 
 std::string cause_text(const detail::Cause& cause, const RunResult& run, const MarkdownOptions& options) {
     std::string text = std::string("\n### ") + mark(cause.verdict) + ' ' + inline_text(cause.title) + " \u2014 " +
-                       case_count(cause.cases.size()) + inline_text(detail::in_editions(run, cause.editions));
+                       case_count(cause.cases.size()) + editions_note(run, cause.editions);
     if (!cause.level.empty()) text += " (" + cause.level + ")";
     text += "\n\n";
     std::string facts;
@@ -126,7 +132,7 @@ std::string cause_text(const detail::Cause& cause, const RunResult& run, const M
 }
 
 std::string not_run_text(const RunResult& run, const detail::NotRunReason& reason) {
-    std::string text = std::string("- ") + not_run_mark + ' ' + case_count(reason.cases.size()) + inline_text(detail::in_editions(run, reason.editions)) +
+    std::string text = std::string("- ") + not_run_mark + ' ' + case_count(reason.cases.size()) + editions_note(run, reason.editions) +
                        ": " + inline_text(reason.reason);
     if (!reason.whole_endpoints.empty()) {
         std::string endpoints;

@@ -2,6 +2,7 @@
 // exit code over all of them, known failures that name editions, and --filter and --jobs.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <pugixml.hpp>
 
 #include "cli_run.hpp"
 #include "schema.hpp"
@@ -32,8 +33,25 @@ TEST(SeveralEditions, AllOnTheReferenceJudgesEveryEditionAndExitsZero) {
 }
 
 TEST(SeveralEditions, AFaultyServerFailsTheRunAndNoEditionConforms) {
-    const auto result = run({"--homeserver", "builtin:no-sid", "--spec", "all", "--filter", "register/email/*"});
+    TempDir dir;
+    const auto json = (dir.path() / "a.json").string(), junit = (dir.path() / "a.xml").string();
+    const auto result = run({"--homeserver", "builtin:no-sid", "--spec", "all", "--filter", "register/email/*", "--json", json, "--junit", junit});
     EXPECT_EQ(result.code, 1) << result.err;
+    // JUnit summed over its suites tells the JSON's counts.
+    const auto counts = Json::parse(read(json))["counts"];
+    pugi::xml_document document;
+    ASSERT_TRUE(document.load_file(junit.c_str()));
+    long tests = 0, failures = 0, skipped = 0;
+    for (auto suite : document.child("testsuites").children("testsuite")) {
+        tests += suite.attribute("tests").as_int();
+        failures += suite.attribute("failures").as_int();
+        skipped += suite.attribute("skipped").as_int();
+    }
+    EXPECT_EQ(tests, counts["total"].get<long>());
+    EXPECT_EQ(failures, counts["failed"].get<long>() + counts["not_implemented"].get<long>() + counts["xpassed"].get<long>());
+    EXPECT_EQ(skipped, counts["skipped"].get<long>() + counts["xfailed"].get<long>() + counts["not_run"].get<long>());
+    EXPECT_GT(failures, 0);
+    EXPECT_EQ(junit_schema_problems(junit), "");
     EXPECT_NE(result.out.find("; conform: none of 23 editions"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("reproduce: mx3pid repro register/email/valid --homeserver builtin:no-sid --spec r0.4.0 "), std::string::npos)
         << "a reproduction names the one edition its example was judged in:\n" << result.out;

@@ -130,6 +130,7 @@ TEST(SeveralEditions, MarkdownShowsTheMatrixWithEditionsOfTheSameVerdictsMerged)
     EXPECT_NE(text.find("1 more cases pass in every edition; 1 are skipped in every edition."), std::string::npos) << text;
     EXPECT_NE(text.find("conform: v1.1\u2013v1.2 (2 of 4 editions)"), std::string::npos) << text;
     EXPECT_NE(text.find("**register/email/duplicate** in r0.6.0 (fail)"), std::string::npos) << text;
+    EXPECT_NE(text.find(" \u2014 1 case in r0.6.0\u2013r0.6.1 (MUST)"), std::string::npos) << "a cause names the editions it breaks in:\n" << text;
 }
 
 TEST(SeveralEditions, HtmlShowsTheMatrixAndASectionPerStretchOfOneVerdict) {
@@ -140,6 +141,7 @@ TEST(SeveralEditions, HtmlShowsTheMatrixAndASectionPerStretchOfOneVerdict) {
     EXPECT_NE(text.find("id=\"case-2-r0.6.0\" data-verdict=\"fail\""), std::string::npos);
     EXPECT_NE(text.find("id=\"case-2-v1.1\" data-verdict=\"pass\""), std::string::npos);
     EXPECT_EQ(text.find("id=\"case-2-r0.6.1\""), std::string::npos) << "editions of one verdict share a section";
+    EXPECT_NE(text.find(" \u2014 1 case in r0.6.0\u2013r0.6.1"), std::string::npos) << "a cause names the editions it breaks in";
     // Every link points at a section the page has.
     std::set<std::string> ids;
     const std::regex id_attr(R"re( id="([^"]+)")re"), href(R"re(href="#([^"]+)")re");
