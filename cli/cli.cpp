@@ -16,6 +16,7 @@
 #include "suite/case_model.hpp"
 #include "suite/config_error.hpp"
 #include "suite/known_failures.hpp"
+#include "cli/coverage_command.hpp"
 #include "cli/homeserver_config_command.hpp"
 #include "suite/locations.hpp"
 #include "suite/profile.hpp"
@@ -152,10 +153,7 @@ void list_cases(const std::vector<suite::CaseTemplate>& templates, const std::ve
                                              [&](const std::string& glob) { return suite::glob_match(glob, instance.id); }))
             continue;
         if (edition && !instance.source->editions.contains(*edition)) continue;
-        std::string refs;
-        for (const auto& ref : instance.source->spec) refs += (refs.empty() ? "" : "; ") + ref.edition + " " + ref.section;
-        out << instance.id << "  [" << instance.source->editions.text() << "]  " << instance.source->title << "  ("
-            << refs << ")\n";
+        out << instance.id << "  [" << instance.source->editions.text() << "]  " << instance.source->title << "\n";
         if (std::find(seen.begin(), seen.end(), instance.id) == seen.end()) seen.push_back(instance.id);
     }
     listed = seen.size();
@@ -182,8 +180,9 @@ void write_reports(const Options& options, const reports::RunResult& run) {
 }
 
 /// A case the run never reached: in the reports as skipped, "not run: interrupted".
-reports::CaseResult not_run(const suite::SelectedCase& selected, const spec::Edition& edition, reports::Clock::time_point when) {
-    auto result = engine::start_result(selected, edition);
+reports::CaseResult not_run(const suite::SelectedCase& selected, const engine::Environment& environment,
+                            reports::Clock::time_point when) {
+    auto result = engine::start_result(selected, environment);
     result.verdict = reports::Verdict::skip;
     result.not_run = true;
     result.message = "not run: interrupted";
@@ -193,7 +192,7 @@ reports::CaseResult not_run(const suite::SelectedCase& selected, const spec::Edi
 
 /// The results of the cases that ran and, in selection order among them, every selected case that did not.
 std::vector<reports::CaseResult> with_cases_not_run(const std::vector<suite::SelectedCase>& selected,
-                                                    std::vector<reports::CaseResult> ran, const spec::Edition& edition,
+                                                    std::vector<reports::CaseResult> ran, const engine::Environment& environment,
                                                     reports::Clock::time_point when) {
     std::multimap<std::string, reports::CaseResult*> by_id;
     for (auto& result : ran) by_id.emplace(result.id, &result);
@@ -202,7 +201,7 @@ std::vector<reports::CaseResult> with_cases_not_run(const std::vector<suite::Sel
     for (const auto& one : selected) {
         auto found = by_id.find(one.instance.id);
         if (found == by_id.end()) {
-            all.push_back(not_run(one, edition, when));
+            all.push_back(not_run(one, environment, when));
             continue;
         }
         all.push_back(std::move(*found->second));
@@ -273,7 +272,7 @@ void define_options(CLI::App& app, Options& options) {
 /// the cases, the known failures, the filters and the edition asked for.
 struct Inputs {
     suite::Profile profile;
-    std::vector<suite::CaseTemplate> templates;
+    suite::Suite suite;  ///< the sentence catalogue and the case templates
     std::vector<suite::KnownFailure> known_failures;
     std::vector<std::string> filters;
     std::optional<spec::Edition> given_edition;
@@ -289,7 +288,7 @@ std::optional<Inputs> read_inputs(Options& options, std::ostream& err) {
         bool builtin = is_builtin_target(options.homeserver);
         if (options.profile.empty() && builtin) inputs.profile = suite::load_profile(options.cases + "/profiles/builtin.yaml");
         if (options.profile.empty() && !builtin) inputs.profile.path = "(defaults)";
-        inputs.templates = suite::load_cases(options.cases);
+        inputs.suite = suite::load_suite(options.cases);
         if (!options.expectations.empty()) inputs.known_failures = suite::load_expectations(options.expectations);
     } catch (const suite::ConfigError& e) {
         err << "mx3pid: " << e.what() << "\n";
@@ -436,7 +435,8 @@ void run_selected(const std::vector<suite::SelectedCase>& selected, engine::Envi
     });
     run.interrupted = interrupts.flag().load();
     run.finished = reports::Clock::now();
-    run.cases = with_cases_not_run(selected, std::move(ran), environment.edition, run.finished);
+    run.cases = with_cases_not_run(selected, std::move(ran), environment, run.finished);
+    run.sentences = engine::cited_sentences(run.cases, environment.catalogue, environment.edition);
     for (auto& result : run.cases)
         if (result.not_run) known.apply(result);  // an entry for a case not reached is not a stale one
 }
@@ -459,10 +459,11 @@ int exit_code_of(const reports::RunResult& run) {
     return conformant ? exit_conformant : exit_not_conformant;
 }
 
-/// --version, --list-builtin and `homeserver-config` answer without a run.
+/// --version, --list-builtin, `homeserver-config` and `coverage` answer without a run.
 std::optional<int> answer_without_a_run(const Options& options, const HomeserverConfigCommand& config_command,
-                                        std::ostream& out, std::ostream& err) {
+                                        const CoverageCommand& coverage_command, std::ostream& out, std::ostream& err) {
     if (config_command.command->parsed()) return run_homeserver_config(config_command, out, err);
+    if (coverage_command.command->parsed()) return run_coverage(coverage_command, out, err);
     if (options.version) {
         out << "mx3pid " << MX3PID_VERSION << "\n";
         return exit_conformant;
@@ -494,6 +495,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     define_options(app, options);
     HomeserverConfigCommand config_command;
     add_homeserver_config_command(app, config_command);
+    CoverageCommand coverage_command;
+    add_coverage_command(app, coverage_command);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -503,14 +506,14 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
         err << "mx3pid: " << e.what() << "\n" << "Run mx3pid --help for usage.\n";
         return exit_usage;
     }
-    if (auto answered = answer_without_a_run(options, config_command, out, err)) return *answered;
+    if (auto answered = answer_without_a_run(options, config_command, coverage_command, out, err)) return *answered;
 
     auto inputs = read_inputs(options, err);
     if (!inputs || !apply_overrides(options, *inputs, err)) return exit_usage;
     auto& profile = inputs->profile;
     if (options.list) {
         std::size_t listed = 0;
-        list_cases(inputs->templates, inputs->filters, inputs->given_edition, out, listed);
+        list_cases(inputs->suite.templates, inputs->filters, inputs->given_edition, out, listed);
         if (listed == 0) err << "mx3pid: the filter selected no case\n";
         return listed == 0 ? exit_no_case : exit_conformant;
     }
@@ -536,14 +539,14 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                               profile, out, err))
         return exit_untestable;
 
-    auto selected = suite::select_cases(inputs->templates, judged->edition, profile, inputs->filters);
+    auto selected = suite::select_cases(inputs->suite.templates, judged->edition, profile, inputs->filters);
     if (selected.empty()) {
         err << "mx3pid: the filter selected no case\n";
         return exit_no_case;
     }
 
-    engine::Environment environment{target->homeserver_url(), judged->edition, profile, target->identity(), target->decoy(),
-                            target->mailbox(), net::Client(client), fixtures};
+    engine::Environment environment{target->homeserver_url(), judged->edition, profile, inputs->suite.catalogue,
+                                    target->identity(), target->decoy(), target->mailbox(), net::Client(client), fixtures};
     environment.redact = !options.no_redact;
     environment.jobs = options.jobs;
     environment.id_server = target->id_server(profile);

@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/detail/checks.hpp"
-#include "spec/utf8.hpp"
 
 namespace mx3pid::engine {
 namespace {
@@ -104,8 +103,6 @@ Answer Asker::ask(const net::Url& origin, const net::Request& request, const det
                         detail::one_line(response.header("Location").value_or("nowhere"), 120) +
                         "); mx3pid does not follow redirects: give --homeserver the final URL",
                     {}};
-        if (!spec::is_valid_utf8(response.body))
-            return {std::nullopt, Answer::Trouble::malformed, "malformed response: the body is not valid UTF-8", {}};
         return {std::move(response), Answer::Trouble::none, "", {}};
     }
 }

@@ -4,10 +4,12 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "suite/check_plan.hpp"
 #include "suite/citation.hpp"
 #include "engine/detail/checks.hpp"
 #include "engine/detail/curl.hpp"
@@ -92,17 +94,46 @@ private:
 
 }  // namespace
 
-reports::CaseResult start_result(const suite::SelectedCase& selected, const spec::Edition& edition) {
+Judging judging_for(const suite::Case& instance, const Environment& environment) {
+    return {environment.catalogue,
+            {environment.edition, instance.endpoint, environment.profile.validation_for(instance.endpoint->medium)}};
+}
+
+reports::CaseResult start_result(const suite::SelectedCase& selected, const Environment& environment) {
     const suite::Case& instance = selected.instance;
     reports::CaseResult result;
     result.id = instance.id;
     result.endpoint = std::string(instance.endpoint->key);
     result.kind = instance.source->kind;
     result.title = instance.source->title;
-    result.level = instance.source->level == suite::Level::must ? "MUST" : "SHOULD";
-    result.spec = suite::cite(instance, edition);
+    result.spec = suite::cite(instance, environment.catalogue, judging_for(instance, environment).where);
     result.started = reports::Clock::now();
     return result;
+}
+
+std::vector<reports::Sentence> cited_sentences(const std::vector<reports::CaseResult>& results, const suite::Catalogue& catalogue,
+                                               const spec::Edition& edition) {
+    // Catalogue order, then endpoint order for sentences each endpoint's own section says.
+    std::set<std::pair<std::size_t, std::size_t>> wanted;
+    auto index = [&](const std::string& id) { return static_cast<std::size_t>(catalogue.find(id) - catalogue.sentences().data()); };
+    for (const auto& result : results) {
+        const auto* endpoint = spec::find_endpoint_by_key(result.endpoint);
+        if (!endpoint) continue;
+        const auto endpoint_index = static_cast<std::size_t>(endpoint - spec::endpoints().data());
+        for (const auto& check : result.checks)
+            for (const auto* ids : {&check.sentences, &check.freedoms})
+                for (const auto& id : *ids)
+                    if (catalogue.find(id)) wanted.emplace(index(id), endpoint_index);
+    }
+    std::vector<reports::Sentence> sentences;
+    for (const auto& [at, endpoint_index] : wanted) {
+        const auto& record = catalogue.sentences()[at];
+        auto placed = catalogue.placed(record, &spec::endpoints()[endpoint_index], edition);
+        bool seen = std::any_of(sentences.begin(), sentences.end(),
+                                [&](const reports::Sentence& s) { return s.id == placed.id && s.endpoint == placed.endpoint; });
+        if (!seen) sentences.push_back(std::move(placed));
+    }
+    return sentences;
 }
 
 namespace {
@@ -144,7 +175,7 @@ std::optional<Address> address_for(const suite::Case& instance, Environment& env
 /// The verdict of a case that is not sent at all, when it is not.
 std::optional<reports::CaseResult> not_asked(const suite::SelectedCase& selected, RunState& state) {
     const auto& source = *selected.instance.source;
-    auto result = start_result(selected, state.env.edition);
+    auto result = start_result(selected, state.env);
     if (selected.skip_reason) return ended(result, Verdict::skip, *selected.skip_reason);
     if (auto reason = state.unimplemented(result.endpoint)) return ended(result, Verdict::not_implemented, *reason);
     if (state.timeouts_in_a_row.load() >= timeouts_before_stopping)
@@ -163,7 +194,7 @@ CaseRun begin(const suite::SelectedCase& selected, std::size_t index, Address ad
     CaseRun run;
     run.index = index;
     run.selected = &selected;
-    run.result = start_result(selected, state.env.edition);
+    run.result = start_result(selected, state.env);
     run.secrets = detail::Secrets(env.redact);
     const auto generated = env.fixtures.for_case(index, instance.id);
     run.values = {std::move(address), generated.client_secret, generated.next_link, generated.send_attempt};
@@ -194,19 +225,31 @@ void note_trouble(const Answer& answer, CaseRun& run, RunState& state) {
     }
 }
 
+/// Judges every 429 among the exchanges from `from` on (the asker waited them out).
+void judge_rate_limits(CaseRun& run, std::size_t from, RunState& state) {
+    const auto judging = judging_for(run.selected->instance, state.env);
+    for (std::size_t i = from; i < run.result.exchanges.size(); ++i) {
+        const auto& exchange = run.result.exchanges[i];
+        if (exchange.status != 429) continue;
+        add_own_check(run.result.checks, detail::check_rate_limit(exchange, state.env.edition), judging);
+    }
+}
+
 /// Sends every step and judges each answer; stops at the first that cannot be judged.
 void send_steps(CaseRun& run, RunState& state) {
     const auto& source = *run.selected->instance.source;
     for (std::size_t i = 0; i < source.steps.size(); ++i) {
         const auto& step = source.steps[i];
+        const auto asked_before = run.result.exchanges.size();
         auto answer = state.asker.ask(state.env.homeserver, run.requests[i], run.secrets, run.result.exchanges, true);
         run.last_request = SteadyClock::now();
+        judge_rate_limits(run, asked_before, state);
         if (!answer.response) {
             note_trouble(answer, run, state);
             return;
         }
         const auto& response = *answer.response;
-        auto checks = judge_answer(step.request.method, step.expect, response, state.env.edition);
+        auto checks = judge_answer(step, response, judging_for(run.selected->instance, state.env));
         run.result.checks.insert(run.result.checks.end(), checks.begin(), checks.end());
         run.server_error = run.server_error || response.status >= 500;
         if (auto sid = detail::sid_of(response)) state.side.learn_sid(run.index, *sid);
@@ -214,7 +257,7 @@ void send_steps(CaseRun& run, RunState& state) {
             run.first_answer = response;
             run.first_sid = detail::sid_of(response);
         }
-        if (auto reason = unimplemented_reason(step.request.method, step.expect, response)) {
+        if (auto reason = unimplemented_reason(step, response)) {
             run.unimplemented = reason;
             state.mark_unimplemented(run.result.endpoint, *reason);
             break;
@@ -232,6 +275,7 @@ reports::CaseResult finish(CaseRun run, RunState& state) {
         if (mail.validation) run.secrets.keep(mail.validation->token);
     for (const auto& message : seen.messages) run.secrets.keep(message.token);
     auto& result = run.result;
+    const auto judging = judging_for(run.selected->instance, state.env);
     if (!run.errored && !run.unimplemented) {
         if (source.side_channel.follow_link) {
             auto follow = complete_validation(run.validation, state.env.edition, seen, run.first_answer, run.first_sid,
@@ -240,13 +284,12 @@ reports::CaseResult finish(CaseRun run, RunState& state) {
                 run.errored = true;
                 result.verdict = Verdict::error;
                 result.message = follow.error;
-            } else if (follow.check) {
-                result.checks.push_back(*follow.check);
             }
+            for (auto& check : follow.checks) add_own_check(result.checks, std::move(check), judging);
         }
-        auto checks = judge_side_channel(source.side_channel, run.validation, seen, run.first_body, run.first_sid, run.secrets);
+        auto checks = judge_side_channel(source.side_channel, seen, run.first_body, run.first_sid, run.secrets, judging);
         result.checks.insert(result.checks.end(), checks.begin(), checks.end());
-        if (!run.errored) conclude(result, source.level, run.server_error);
+        if (!run.errored) conclude(result, run.server_error);
     }
     if (run.unimplemented) {
         result.verdict = Verdict::not_implemented;
@@ -335,7 +378,7 @@ void run_job(const std::vector<suite::SelectedCase>& cases, const std::vector<st
             }
             auto address = address_for(selected.instance, env, index);
             if (!address) {
-                slots.put(index, ended(start_result(selected, state.env.edition), Verdict::skip,
+                slots.put(index, ended(start_result(selected, state.env), Verdict::skip,
                                        suite::profile_skip_reason(selected.instance, env.profile).value_or("no address for this case")));
                 continue;
             }

@@ -38,6 +38,16 @@ void split_msisdn(const std::string& recorded, std::string& country, std::string
 
 }  // namespace
 
+json parameters_of(const mock_identity::ReceivedRequest& request) {
+    if (request.body.is_object()) return request.body;
+    std::string text = request.raw_body;
+    for (auto& c : text)
+        if (static_cast<unsigned char>(c) >= 0x80) c = '?';
+    auto body = json::parse(text, nullptr, false);
+    if (body.is_array() && body.size() == 1) body = body[0];
+    return body.is_object() ? body : json::object();
+}
+
 bool carries_token(const smtp_sink::ReceivedMail& mail) { return mail.validation || !mail.bare_token.empty(); }
 
 bool is_request_token(const mock_identity::ReceivedRequest& request) {
@@ -107,7 +117,7 @@ void SideChannel::collect() {
             seq = std::max(seq, request.sequence);
             Pending arrival;
             arrival.kind = kind;
-            const auto& body = request.body;
+            const auto body = parameters_of(request);
             add_if(arrival.keys.secrets, string_at(body, "client_secret"));
             add_if(arrival.keys.sids, string_at(body, "sid"));
             arrival.keys.email = spec::ascii_lower(string_at(body, "email"));

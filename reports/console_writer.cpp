@@ -76,7 +76,7 @@ std::string indented(const std::string& text, std::string_view indent) {
     return out;
 }
 
-void write_summary_entry(const CaseResult& result, std::ostream& out, const ConsoleOptions& options) {
+void write_summary_entry(const CaseResult& result, const RunResult& run, std::ostream& out, const ConsoleOptions& options) {
     out << verdict_tag(result.verdict, options)
         << ' ' << one_line(result.id);
     if (!result.title.empty()) out << " \u2014 " << one_line(result.title);
@@ -87,6 +87,8 @@ void write_summary_entry(const CaseResult& result, std::ostream& out, const Cons
         if (check.verdict == Verdict::pass) continue;
         out << "      " << one_line(check.name) << ": expected " << one_line(check.expected) << ", got "
             << one_line(check.actual) << '\n';
+        for (const auto& line : detail::broken_lines(check, result, run))
+            out << "        breaks " << one_line(line, 1000) << '\n';
         checks_shown = true;
     }
     if (!checks_shown || result.verdict == Verdict::error || result.verdict == Verdict::xpass)
@@ -164,7 +166,7 @@ void write_console_summary(const RunResult& run, std::ostream& out, const Consol
             const bool listed = unexpected ? is_unexpected(result.verdict) : result.verdict == Verdict::warn;
             if (!listed) continue;
             start();
-            write_summary_entry(result, out, options);
+            write_summary_entry(result, run, out, options);
         }
     }
 

@@ -126,6 +126,23 @@ void write_grid(const RunResult& run, std::ostream& out) {
     out << "</tbody>\n</table>\n";
 }
 
+/// "Sentences broken by this server": each with its level, words and link, and the cases that show it.
+void write_broken_sentences(const RunResult& run, std::ostream& out) {
+    const auto broken = broken_sentences(run);
+    if (broken.empty()) return;
+    out << "<section id=\"broken\">\n<h2>sentences broken by this server</h2>\n<ul class=\"broken\">\n";
+    for (const auto& entry : broken) {
+        const auto& sentence = *entry.sentence;
+        out << "<li><code>" << line(sentence.id) << "</code> (" << line(sentence.level) << "): " << line(sentence.says) << " "
+            << link(sentence.section.empty() ? sentence.id : sentence.section, sentence.url) << "<br>";
+        for (const auto* result : entry.cases)
+            out << "<a href=\"#" << case_anchor(static_cast<std::size_t>(result - run.cases.data())) << "\">" << line(result->id)
+                << "</a> ";
+        out << "</li>\n";
+    }
+    out << "</ul>\n</section>\n";
+}
+
 void write_case(const CaseResult& result, std::size_t index, std::ostream& out) {
     const auto state = state_of(result);
     const bool open = is_unexpected(result.verdict) || result.verdict == Verdict::warn;
@@ -147,11 +164,15 @@ void write_case(const CaseResult& result, std::size_t index, std::ostream& out) 
         << line(detail::iso8601_ms(result.finished)) << " ("
         << detail::decimal_seconds(seconds_between(result.started, result.finished)) << " s)</dd>\n</dl>\n";
     if (!result.checks.empty()) {
-        out << "<table class=\"checks\"><thead><tr><th>check</th><th>verdict</th><th>expected</th><th>actual</th></tr></thead><tbody>\n";
-        for (const auto& check : result.checks)
+        out << "<table class=\"checks\"><thead><tr><th>check</th><th>verdict</th><th>expected</th><th>actual</th>"
+               "<th>level</th><th>sentences</th></tr></thead><tbody>\n";
+        for (const auto& check : result.checks) {
             out << "<tr class=\"v-" << to_string(check.verdict) << "\"><td>" << line(check.name) << "</td><td>"
                 << to_string(check.verdict) << "</td><td>" << line(check.expected) << "</td><td>" << line(check.actual)
-                << "</td></tr>\n";
+                << "</td><td>" << line(check.level) << "</td><td>";
+            for (const auto& id : check.sentences) out << "<code>" << line(id) << "</code> ";
+            out << "</td></tr>\n";
+        }
         out << "</tbody></table>\n";
     }
     if (!result.side_channel.empty()) {
@@ -182,6 +203,7 @@ void write_html(const RunResult& run, std::ostream& out) {
         write_filter(run, out);
         write_grid(run, out);
     }
+    write_broken_sentences(run, out);
     std::vector<std::size_t> order(run.cases.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(),

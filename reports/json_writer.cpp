@@ -78,6 +78,9 @@ Json case_json(const CaseResult& result) {
     for (const auto& check : result.checks)
         out["checks"].push_back({{"name", text(check.name)},
                                  {"verdict", to_string(check.verdict)},
+                                 {"level", text(check.level)},
+                                 {"sentences", lines(check.sentences)},
+                                 {"freedoms", lines(check.freedoms)},
                                  {"expected", text(check.expected)},
                                  {"actual", text(check.actual)}});
     out["exchanges"] = Json::array();
@@ -91,6 +94,23 @@ Json case_json(const CaseResult& result) {
     out["finished"] = time(result.finished);
     out["seconds"] = seconds(result.started, result.finished);
     return out;
+}
+
+Json sentence_json(const Sentence& sentence) {
+    return {{"id", text(sentence.id)},   {"level", text(sentence.level)}, {"says", text(sentence.says)},
+            {"section", text(sentence.section)}, {"url", text(sentence.url)}, {"endpoint", text(sentence.endpoint)}};
+}
+
+Json broken_json(const RunResult& run) {
+    auto array = Json::array();
+    for (const auto& entry : broken_sentences(run)) {
+        auto one = sentence_json(*entry.sentence);
+        one.erase("endpoint");
+        one["cases"] = Json::array();
+        for (const auto* result : entry.cases) one["cases"].push_back(text(result->id));
+        array.push_back(std::move(one));
+    }
+    return array;
 }
 
 }  // namespace
@@ -116,6 +136,9 @@ void write_json(const RunResult& run, std::ostream& out) {
     document["rate_limited"] = run.rate_limited;
     document["cases"] = Json::array();
     for (const auto& result : run.cases) document["cases"].push_back(case_json(result));
+    document["sentences"] = Json::array();
+    for (const auto& sentence : run.sentences) document["sentences"].push_back(sentence_json(sentence));
+    document["broken_sentences"] = broken_json(run);
     out << document.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }
 

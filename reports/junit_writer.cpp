@@ -87,13 +87,13 @@ pugi::xml_node add_outcome(pugi::xml_node testcase, const char* element, const c
     return outcome;
 }
 
-void add_testcase(pugi::xml_node suite, const std::string& classname, const CaseResult& result) {
+void add_testcase(pugi::xml_node suite, const std::string& classname, const CaseResult& result, const RunResult& run) {
     auto testcase = suite.append_child("testcase");
     set(testcase, "name", detail::kind_of(result));
     set(testcase, "classname", classname);
     set(testcase, "time", detail::decimal_seconds(seconds_between(result.started, result.finished)));
 
-    const auto details = detail::case_details(result);
+    const auto details = detail::case_details(result, run);
     const auto headline = detail::headline(result);
     if (result.not_run) {
         add_outcome(testcase, "skipped", "not-run", headline);
@@ -140,7 +140,7 @@ void add_suite(pugi::xml_node root, const RunResult& run, const std::string& nam
     set(suite, "timestamp", detail::junit_timestamp(timestamp));
     set(suite, "hostname", host);
     add_properties(suite, run, counts);
-    for (const auto* result : cases) add_testcase(suite, name, *result);
+    for (const auto* result : cases) add_testcase(suite, name, *result, run);
     const auto notes = detail::run_notes(run);
     if (first && !notes.empty()) {
         std::string text;

@@ -1,5 +1,7 @@
 #include "reports/run_result.hpp"
 
+#include <algorithm>
+
 namespace mx3pid::reports {
 
 const char* to_string(Verdict verdict) {
@@ -52,12 +54,45 @@ std::string failed_checks_message(const std::vector<CheckResult>& checks) {
         if (check.verdict == Verdict::pass) continue;
         if (message.empty()) {
             message = check.name + ": expected " + check.expected + ", got " + check.actual;
+            std::string ids;
+            for (const auto& id : check.sentences) ids += (ids.empty() ? "" : ", ") + id;
+            if (!ids.empty()) message += " [" + ids + "]";
             continue;
         }
         others += (more++ ? ", " : "") + check.name;
     }
     if (more) message += " (and " + std::to_string(more) + " more: " + others + ")";
     return message;
+}
+
+const Sentence* find_sentence(const RunResult& run, std::string_view id, std::string_view endpoint) {
+    for (const auto& sentence : run.sentences)
+        if (sentence.id == id && (sentence.endpoint.empty() || sentence.endpoint == endpoint)) return &sentence;
+    return nullptr;
+}
+
+std::vector<BrokenSentence> broken_sentences(const RunResult& run) {
+    std::vector<BrokenSentence> broken;
+    for (const auto& sentence : run.sentences) {
+        auto known = std::find_if(broken.begin(), broken.end(), [&](const BrokenSentence& b) { return b.sentence->id == sentence.id; });
+        for (const auto& result : run.cases) {
+            if (!sentence.endpoint.empty() && sentence.endpoint != result.endpoint) continue;
+            bool shows = std::any_of(result.checks.begin(), result.checks.end(), [&](const CheckResult& check) {
+                return check.verdict != Verdict::pass &&
+                       std::find(check.sentences.begin(), check.sentences.end(), sentence.id) != check.sentences.end();
+            });
+            if (!shows) continue;
+            if (known == broken.end()) {
+                broken.push_back({&sentence, {}});
+                known = broken.end() - 1;
+            }
+            if (std::find(known->cases.begin(), known->cases.end(), &result) == known->cases.end()) known->cases.push_back(&result);
+        }
+    }
+    // Each sentence's cases in run order, whichever endpoint's entry found them.
+    for (auto& entry : broken)
+        std::sort(entry.cases.begin(), entry.cases.end(), [&](const CaseResult* a, const CaseResult* b) { return a < b; });
+    return broken;
 }
 
 double seconds_between(Clock::time_point from, Clock::time_point to) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,6 +46,9 @@ struct Sentence {
     std::string says;     ///< what it requires, in mx3pid's own words
     std::string section;  ///< the public section title
     std::string url;      ///< the judged edition's rendered page, with the anchor
+    /// The endpoint whose own section says it (its URL is that endpoint's operation); empty for a
+    /// sentence of a section every endpoint shares.
+    std::string endpoint;
 };
 
 /// One assertion about the answer or the side channel.
@@ -56,7 +60,11 @@ struct CheckResult {
     /// "MUST" or "SHOULD": the strongest obligation among the sentences the check tests (a schema
     /// requirement is a MUST). A failed MUST check fails the case; a failed SHOULD check warns.
     std::string level;
-    std::vector<std::string> sentences;  ///< IDs of the sentences it tests; RunResult::sentences has their words
+    /// IDs of the sentences it tests (obligations: MUST, schema, SHOULD); a failed check lists those
+    /// its failure breaks. RunResult::sentences has their words.
+    std::vector<std::string> sentences;
+    /// IDs of MAY sentences and freedoms that widen what the check accepts; never broken.
+    std::vector<std::string> freedoms;
 };
 
 /// One request mx3pid sent and what came back, secrets already redacted.
@@ -127,9 +135,23 @@ struct RunResult {
     Counts counts() const;
 };
 
-/// "status: expected 400, got 200 (and 2 more: errcode, identity server requests)": the first
-/// check that did not pass, and the names of the others, for a case's one-line message.
+/// "status: expected 400, got 200 [cs.invalid.status] (and 2 more: errcode, identity server
+/// requests)": the first check that did not pass with the sentences it breaks, and the names of
+/// the others, for a case's one-line message.
 std::string failed_checks_message(const std::vector<CheckResult>& checks);
+
+/// The run's entry for sentence `id` as cited on `endpoint` (its own, or the one every endpoint shares).
+const Sentence* find_sentence(const RunResult& run, std::string_view id, std::string_view endpoint);
+
+/// A sentence the server broke: some check that did not pass names it.
+struct BrokenSentence {
+    const Sentence* sentence = nullptr;  ///< its words and URL, placed on the first case's endpoint
+    std::vector<const CaseResult*> cases;  ///< the cases that show it, in run order
+};
+
+/// "Sentences broken by this server": every sentence a failed or warned check names, in catalogue
+/// order (RunResult::sentences), each with the cases that show it.
+std::vector<BrokenSentence> broken_sentences(const RunResult& run);
 
 double seconds_between(Clock::time_point from, Clock::time_point to);
 

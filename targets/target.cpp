@@ -102,6 +102,7 @@ reference_homeserver::Config reference_config(const suite::Profile& profile, con
     config.delegate_identity_url = profile.identity_scheme + "://" + identity_authority;
     config.smtp_authority = smtp_authority;
     config.enumeration_protection = profile.enumeration_protection;
+    config.legacy_api = profile.legacy_api;
     config.registration_open = profile.registration && profile.registration->open;
     if (profile.registration) config.registration_shared_secret = profile.registration->shared_secret;
     config.identity_ca_file = identity_ca_file;

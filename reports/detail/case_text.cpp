@@ -62,6 +62,22 @@ std::string check_summary(const CheckResult& check) {
     return check.name + ": expected " + check.expected + ", got " + check.actual;
 }
 
+std::string sentence_text(const Sentence& sentence) {
+    std::string text = sentence.id + " (" + sentence.level + "): " + sentence.says;
+    if (!sentence.url.empty()) text += " <" + sentence.url + ">";
+    return text;
+}
+
+std::vector<std::string> broken_lines(const CheckResult& check, const CaseResult& result, const RunResult& run) {
+    std::vector<std::string> lines;
+    if (check.verdict == Verdict::pass) return lines;
+    for (const auto& id : check.sentences) {
+        const auto* sentence = find_sentence(run, id, result.endpoint);
+        lines.push_back(sentence ? sentence_text(*sentence) : id);
+    }
+    return lines;
+}
+
 std::string headline(const CaseResult& result) {
     const auto entry = result.known_failure_entry.empty() ? std::string() : " (" + result.known_failure_entry + ")";
     switch (result.verdict) {
@@ -118,7 +134,7 @@ std::vector<std::string> run_notes(const RunResult& run) {
     return notes;
 }
 
-std::string case_details(const CaseResult& result) {
+std::string case_details(const CaseResult& result, const RunResult& run) {
     std::string out = result.id;
     if (!result.title.empty()) out += ": " + result.title;
     out += '\n';
@@ -131,8 +147,10 @@ std::string case_details(const CaseResult& result) {
 
     if (!result.checks.empty()) {
         out += "checks:\n";
-        for (const auto& check : result.checks)
-            out += "  " + check_summary(check) + " [" + to_string(check.verdict) + "]\n";
+        for (const auto& check : result.checks) {
+            out += "  " + check_summary(check) + " [" + to_string(check.verdict) + (check.level.empty() ? "" : ", " + check.level) + "]\n";
+            for (const auto& line : broken_lines(check, result, run)) out += "    breaks " + line + '\n';
+        }
     }
     if (!result.side_channel.empty()) {
         out += "side channel:\n";

@@ -18,6 +18,13 @@ std::string spec_line(const CaseResult& result);
 /// "status: expected 400, got 200"
 std::string check_summary(const CheckResult& check);
 
+/// "cs.response.sid.required (schema): The 200 body … <https://…>"
+std::string sentence_text(const Sentence& sentence);
+
+/// One sentence_text per sentence a check that did not pass breaks, for the case's endpoint; an ID
+/// the run has no words for is given alone.
+std::vector<std::string> broken_lines(const CheckResult& check, const CaseResult& result, const RunResult& run);
+
 /// What the verdict means for this case, in one sentence: the message (or the first broken
 /// check), the skip reason, or what a known-failure entry says.
 std::string headline(const CaseResult& result);
@@ -34,8 +41,8 @@ std::string count_summary(const Counts& counts, bool interrupted);
 /// What a reader of the run must see before the cases: the edition note, then the run warnings.
 std::vector<std::string> run_notes(const RunResult& run);
 
-/// The whole story of a case: id and title, level, spec, verdict, checks, side channel, every
-/// exchange, the curl line and the times. Ends with a newline.
-std::string case_details(const CaseResult& result);
+/// The whole story of a case: id and title, level, spec, verdict, checks (with the sentences each
+/// failed one breaks), side channel, every exchange, the curl line and the times. Ends with a newline.
+std::string case_details(const CaseResult& result, const RunResult& run);
 
 }  // namespace mx3pid::reports::detail

@@ -44,11 +44,12 @@ std::vector<CaseResult> run_suite(const Settings& settings) {
     choice.variant = variant;
     Target target(choice, profile, edition);
     FixtureFactory fixtures(42, profile);
-    Environment environment{target.homeserver_url(), edition, profile, target.identity(), target.decoy(),
+    static const auto suite = load_suite(cases_dir);
+    Environment environment{target.homeserver_url(), edition, profile, suite.catalogue, target.identity(), target.decoy(),
                             target.mailbox(), mx3pid::net::Client(), fixtures};
     environment.grace = settings.grace;
     environment.settle_each_case = settings.settle_each_case;
-    auto results = run_cases(select_cases(load_cases(cases_dir), edition, profile, settings.filters), environment);
+    auto results = run_cases(select_cases(suite.templates, edition, profile, settings.filters), environment);
     EXPECT_TRUE(environment.warnings.empty()) << environment.warnings.front();
     return results;
 }
@@ -88,9 +89,10 @@ TEST(Settle, WithoutAGraceALateMailIsMissedAndSaidSo) {
     ASSERT_NE(choice.variant, nullptr);
     Target target(choice, profile, edition);
     FixtureFactory fixtures(42, profile);
-    Environment environment{target.homeserver_url(), edition, profile, target.identity(), target.decoy(),
+    const auto suite = load_suite(cases_dir);
+    Environment environment{target.homeserver_url(), edition, profile, suite.catalogue, target.identity(), target.decoy(),
                             target.mailbox(), mx3pid::net::Client(), fixtures};
-    auto results = run_cases(select_cases(load_cases(cases_dir), edition, profile, settings.filters), environment);
+    auto results = run_cases(select_cases(suite.templates, edition, profile, settings.filters), environment);
     ASSERT_EQ(results.size(), 1u);
     EXPECT_EQ(results[0].verdict, Verdict::fail) << "with grace 0 the mail has not arrived when the case is judged";
 }

@@ -51,7 +51,7 @@ TEST(Console, CaseLineHasTagIdTimeAndMessage) {
     std::ostringstream out;
     write_console_case(run.cases[1], out, {});
     EXPECT_EQ(out.str(), "FAIL  register/email/duplicate" + std::string(20, ' ') +
-                             "   0.025s  status: expected 400, got 200\n");
+                             "   0.025s  status: expected 400, got 200 [cs.register.in_use.status]\n");
     out.str("");
     write_console_case(run.cases[0], out, {});
     EXPECT_EQ(out.str(), "PASS  register/email/basic" + std::string(24, ' ') + "   0.012s\n");
