@@ -2,33 +2,34 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <map>
 #include <iostream>
+#include <map>
 #include <random>
-#include <sstream>
-#include <csignal>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
-#include "suite/case_model.hpp"
-#include "suite/config_error.hpp"
-#include "suite/known_failures.hpp"
+#include "cli/baseline.hpp"
+#include "cli/edition_choice.hpp"
+#include "cli/exit_code.hpp"
 #include "cli/coverage_command.hpp"
 #include "cli/homeserver_config_command.hpp"
-#include "suite/locations.hpp"
-#include "suite/profile.hpp"
-#include "targets/provision.hpp"
+#include "cli/inputs.hpp"
+#include "cli/interrupt_guard.hpp"
+#include "cli/options.hpp"
+#include "cli/report_output.hpp"
+#include "cli/repro_command.hpp"
+#include "cli/start_failure.hpp"
 #include "engine/runner.hpp"
-#include "suite/selection.hpp"
-#include "targets/target.hpp"
+#include "engine/trace.hpp"
 #include "reference_homeserver/chaos.hpp"
 #include "reference_homeserver/variants.hpp"
 #include "reports/progress.hpp"
 #include "reports/writers.hpp"
-#include "spec/defaults.hpp"
+#include "suite/known_failures.hpp"
+#include "targets/fixture_setup.hpp"
+#include "targets/target.hpp"
 
 #ifndef MX3PID_VERSION
 #define MX3PID_VERSION "0.0.0"
@@ -37,155 +38,19 @@
 namespace mx3pid::cli {
 namespace {
 
-struct Options {
-    std::string homeserver;
-    std::string profile;
-    std::string spec;
-    std::string cases = suite::default_cases_dir();
-    std::vector<std::string> filters;
-    bool list = false;
-    bool list_builtin = false;
-    std::string junit, json, markdown, html;
-    std::string junit_suffix;
-    std::string identity_listen, smtp_listen;
-    double timeout_seconds = 10;
-    std::optional<double> max_wait_seconds;
-    std::optional<std::uint64_t> seed;
-    bool verbose = false;
-    std::string color = "auto";
-    bool version = false;
-    bool no_redact = false;
-    std::string expectations;
-    unsigned jobs = 1;
-    std::string ca_file;
-    bool insecure = false;
-    bool identity_tls = false;
-    std::string identity_public_url;
-};
-
-bool is_builtin_target(const std::string& homeserver) {
-    return homeserver == "builtin" || homeserver.rfind("builtin:", 0) == 0;
-}
-
 bool is_loopback_listen(const std::string& listen) {
     auto where = targets::parse_listen(listen);
     if (!where) return true;  // refused later, with its own message
     return where->host.rfind("127.", 0) == 0 || where->host == "::1" || where->host == "localhost";
 }
 
-/// Turns SIGINT and SIGTERM into a flag the runner checks between cases, for as long as it lives;
-/// a second signal ends the process as usual.
-class InterruptGuard {
-public:
-    InterruptGuard() {
-        raised().store(false);
-        struct sigaction action {};
-        action.sa_handler = [](int) { raised().store(true); };
-        action.sa_flags = SA_RESETHAND;
-        sigemptyset(&action.sa_mask);
-        sigaction(SIGINT, &action, &previous_interrupt_);
-        sigaction(SIGTERM, &action, &previous_terminate_);
-    }
-    ~InterruptGuard() {
-        sigaction(SIGINT, &previous_interrupt_, nullptr);
-        sigaction(SIGTERM, &previous_terminate_, nullptr);
-    }
-    InterruptGuard(const InterruptGuard&) = delete;
-    InterruptGuard& operator=(const InterruptGuard&) = delete;
-
-    const std::atomic<bool>& flag() const { return raised(); }
-
-private:
-    static std::atomic<bool>& raised() {
-        static std::atomic<bool> value{false};
-        return value;
-    }
-    struct sigaction previous_interrupt_ {};
-    struct sigaction previous_terminate_ {};
-};
-
-/// The strings GET /_matrix/client/versions lists under "versions", in its order.
-std::vector<std::string> advertised_editions(const net::Response& versions) {
-    std::vector<std::string> names;
-    auto body = nlohmann::json::parse(versions.body, nullptr, false);
-    if (versions.status != 200 || !body.is_object() || !body.contains("versions") || !body["versions"].is_array())
-        return names;
-    for (const auto& item : body["versions"])
-        if (item.is_string()) names.push_back(item.get<std::string>());
-    return names;
-}
-
-/// Newest edition that both the server's /versions and mx3pid know.
-std::optional<spec::Edition> detect_edition(const std::vector<std::string>& advertised) {
-    std::optional<spec::Edition> newest;
-    for (const auto& name : advertised) {
-        auto edition = spec::Edition::parse(name);
-        if (edition && (!newest || *newest < *edition)) newest = edition;
-    }
-    return newest;
-}
-
-/// One sentence when the edition judged is not one the server advertises, else empty.
-std::string edition_note(const spec::Edition& judged, const std::vector<std::string>& advertised) {
-    if (std::find(advertised.begin(), advertised.end(), judged.name()) != advertised.end()) return {};
-    std::string listed;
-    for (const auto& name : advertised) listed += (listed.empty() ? "" : ", ") + name;
-    return "judged as " + std::string(judged.name()) + ", which the homeserver does not advertise (GET /_matrix/client/versions lists " +
-           (listed.empty() ? std::string("none") : listed) + ")";
-}
-
-std::vector<std::string> split_filters(const std::vector<std::string>& raw) {
-    std::vector<std::string> globs;
-    for (const auto& item : raw) {
-        std::stringstream parts(item);
-        std::string glob;
-        while (std::getline(parts, glob, ','))
-            if (!glob.empty()) globs.push_back(glob);
-    }
-    return globs;
-}
-
-void list_cases(const std::vector<suite::CaseTemplate>& templates, const std::vector<std::string>& filters,
-                const std::optional<spec::Edition>& edition, std::ostream& out, std::size_t& listed) {
-    std::vector<std::string> seen;
-    for (const auto& instance : suite::expand(templates)) {
-        if (!filters.empty() && std::none_of(filters.begin(), filters.end(),
-                                             [&](const std::string& glob) { return suite::glob_match(glob, instance.id); }))
-            continue;
-        if (edition && !instance.source->editions.contains(*edition)) continue;
-        out << instance.id << "  [" << instance.source->editions.text() << "]  " << instance.source->title << "\n";
-        if (std::find(seen.begin(), seen.end(), instance.id) == seen.end()) seen.push_back(instance.id);
-    }
-    listed = seen.size();
-}
-
-/// `text` with every "{edition}" replaced by the edition judged.
-std::string with_edition(std::string text, const std::string& edition) {
-    constexpr std::string_view placeholder = "{edition}";
-    for (auto at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + edition.size()))
-        text.replace(at, placeholder.size(), edition);
-    return text;
-}
-
-void write_reports(const Options& options, const reports::RunResult& run) {
-    const reports::JunitOptions junit{with_edition(options.junit_suffix, run.edition)};
-    if (!options.junit.empty())
-        reports::write_file_atomically(options.junit, [&](std::ostream& out) { reports::write_junit(run, out, junit); });
-    if (!options.json.empty())
-        reports::write_file_atomically(options.json, [&](std::ostream& out) { reports::write_json(run, out); });
-    if (!options.markdown.empty())
-        reports::write_file_atomically(options.markdown, [&](std::ostream& out) { reports::write_markdown(run, out); });
-    if (!options.html.empty())
-        reports::write_file_atomically(options.html, [&](std::ostream& out) { reports::write_html(run, out); });
-}
-
-/// A case the run never reached: in the reports as skipped, "not run: interrupted".
+/// A case the run never reached: in the reports as skipped, "not run: REASON".
 reports::CaseResult not_run(const suite::SelectedCase& selected, const engine::Environment& environment,
-                            reports::Clock::time_point when) {
+                            reports::Clock::time_point when, const std::string& reason) {
     auto result = engine::start_result(selected, environment);
     result.verdict = reports::Verdict::skip;
     result.not_run = true;
-    result.message = "not run: interrupted";
+    result.message = "not run: " + reason;
     result.started = result.finished = when;
     return result;
 }
@@ -193,7 +58,7 @@ reports::CaseResult not_run(const suite::SelectedCase& selected, const engine::E
 /// The results of the cases that ran and, in selection order among them, every selected case that did not.
 std::vector<reports::CaseResult> with_cases_not_run(const std::vector<suite::SelectedCase>& selected,
                                                     std::vector<reports::CaseResult> ran, const engine::Environment& environment,
-                                                    reports::Clock::time_point when) {
+                                                    reports::Clock::time_point when, const std::string& reason) {
     std::multimap<std::string, reports::CaseResult*> by_id;
     for (auto& result : ran) by_id.emplace(result.id, &result);
     std::vector<reports::CaseResult> all;
@@ -201,7 +66,7 @@ std::vector<reports::CaseResult> with_cases_not_run(const std::vector<suite::Sel
     for (const auto& one : selected) {
         auto found = by_id.find(one.instance.id);
         if (found == by_id.end()) {
-            all.push_back(not_run(one, environment, when));
+            all.push_back(not_run(one, environment, when, reason));
             continue;
         }
         all.push_back(std::move(*found->second));
@@ -220,112 +85,6 @@ std::size_t terminal_columns() {
     return std::max<std::size_t>(columns, 80);
 }
 
-
-void define_options(CLI::App& app, Options& options) {
-    app.add_option("--homeserver", options.homeserver,
-                   "URL of the homeserver under test, or builtin[:VARIANT] (default: builtin)");
-    app.add_option("--profile", options.profile, "target profile (YAML): what the homeserver is configured to do")
-        ->check(CLI::ExistingFile);
-    app.add_option("--spec", options.spec, "edition to judge against (r0.4.0 … v1.19), or auto (default)");
-    app.add_option("--cases", options.cases, "directory of case files; " + suite::cases_lookup_text());
-    app.add_option("--filter", options.filters, "run only cases whose ID matches one of these globs (comma-separated)");
-    app.add_flag("--list", options.list, "list the cases that would run, and exit");
-    app.add_flag("--list-builtin", options.list_builtin, "list the built-in homeservers, reference first, and exit");
-    app.add_option("--expectations", options.expectations,
-                   "known failures (YAML): listed failures become xfail, listed passes xpass")
-        ->check(CLI::ExistingFile);
-    app.add_option("--jobs", options.jobs, "run up to N independent cases at once (default 1)")->check(CLI::Range(1, 64));
-    app.add_option("--junit", options.junit, "write a JUnit XML report to FILE");
-    app.add_option("--json", options.json, "write a JSON report to FILE");
-    app.add_option("--markdown", options.markdown, "write a Markdown summary to FILE");
-    app.add_option("--html", options.html, "write a self-contained HTML report to FILE");
-    app.add_option("--junit-suffix", options.junit_suffix,
-                   "append TEXT to every JUnit suite name and classname ({edition} is the edition judged), so that "
-                   "reports of several runs merge");
-    app.add_option("--identity-listen", options.identity_listen,
-                   "HOST:PORT for the mock identity server (default from the profile, else " +
-                       spec::defaults::identity_listen() + " for a URL, a free port for builtin; the untrusted one: " +
-                       spec::defaults::decoy_listen() + ")");
-    app.add_option("--identity-public-url", options.identity_public_url,
-                   "the URL the homeserver reaches the mock identity server at, when not its listen address");
-    app.add_flag("--identity-tls", options.identity_tls,
-                 "the mock identity servers speak https, with a certificate made for the run (proxying servers call https://{id_server})");
-    app.add_option("--smtp-listen", options.smtp_listen,
-                   "HOST:PORT for the mail sink, for servers that send mail themselves (default from the profile, else " +
-                       spec::defaults::smtp_listen() + " for a URL)");
-    app.add_option("--max-wait", options.max_wait_seconds,
-                   "seconds mx3pid may wait out 429 answers in one case (default from the profile, else 60)")
-        ->check(CLI::Range(0.0, 3600.0));
-    app.add_option("--ca-file", options.ca_file, "trust the certificates in this PEM file for an https homeserver")
-        ->check(CLI::ExistingFile);
-    app.add_flag("--insecure", options.insecure, "do not verify an https homeserver's certificate (warned on every run)");
-    app.add_option("--timeout", options.timeout_seconds, "seconds to wait for each answer (default 10)")
-        ->check(CLI::Range(0.1, 600.0));
-    app.add_option("--seed", options.seed, "seed for generated addresses and secrets (printed on every run)");
-    app.add_flag("-v,--verbose", options.verbose, "print every check");
-    app.add_option("--color", options.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
-    app.add_flag("--no-redact", options.no_redact, "show client secrets and tokens in reports (they are redacted by default)");
-    app.add_flag("--version", options.version, "print the version and exit");
-}
-
-/// What a run is given before it talks to anyone: the profile (with the command line's overrides),
-/// the cases, the known failures, the filters and the edition asked for.
-struct Inputs {
-    suite::Profile profile;
-    suite::Suite suite;  ///< the sentence catalogue and the case templates
-    std::vector<suite::KnownFailure> known_failures;
-    std::vector<std::string> filters;
-    std::optional<spec::Edition> given_edition;
-};
-
-/// Reads the profile, cases and known failures; nothing (with the message written) when one is wrong.
-std::optional<Inputs> read_inputs(Options& options, std::ostream& err) {
-    Inputs inputs;
-    inputs.filters = split_filters(options.filters);
-    try {
-        if (!options.profile.empty()) inputs.profile = suite::load_profile(options.profile);
-        if (options.homeserver.empty()) options.homeserver = inputs.profile.homeserver.value_or("builtin");
-        bool builtin = is_builtin_target(options.homeserver);
-        if (options.profile.empty() && builtin) inputs.profile = suite::load_profile(options.cases + "/profiles/builtin.yaml");
-        if (options.profile.empty() && !builtin) inputs.profile.path = "(defaults)";
-        inputs.suite = suite::load_suite(options.cases);
-        if (!options.expectations.empty()) inputs.known_failures = suite::load_expectations(options.expectations);
-    } catch (const suite::ConfigError& e) {
-        err << "mx3pid: " << e.what() << "\n";
-        return std::nullopt;
-    }
-    return inputs;
-}
-
-/// The command line's say over the profile; false (with the message written) when a value is wrong.
-bool apply_overrides(Options& options, Inputs& inputs, std::ostream& err) {
-    auto& profile = inputs.profile;
-    if (!options.identity_listen.empty()) profile.identity_listen = options.identity_listen;
-    if (!options.smtp_listen.empty()) profile.smtp_listen = options.smtp_listen;
-    profile.identity_listen_given |= !options.identity_listen.empty();
-    profile.smtp_listen_given |= !options.smtp_listen.empty();
-    if (!is_builtin_target(options.homeserver)) suite::use_standard_ports(profile);
-    if (!options.identity_public_url.empty()) {
-        if (!net::Url::parse(options.identity_public_url)) {
-            err << "mx3pid: --identity-public-url takes an http(s) URL, not '" << options.identity_public_url << "'\n";
-            return false;
-        }
-        profile.identity_public_url = options.identity_public_url;
-    }
-    if (options.identity_tls) profile.identity_scheme = "https";
-    if (options.max_wait_seconds)
-        profile.max_rate_limit_wait = std::chrono::milliseconds(static_cast<long>(*options.max_wait_seconds * 1000));
-    if (options.spec.empty()) options.spec = profile.spec;
-    if (options.spec != "auto") {
-        inputs.given_edition = spec::Edition::parse(options.spec);
-        if (!inputs.given_edition) {
-            err << "mx3pid: unknown edition '" << options.spec << "' (r0.4.0, r0.5.0, r0.6.0, r0.6.1, v1.1 … v1.19, or auto)\n";
-            return false;
-        }
-    }
-    return true;
-}
-
 net::ClientOptions client_options(const Options& options) {
     net::ClientOptions client;
     client.read_timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_seconds * 1000));
@@ -334,34 +93,6 @@ net::ClientOptions client_options(const Options& options) {
     client.ca_file = options.ca_file;
     client.insecure = options.insecure;
     return client;
-}
-
-/// The edition judged, how it was chosen, and what the server advertises.
-struct Judged {
-    spec::Edition edition;
-    std::string source;
-    std::vector<std::string> advertised;
-};
-
-/// Asks /versions; nothing (with the message written) when the target cannot be tested.
-std::optional<Judged> choose_edition(targets::Target& target, const targets::TargetChoice& choice, const std::optional<spec::Edition>& given,
-                                     const net::ClientOptions& client, std::ostream& err) {
-    auto versions = net::send(target.homeserver_url(),
-                              net::Request{"GET", "/_matrix/client/versions", {{"Accept", "application/json"}}, "", ""},
-                              client);
-    if (!versions) {
-        err << "mx3pid: cannot test " << choice.text << ": " << versions.failure().describe() << "\n";
-        return std::nullopt;
-    }
-    auto advertised = advertised_editions(*versions);
-    if (given) return Judged{*given, "given", std::move(advertised)};
-    auto detected = detect_edition(advertised);
-    if (!detected) {
-        err << "mx3pid: cannot test " << choice.text << ": GET /_matrix/client/versions names no edition mx3pid knows (status "
-            << versions->status << "); give one with --spec\n";
-        return std::nullopt;
-    }
-    return Judged{*detected, "detected from /_matrix/client/versions", std::move(advertised)};
 }
 
 /// What every report of the run must say before its first case: risky settings, reach, edition doubts.
@@ -383,82 +114,6 @@ std::vector<std::string> run_warnings_for(const Options& options, const suite::P
     return warnings;
 }
 
-reports::RunResult start_run(const Options& options, const suite::Profile& profile, targets::Target& target, const targets::TargetChoice& choice,
-                             const Judged& judged, const engine::Environment& environment, std::size_t planned,
-                             std::uint64_t seed, bool self_made_fixtures) {
-    reports::RunResult run;
-    run.warnings = run_warnings_for(options, profile, target, judged.edition);
-    run.tool_version = MX3PID_VERSION;
-    run.target = choice.text;
-    run.edition = judged.edition.name();
-    run.edition_source = judged.source;
-    run.advertised_editions = judged.advertised;
-    run.edition_note = edition_note(judged.edition, run.advertised_editions);
-    run.planned = planned;
-    run.profile = profile.path;
-    run.seed = std::to_string(seed);
-    run.properties.emplace_back("identity_server", environment.id_server);
-    run.properties.emplace_back("validation", "email " + std::string(spec::to_string(profile.email_validation)) +
-                                                  ", msisdn " + std::string(spec::to_string(profile.msisdn_validation)));
-    run.properties.emplace_back("enumeration_protection", profile.enumeration_protection ? "true" : "false");
-    run.properties.emplace_back("side_channel_grace_ms", std::to_string(environment.grace.count()));
-    if (self_made_fixtures) run.properties.emplace_back("bound_addresses", "made by mx3pid: " + targets::describe_bound(profile));
-    if (target.mailbox()) run.properties.emplace_back("mail_sink", target.mailbox()->authority());
-    run.started = reports::Clock::now();
-    return run;
-}
-
-reports::ConsoleOptions console_options(const Options& options, bool terminal, const std::vector<suite::SelectedCase>& selected) {
-    reports::ConsoleOptions console;
-    console.verbose = options.verbose;
-    console.color = reports::colour_wanted(options.color, terminal, std::getenv("NO_COLOR") != nullptr);
-    console.width = terminal ? terminal_columns() : 0;
-    std::vector<std::string> ids;
-    for (const auto& one : selected) ids.push_back(one.instance.id);
-    console.id_width = reports::id_column(ids, console.width);
-    return console;
-}
-
-/// Runs the cases, printing each as its verdict becomes final, into `run`.
-void run_selected(const std::vector<suite::SelectedCase>& selected, engine::Environment& environment, suite::KnownFailures& known,
-                  const reports::ConsoleOptions& console, bool terminal, std::ostream& out, reports::RunResult& run) {
-    reports::ProgressLine progress(out, terminal, console.width);
-    environment.on_case_start = [&](std::size_t index, std::size_t total, const std::string& id) {
-        progress.case_started(index, total, id);
-    };
-    environment.on_wait = [&](const std::string& what, std::chrono::milliseconds left) { progress.waiting(what, left); };
-    InterruptGuard interrupts;
-    environment.stop = &interrupts.flag();
-    auto ran = engine::run_cases(selected, environment, [&](reports::CaseResult& result) {
-        known.apply(result);
-        progress.print([&](std::ostream& stream) { reports::write_console_case(result, stream, console); }, result.id);
-    });
-    run.interrupted = interrupts.flag().load();
-    run.finished = reports::Clock::now();
-    run.cases = with_cases_not_run(selected, std::move(ran), environment, run.finished);
-    run.sentences = engine::cited_sentences(run.cases, environment.catalogue, environment.edition);
-    for (auto& result : run.cases)
-        if (result.not_run) known.apply(result);  // an entry for a case not reached is not a stale one
-}
-
-/// What the run learned after its last case: 429s, stray side-channel arrivals, stale known failures.
-void close_run(const engine::Environment& environment, const suite::KnownFailures& known, reports::RunResult& run, std::ostream& err) {
-    run.rate_limited = environment.rate_limited.load();
-    for (const auto& warning : environment.warnings) run.warnings.push_back("side channel: " + warning);
-    run.properties.emplace_back("rate_limited_responses", std::to_string(run.rate_limited));
-    for (const auto& warning : known.unmatched()) {
-        err << "mx3pid: warning: " << warning << "\n";
-        run.warnings.push_back(warning);
-    }
-}
-
-int exit_code_of(const reports::RunResult& run) {
-    if (run.interrupted) return exit_interrupted;
-    bool conformant = std::none_of(run.cases.begin(), run.cases.end(),
-                                   [](const reports::CaseResult& result) { return reports::is_unexpected(result.verdict); });
-    return conformant ? exit_conformant : exit_not_conformant;
-}
-
 /// --version, --list-builtin, `homeserver-config` and `coverage` answer without a run.
 std::optional<int> answer_without_a_run(const Options& options, const HomeserverConfigCommand& config_command,
                                         const CoverageCommand& coverage_command, std::ostream& out, std::ostream& err) {
@@ -477,15 +132,258 @@ std::optional<int> answer_without_a_run(const Options& options, const Homeserver
     return std::nullopt;
 }
 
-/// Starts the target and what it needs beside it; null (with the message written) when it cannot.
-std::unique_ptr<targets::Target> start_target(const targets::TargetChoice& choice, const Inputs& inputs, std::ostream& err) {
+/// Parses argv; an exit code when there is nothing more to do (help, or a usage error with its "did you mean").
+std::optional<int> parse(CLI::App& app, int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
     try {
-        return std::make_unique<targets::Target>(choice, inputs.profile, inputs.given_edition.value_or(*spec::Edition::parse("r0.4.0")));
-    } catch (const std::exception& e) {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        out << app.help();
+        return exit_conformant;
+    } catch (const CLI::ParseError& e) {
         err << "mx3pid: " << e.what() << "\n";
-        return nullptr;
+        if (const auto suggestion = flag_suggestion(app, e.what()); !suggestion.empty()) err << "mx3pid: " << suggestion << "\n";
+        err << "Run mx3pid --help for usage.\n";
+        return exit_usage;
     }
+    return std::nullopt;
 }
+
+/// One run, from the options to the exit code, in named steps. Every exit after the flags parse
+/// writes the reports asked for.
+class Session {
+public:
+    Session(Options& options, const ReproCommand* repro, InterruptGuard& interrupts, std::ostream& out, std::ostream& err)
+        : options_(options), repro_(repro), interrupts_(interrupts), out_(out), err_(err) {}
+
+    int run() {
+        if (auto stop = read_inputs(options_, inputs_)) return stopped(*stop);
+        if (options_.list) return list();
+        engine::trace::Session trace;  // the --log trace, until the run ends
+        if (auto stop = start_trace()) return stopped(*stop);
+        if (auto stop = start()) return stopped(*stop);
+        auto selection = select_for_run(inputs_, judged_->edition, err_);
+        if (auto* stop = std::get_if<Stop>(&selection)) return stopped(*stop);
+        auto& selected = std::get<std::vector<suite::SelectedCase>>(selection);
+        if (auto stop = set_up_fixtures(selected)) return stopped(*stop);
+        return run_cases(selected);
+    }
+
+private:
+    int list() {
+        std::size_t listed = 0;
+        list_cases(inputs_, out_, listed);
+        if (listed == 0) err_ << "mx3pid: the filter selected no case\n";
+        return listed == 0 ? exit_no_case : exit_conformant;
+    }
+
+    std::optional<Stop> start_trace() {
+        if (options_.log_file.empty()) return std::nullopt;
+        auto failure = engine::trace::start(options_.log_file, *engine::trace::parse_level(options_.log_level), options_.log_secrets);
+        if (!failure) return std::nullopt;
+        return Stop{exit_usage, *failure, "give --log a file mx3pid can write"};
+    }
+
+    /// The target and what stands beside it, the edition, and the seed of the run's fixtures.
+    std::optional<Stop> start() {
+        std::string error;
+        choice_ = targets::parse_target(options_.homeserver, error);
+        if (!choice_) return Stop{exit_usage, error, "give an http(s) URL, builtin or builtin:NAME (mx3pid --list-builtin lists them)"};
+        client_ = client_options(options_);
+        if (auto stop = start_target()) return stop;
+        if (!choice_->builtin && options_.wait_for_server_seconds > 0)
+            if (auto stop = wait_for_server(target_->homeserver_url(), choice_->text, options_.wait_for_server_seconds, client_,
+                                            interrupts_, err_))
+                return stop;
+        auto chosen = choose_edition(target_->homeserver_url(), choice_->text, inputs_.given_edition, inputs_.edition_source, client_);
+        if (auto* stop = std::get_if<Stop>(&chosen)) return *stop;
+        judged_ = std::get<Judged>(chosen);
+        seed_ = options_.seed.value_or(std::random_device{}());
+        fixtures_ = std::make_unique<engine::FixtureFactory>(seed_, inputs_.profile);
+        return std::nullopt;
+    }
+
+    std::optional<Stop> start_target() {
+        const auto builtin_edition = inputs_.given_edition.value_or(spec::Edition::all().back());
+        try {
+            target_ = std::make_unique<targets::Target>(*choice_, inputs_.profile, builtin_edition);
+        } catch (const std::exception& e) {
+            return Stop{exit_usage, e.what(), "free the port, or choose another with --identity-listen or --smtp-listen"};
+        }
+        return std::nullopt;
+    }
+
+    /// The profile's addresses before the cases (targets/fixture_setup): the bound ones the profile
+    /// leaves to mx3pid made, the others checked; each step printed. A Stop when registration was refused.
+    std::optional<Stop> set_up_fixtures(std::vector<suite::SelectedCase>& selected) {
+        const targets::FixtureContext context{target_->homeserver_url(), judged_->edition, target_->identity(), target_->decoy(),
+                                              target_->mailbox(), *fixtures_, target_->id_server(inputs_.profile), client_, grace()};
+        fixture_setup_ = targets::set_up_fixtures(context, inputs_.profile, selected, [&](const std::string& line) {
+            out_ << line << "\n";
+            out_.flush();
+        });
+        if (fixture_setup_.refused.empty()) return std::nullopt;
+        return Stop{exit_untestable, "cannot test " + choice_->text + ": " + fixture_setup_.refused, ""};
+    }
+
+    std::chrono::milliseconds grace() const { return inputs_.profile.side_channel_grace.value_or(target_->side_channel_grace()); }
+
+    reports::RunResult start_run(const engine::Environment& environment, std::size_t planned) {
+        reports::RunResult run;
+        run.warnings = run_warnings_for(options_, inputs_.profile, *target_, judged_->edition);
+        run.tool_version = MX3PID_VERSION;
+        run.target = choice_->text;
+        run.edition = judged_->edition.name();
+        run.edition_source = judged_->source;
+        run.advertised_editions = judged_->advertised;
+        run.edition_note = judged_->note;
+        run.planned = planned;
+        run.profile = inputs_.profile.path;
+        run.seed = std::to_string(seed_);
+        const auto& profile = inputs_.profile;
+        run.properties.emplace_back("identity_server", environment.id_server);
+        run.properties.emplace_back("validation", "email " + std::string(spec::to_string(profile.email_validation)) + ", msisdn " +
+                                                      std::string(spec::to_string(profile.msisdn_validation)));
+        run.properties.emplace_back("enumeration_protection", profile.enumeration_protection ? "true" : "false");
+        run.properties.emplace_back("side_channel_grace_ms", std::to_string(environment.grace.count()));
+        if (fixture_setup_.self_made) run.properties.emplace_back("bound_addresses", "made by mx3pid: " + targets::describe_bound(profile));
+        run.warnings.insert(run.warnings.end(), fixture_setup_.warnings.begin(), fixture_setup_.warnings.end());
+        if (target_->mailbox()) run.properties.emplace_back("mail_sink", target_->mailbox()->authority());
+        run.started = reports::Clock::now();
+        return run;
+    }
+
+    reports::ConsoleOptions console_options(bool terminal, const std::vector<suite::SelectedCase>& selected) const {
+        reports::ConsoleOptions console;
+        console.verbose = options_.verbose;
+        console.quiet = options_.quiet;
+        console.github = github_wanted(options_);
+        console.color = reports::colour_wanted(options_.color, terminal, std::getenv("NO_COLOR") != nullptr);
+        console.width = terminal ? terminal_columns() : 0;
+        std::vector<std::string> ids;
+        for (const auto& one : selected) ids.push_back(one.instance.id);
+        console.id_width = reports::id_column(ids, console.width);
+        return console;
+    }
+
+    /// --fail-fast: whether this case ends the run.
+    bool fails_the_gate(const reports::CaseResult& result) const {
+        using reports::Verdict;
+        return reports::is_unexpected(result.verdict) || (options_.strict && result.verdict == Verdict::warn);
+    }
+
+    /// Runs the cases, printing each as its verdict becomes final, into `run`.
+    void run_selected(const std::vector<suite::SelectedCase>& selected, engine::Environment& environment, suite::KnownFailures& known,
+                      const reports::ConsoleOptions& console, bool terminal, reports::RunResult& run) {
+        reports::ProgressLine progress(out_, terminal, console.width);
+        environment.on_case_start = [&](std::size_t index, std::size_t total, const std::string& id) {
+            progress.case_started(index, total, id);
+        };
+        environment.on_wait = [&](const std::string& what, std::chrono::milliseconds left) { progress.waiting(what, left); };
+        environment.stop = &interrupts_.stop_flag();
+        std::string stopped_at;
+        auto ran = engine::run_cases(selected, environment, [&](reports::CaseResult& result) {
+            known.apply(result);
+            progress.print([&](std::ostream& stream) { reports::write_console_case(result, stream, console); }, result.id);
+            if (options_.fail_fast && stopped_at.empty() && fails_the_gate(result)) {
+                stopped_at = result.id;
+                interrupts_.stop_cases();
+            }
+        });
+        run.interrupted = interrupts_.interrupted();
+        run.finished = reports::Clock::now();
+        const auto reason = run.interrupted ? std::string("interrupted") : "--fail-fast stopped the run at " + stopped_at;
+        run.cases = with_cases_not_run(selected, std::move(ran), environment, run.finished, reason);
+        run.sentences = engine::cited_sentences(run.cases, environment.catalogue, environment.edition);
+        for (auto& result : run.cases)
+            if (result.not_run) known.apply(result);  // an entry for a case not reached is not a stale one
+    }
+
+    /// What the run learned after its last case: 429s, stray side-channel arrivals, stale or wrong known failures.
+    void close_run(const engine::Environment& environment, const suite::KnownFailures& known, reports::RunResult& run) {
+        run.rate_limited = environment.rate_limited.load();
+        for (const auto& warning : environment.warnings) run.warnings.push_back("side channel: " + warning);
+        run.unattributed = environment.unattributed;
+        // The console printed its header before these were known: they go where the other late warnings go.
+        for (const auto& warning : environment.warnings) err_ << "mx3pid: warning: side channel: " << warning << "\n";
+        for (const auto& arrival : run.unattributed) err_ << "mx3pid: warning: " << reports::describe(arrival) << "\n";
+        run.properties.emplace_back("rate_limited_responses", std::to_string(run.rate_limited));
+        for (const auto& warning : known.unmatched()) {
+            err_ << "mx3pid: warning: " << warning << "\n";
+            run.warnings.push_back(warning);
+        }
+        for (const auto& error : known.glob_errors()) {
+            err_ << "mx3pid: " << error << "\n";
+            run.warnings.push_back(error);
+        }
+    }
+
+    std::unique_ptr<engine::Environment> make_environment() {
+        auto environment = std::make_unique<engine::Environment>(target_->homeserver_url(), judged_->edition, inputs_.profile,
+                                                                 inputs_.catalogue, target_->identity(), target_->decoy(),
+                                                                 target_->mailbox(), net::Client(client_), *fixtures_);
+        environment->redact = !options_.no_redact;
+        environment->jobs = options_.jobs;
+        environment->id_server = target_->id_server(inputs_.profile);
+        environment->grace = grace();
+        return environment;
+    }
+
+    int run_cases(const std::vector<suite::SelectedCase>& selected) {
+        const auto environment = make_environment();
+        auto& env = *environment;
+        auto run = start_run(env, selected.size());
+        const bool terminal = &out_ == &std::cout && isatty(STDOUT_FILENO);
+        auto console = console_options(terminal, selected);
+        console.repro = [&](const reports::CaseResult& result) { return repro_command(options_, run, result); };
+        reports::write_console_header(run, out_, console);
+        if (console.github) out_ << "::group::mx3pid: " << selected.size() << " cases against " << run.target << "\n";
+        suite::KnownFailures known(inputs_.known_failures, judged_->edition, run.target);
+        run_selected(selected, env, known, console, terminal, run);
+        if (console.github) out_ << "::endgroup::\n";
+        close_run(env, known, run);
+        reports::write_console_summary(run, out_, console);
+        const int written = write_all(run, exit_code_of(run, options_.strict));
+        if (repro_) finish_repro(*repro_, run, target_->homeserver_url().origin(), target_->id_server(inputs_.profile), interrupts_, out_);
+        if (written == exit_usage || run.interrupted || known.glob_errors().empty()) return written;
+        return exit_usage;
+    }
+
+    /// The reports (and --write-known-failures); `code` unless a file could not be written (2).
+    int write_all(const reports::RunResult& run, int code) {
+        try {
+            write_reports(options_, run, out_);
+            if (!options_.write_known_failures.empty()) write_known_failures(options_.write_known_failures, run, options_.strict);
+        } catch (const std::exception& e) {
+            err_ << "mx3pid: " << e.what() << "\n";
+            return exit_usage;
+        }
+        return code;
+    }
+
+    /// A run that ends before its cases: the reason on standard error, and reports with one ERROR entry.
+    int stopped(Stop stop) {
+        if (interrupts_.interrupted()) stop.code = exit_interrupted;
+        err_ << stop.line() << "\n";
+        const std::string target = choice_ ? choice_->text : options_.homeserver.empty() ? "(none chosen)" : options_.homeserver;
+        const std::string edition = judged_ ? std::string(judged_->edition.name())
+                                            : inputs_.given_edition ? std::string(inputs_.given_edition->name()) : "";
+        return write_all(run_that_could_not_start(stop, target, edition, inputs_.profile.path), stop.code);
+    }
+
+    Options& options_;
+    const ReproCommand* repro_;
+    InterruptGuard& interrupts_;
+    std::ostream& out_;
+    std::ostream& err_;
+    Inputs inputs_;
+    std::optional<targets::TargetChoice> choice_;
+    std::unique_ptr<targets::Target> target_;
+    std::optional<Judged> judged_;
+    net::ClientOptions client_;
+    std::uint64_t seed_ = 0;
+    std::unique_ptr<engine::FixtureFactory> fixtures_;
+    targets::FixtureSetup fixture_setup_;
+};
 
 }  // namespace
 
@@ -497,76 +395,14 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     add_homeserver_config_command(app, config_command);
     CoverageCommand coverage_command;
     add_coverage_command(app, coverage_command);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        out << app.help();
-        return exit_conformant;
-    } catch (const CLI::ParseError& e) {
-        err << "mx3pid: " << e.what() << "\n" << "Run mx3pid --help for usage.\n";
-        return exit_usage;
-    }
+    ReproCommand repro;
+    add_repro_command(app, repro);
+    if (auto code = parse(app, argc, argv, out, err)) return *code;
     if (auto answered = answer_without_a_run(options, config_command, coverage_command, out, err)) return *answered;
-
-    auto inputs = read_inputs(options, err);
-    if (!inputs || !apply_overrides(options, *inputs, err)) return exit_usage;
-    auto& profile = inputs->profile;
-    if (options.list) {
-        std::size_t listed = 0;
-        list_cases(inputs->suite.templates, inputs->filters, inputs->given_edition, out, listed);
-        if (listed == 0) err << "mx3pid: the filter selected no case\n";
-        return listed == 0 ? exit_no_case : exit_conformant;
-    }
-
-    std::string target_error;
-    auto choice = targets::parse_target(options.homeserver, target_error);
-    if (!choice) {
-        err << "mx3pid: " << target_error << "\n";
-        return exit_usage;
-    }
-    const auto client = client_options(options);
-    auto target = start_target(*choice, *inputs, err);
-    if (!target) return exit_usage;
-    auto judged = choose_edition(*target, *choice, inputs->given_edition, client, err);
-    if (!judged) return exit_untestable;
-
-    std::uint64_t seed = options.seed.value_or(std::random_device{}());
-    engine::FixtureFactory fixtures(seed, profile);
-    const bool self_made_fixtures = targets::wants_provisioning(profile);
-    if (self_made_fixtures &&
-        !targets::make_bound_addresses(targets::ProvisionContext{target->homeserver_url(), judged->edition, profile, target->identity(),
-                                               target->mailbox(), fixtures, target->id_server(profile), client},
-                              profile, out, err))
-        return exit_untestable;
-
-    auto selected = suite::select_cases(inputs->suite.templates, judged->edition, profile, inputs->filters);
-    if (selected.empty()) {
-        err << "mx3pid: the filter selected no case\n";
-        return exit_no_case;
-    }
-
-    engine::Environment environment{target->homeserver_url(), judged->edition, profile, inputs->suite.catalogue,
-                                    target->identity(), target->decoy(), target->mailbox(), net::Client(client), fixtures};
-    environment.redact = !options.no_redact;
-    environment.jobs = options.jobs;
-    environment.id_server = target->id_server(profile);
-    environment.grace = profile.side_channel_grace.value_or(target->side_channel_grace());
-    auto run = start_run(options, profile, *target, *choice, *judged, environment, selected.size(), seed, self_made_fixtures);
-
-    const bool terminal = &out == &std::cout && isatty(STDOUT_FILENO);
-    const auto console = console_options(options, terminal, selected);
-    reports::write_console_header(run, out, console);
-    suite::KnownFailures known(inputs->known_failures, judged->edition, run.target);
-    run_selected(selected, environment, known, console, terminal, out, run);
-    close_run(environment, known, run, err);
-    reports::write_console_summary(run, out, console);
-    try {
-        write_reports(options, run);
-    } catch (const std::exception& e) {
-        err << "mx3pid: " << e.what() << "\n";
-        return exit_usage;
-    }
-    return exit_code_of(run);
+    const bool reproducing = repro.command->parsed();
+    if (reproducing) prepare_repro(repro, options);
+    InterruptGuard interrupts;
+    return Session(options, reproducing ? &repro : nullptr, interrupts, out, err).run();
 }
 
 }  // namespace mx3pid::cli

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/detail/checks.hpp"
+#include "engine/trace.hpp"
 
 namespace mx3pid::engine {
 namespace {
@@ -15,12 +16,40 @@ using nlohmann::json;
 constexpr int most_attempts = 8;
 constexpr std::chrono::milliseconds progress_every{250};
 
+std::string milliseconds_text(reports::Clock::duration duration) {
+    auto tenths = std::chrono::duration_cast<std::chrono::microseconds>(duration).count() / 100;
+    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " ms";
+}
+
+std::string headers_text(const std::vector<std::pair<std::string, std::string>>& headers) {
+    std::string text;
+    for (const auto& [name, value] : headers) text += (text.empty() ? "" : "; ") + name + ": " + value;
+    return text;
+}
+
+/// The exchange in the trace: request line, status and time; bodies at debug, headers at trace.
+void trace_exchange(const net::Url& origin, const net::Request& request, const net::Outcome<net::Response>& outcome,
+                    const detail::Secrets& secrets, reports::Clock::time_point started) {
+    const auto& masks = secrets.all();
+    std::string line = request.method + " " + trace::mask(origin.origin() + request.target, masks) + " → ";
+    line += outcome ? std::to_string(outcome->status) : "no answer (" + outcome.failure().describe() + ")";
+    trace::write(trace::Level::info, line + " in " + milliseconds_text(reports::Clock::now() - started));
+    if (trace::on(trace::Level::trace)) {
+        trace::write(trace::Level::trace, "  request headers: " + trace::mask(headers_text(request.headers), masks));
+        if (outcome) trace::write(trace::Level::trace, "  response headers: " + trace::mask(headers_text(outcome->headers), masks));
+    }
+    if (!trace::on(trace::Level::debug)) return;
+    if (!request.body.empty()) trace::write(trace::Level::debug, "  request body: " + trace::mask(detail::one_line(request.body, 4000), masks));
+    if (outcome && !outcome->body.empty())
+        trace::write(trace::Level::debug, "  response body: " + trace::mask(detail::one_line(outcome->body, 4000), masks));
+}
+
+}  // namespace
+
 std::string seconds_text(std::chrono::milliseconds duration) {
     auto tenths = (duration.count() + 50) / 100;
     return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") + " s";
 }
-
-}  // namespace
 
 std::chrono::milliseconds retry_delay(const net::Response& response) {
     if (auto header = response.header("Retry-After")) {
@@ -76,6 +105,7 @@ Answer Asker::ask(const net::Url& origin, const net::Request& request, const det
     for (int attempt = 1;; ++attempt) {
         auto started = reports::Clock::now();
         auto outcome = http_.send(origin, request);
+        if (trace::on(trace::Level::info)) trace_exchange(origin, request, outcome, secrets, started);
         transcript.push_back(record(origin, request, outcome, secrets, started));
         if (!outcome) {
             const bool timeout = outcome.failure().error == net::TransportError::timeout;
@@ -86,13 +116,25 @@ Answer Asker::ask(const net::Url& origin, const net::Request& request, const det
         if (response.status == 429) {
             ++rate_limited_;
             auto delay = retry_delay(response);
-            if (attempt >= most_attempts || waited + delay > max_wait_)
-                return {std::nullopt, Answer::Trouble::rate_limited,
-                        "rate limited (429): the homeserver asked to wait " + seconds_text(delay) + " after " +
-                            seconds_text(waited) + " waited, more than --max-wait (" + seconds_text(max_wait_) +
-                            ") allows: raise the homeserver's requestToken rate limit for this client (Synapse: "
-                            "rc_3pid_validation) or --max-wait / timing.max_rate_limit_wait_ms",
-                        delay};
+            if (attempt >= most_attempts || waited + delay > max_wait_) {
+                const bool retried_out = waited + delay <= max_wait_;
+                auto why = retried_out ? "the homeserver still answered 429 after " + std::to_string(attempt) + " attempts and " +
+                                             seconds_text(waited) + " waited as it asked"
+                                       : "the homeserver asked to wait " + seconds_text(delay) + " after " + seconds_text(waited) +
+                                             " waited, more than --max-wait (" + seconds_text(max_wait_) + ") allows";
+                if (trace::on(trace::Level::warn)) trace::write(trace::Level::warn, "rate limited (429), giving up: " + why);
+                Answer limited{std::nullopt, Answer::Trouble::rate_limited,
+                               "rate limited (429): " + why +
+                                   ": raise the homeserver's requestToken rate limit for this client (Synapse: "
+                                   "rc_3pid_validation) or --max-wait / timing.max_rate_limit_wait_ms",
+                               delay};
+                limited.retried_out = retried_out;
+                return limited;
+            }
+            if (trace::on(trace::Level::info))
+                trace::write(trace::Level::info, "rate limited (429): waiting " + seconds_text(delay) + " as the homeserver asked (attempt " +
+                                                     std::to_string(attempt) + " of " + std::to_string(most_attempts) + ", " +
+                                                     seconds_text(waited) + " waited so far, --max-wait " + seconds_text(max_wait_) + ")");
             waited += delay;
             wait_out(delay, "rate limited by the homeserver (429)");
             continue;

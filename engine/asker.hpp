@@ -25,6 +25,9 @@ struct Answer {
     Trouble trouble = Trouble::none;
     std::string error;                      ///< one line, when there is no response to judge
     std::chrono::milliseconds asked_to_wait{0};  ///< for rate_limited: what the last 429 asked for
+    /// For rate_limited: every wait the server asked for fitted --max-wait and was waited out, and
+    /// it still answered 429 when the attempts ran out.
+    bool retried_out = false;
 };
 
 class Asker {
@@ -47,6 +50,9 @@ private:
     WaitListener on_wait_;
     std::atomic<std::size_t> rate_limited_{0};
 };
+
+/// "7200 s", "0.5 s": a duration as messages give it, to a tenth of a second.
+std::string seconds_text(std::chrono::milliseconds duration);
 
 /// How long a 429 asks to be left alone: Retry-After (seconds), else retry_after_ms, else a second.
 std::chrono::milliseconds retry_delay(const net::Response& response);

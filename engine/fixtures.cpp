@@ -42,9 +42,11 @@ CaseFixtures FixtureFactory::for_case(std::size_t index, const std::string& case
     fixtures.send_attempt = 2 + static_cast<std::int64_t>(random() % 998);
     std::string path;
     for (char c : case_id) path += c == '/' ? '-' : c;
-    fixtures.next_link = "https://client.mx3pid.invalid/validated/" + run_tag_ + "/" + path;
+    fixtures.next_link = next_link_prefix() + path;
     return fixtures;
 }
+
+std::string FixtureFactory::next_link_prefix() const { return "https://client.mx3pid.invalid/validated/" + run_tag_ + "/"; }
 
 Address FixtureFactory::fresh_address(std::size_t index, spec::Medium medium) const {
     Address address;

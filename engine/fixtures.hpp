@@ -30,6 +30,8 @@ public:
 
     /// The fixtures of the case at `index` in the run; the same for the same seed and index.
     CaseFixtures for_case(std::size_t index, const std::string& case_id) const;
+    /// What every next_link this factory makes starts with: the run's own, unique to it.
+    std::string next_link_prefix() const;
     /// A new address nobody has bound, allowed by the policy, for the case at `index`.
     Address fresh_address(std::size_t index, spec::Medium medium) const;
 

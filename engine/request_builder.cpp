@@ -6,6 +6,19 @@ namespace mx3pid::engine {
 
 using nlohmann::json;
 
+namespace {
+
+/// `raw` with "{client_secret}" replaced by the case's own secret, so that a forwarded copy of a
+/// body that is not JSON still names its case.
+std::string with_client_secret(std::string raw, const std::string& secret) {
+    constexpr std::string_view placeholder = "{client_secret}";
+    for (auto at = raw.find(placeholder); at != std::string::npos; at = raw.find(placeholder, at + secret.size()))
+        raw.replace(at, placeholder.size(), secret);
+    return raw;
+}
+
+}  // namespace
+
 std::string endpoint_target(const spec::Endpoint& endpoint, const RequestContext& context) {
     auto base = context.base_path;
     while (!base.empty() && base.back() == '/') base.pop_back();
@@ -26,7 +39,7 @@ net::Request build_request(const spec::Endpoint& endpoint, const suite::RequestS
     if (!content_type.empty()) request.headers.emplace_back("Content-Type", content_type);
     request.headers.emplace_back("Accept", "application/json");
     if (step.raw_body) {
-        request.body = *step.raw_body;
+        request.body = with_client_secret(*step.raw_body, values.client_secret);
         return request;
     }
     json body{{"client_secret", values.client_secret}};

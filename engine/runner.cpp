@@ -13,11 +13,13 @@
 #include "suite/citation.hpp"
 #include "engine/detail/checks.hpp"
 #include "engine/detail/curl.hpp"
+#include "engine/detail/judged.hpp"
 #include "engine/follow_up.hpp"
 #include "engine/judge.hpp"
 #include "engine/request_builder.hpp"
 #include "engine/side_channel.hpp"
 #include "engine/side_checks.hpp"
+#include "engine/trace.hpp"
 
 namespace mx3pid::engine {
 namespace {
@@ -25,6 +27,9 @@ namespace {
 using nlohmann::json;
 using reports::Verdict;
 using SteadyClock = std::chrono::steady_clock;
+using detail::Judged;
+using detail::judge_observation;
+using detail::keep_tokens;
 
 constexpr int timeouts_before_stopping = 3;
 constexpr std::chrono::milliseconds stop_check_every{50};
@@ -43,7 +48,7 @@ struct CaseRun {
     std::optional<std::string> first_sid;
     bool server_error = false;           ///< some step was answered with a 5xx
     std::optional<std::string> unimplemented;  ///< why the endpoint looks unimplemented
-    bool errored = false;                ///< the case could not be judged; result.message says why
+    bool errored = false;                ///< the case could not be judged (an error, or not run); result.message says why
     SteadyClock::time_point last_request{};
 };
 
@@ -53,7 +58,7 @@ public:
     explicit RunState(Environment& env)
         : env(env),
           asker(env.http, env.profile.max_rate_limit_wait, env.on_wait),
-          side(env.identity, env.decoy, env.mailbox),
+          side(env.identity, env.decoy, env.mailbox, env.redact, env.fixtures.next_link_prefix()),
           context{env.homeserver.path,
                   env.edition,
                   {env.id_server.empty() ? env.identity.authority() : env.id_server, env.identity.register_access_token()},
@@ -81,15 +86,28 @@ public:
         if (found == limits_.end() || SteadyClock::now() >= found->second.first) return std::nullopt;
         return found->second.second;
     }
-    void limit(spec::Medium medium, std::chrono::milliseconds wait, const std::string& why) {
+    /// Token cases of `medium` are not sent for `wait`, or for the rest of the run when there is none.
+    void limit(spec::Medium medium, std::optional<std::chrono::milliseconds> wait, const std::string& why) {
         std::lock_guard lock(mutex_);
-        limits_[medium] = {SteadyClock::now() + wait, why};
+        limits_[medium] = {wait ? SteadyClock::now() + *wait : SteadyClock::time_point::max(), why};
+    }
+    void keep(std::size_t index, Judged judged) {
+        std::lock_guard lock(mutex_);
+        judged_.erase(index);
+        judged_.emplace(index, std::move(judged));
+    }
+    /// The case as judged, if its side channel was (not an error, not unimplemented). Call once the jobs are done.
+    Judged* judged(std::size_t index) {
+        std::lock_guard lock(mutex_);
+        auto found = judged_.find(index);
+        return found == judged_.end() ? nullptr : &found->second;
     }
 
 private:
     std::mutex mutex_;
     std::map<std::string, std::string> unimplemented_;
     std::map<spec::Medium, std::pair<SteadyClock::time_point, std::string>> limits_;
+    std::map<std::size_t, Judged> judged_;
 };
 
 }  // namespace
@@ -139,10 +157,25 @@ std::vector<reports::Sentence> cited_sentences(const std::vector<reports::CaseRe
 namespace {
 
 reports::CaseResult ended(reports::CaseResult result, Verdict verdict, std::string message) {
+    if (trace::on(trace::Level::info)) trace::write(trace::Level::info, std::string(reports::to_string(verdict)) + ": " + message);
     result.verdict = verdict;
     result.message = std::move(message);
     result.finished = result.started;
     return result;
+}
+
+/// A case never sent: not an error (the server did nothing wrong), yet not a pass either.
+reports::CaseResult never_sent(reports::CaseResult result, const std::string& why) {
+    result.not_run = true;
+    return ended(std::move(result), Verdict::skip, "not run: " + why);
+}
+
+/// "bound email", "denied msisdn": the profile address the case shares with others; empty for its own.
+std::string shared_address_name(const suite::Case& instance) {
+    auto choice = suite::resolve_address(instance.source->address, *instance.endpoint);
+    if (choice != suite::AddressChoice::bound && choice != suite::AddressChoice::denied) return {};
+    return std::string(choice == suite::AddressChoice::bound ? "bound " : "denied ") +
+           std::string(spec::medium_name(instance.endpoint->medium));
 }
 
 /// A case that may cause a validation token to be sent: some step expects a 200.
@@ -177,14 +210,14 @@ std::optional<reports::CaseResult> not_asked(const suite::SelectedCase& selected
     const auto& source = *selected.instance.source;
     auto result = start_result(selected, state.env);
     if (selected.skip_reason) return ended(result, Verdict::skip, *selected.skip_reason);
+    if (selected.not_run_reason) return never_sent(result, *selected.not_run_reason);
     if (auto reason = state.unimplemented(result.endpoint)) return ended(result, Verdict::not_implemented, *reason);
     if (state.timeouts_in_a_row.load() >= timeouts_before_stopping)
         return ended(result, Verdict::error,
                      "not run: the homeserver stopped answering (" + std::to_string(timeouts_before_stopping) +
                          " cases in a row timed out)");
     if (may_deliver_token(source))
-        if (auto limited = state.rate_limited(selected.instance.endpoint->medium))
-            return ended(result, Verdict::error, "not run: " + *limited);
+        if (auto limited = state.rate_limited(selected.instance.endpoint->medium)) return never_sent(result, *limited);
     return std::nullopt;
 }
 
@@ -199,7 +232,8 @@ CaseRun begin(const suite::SelectedCase& selected, std::size_t index, Address ad
     const auto generated = env.fixtures.for_case(index, instance.id);
     run.values = {std::move(address), generated.client_secret, generated.next_link, generated.send_attempt};
     run.validation = env.profile.validation_for(instance.endpoint->medium);
-    CaseIdentity identity{instance.id, run.values.address, {run.values.client_secret}};
+    CaseIdentity identity{instance.id, run.values.address, {run.values.client_secret}, run.values.next_link, {}};
+    if (auto shared = shared_address_name(instance); !shared.empty()) identity.shared_fixture = "the profile's " + shared + " address";
     for (const auto& step : instance.source->steps) {
         run.requests.push_back(build_request(*instance.endpoint, step.request, run.values, state.context));
         auto body = json::parse(run.requests.back().body, nullptr, false);
@@ -208,21 +242,41 @@ CaseRun begin(const suite::SelectedCase& selected, std::size_t index, Address ad
     }
     for (const auto& secret : identity.client_secrets) run.secrets.keep(secret);
     run.first_body = json::parse(run.requests.front().body, nullptr, false);
+    if (trace::on(trace::Level::debug))
+        trace::write(trace::Level::debug, "case: address " + run.values.address.describe() + ", next_link " + run.values.next_link +
+                                              ", client_secret " + trace::mask(run.values.client_secret, run.secrets.all()));
     state.side.watch(index, std::move(identity));
     return run;
 }
 
+/// A 429 beyond --max-wait: the server may limit its rate, so the case is not run (its exchanges kept
+/// as the evidence), and its medium's token cases are not sent until the wait it asked for is over.
+void note_rate_limit(const Answer& answer, CaseRun& run, RunState& state) {
+    const auto medium = run.selected->instance.endpoint->medium;
+    const std::string requests = std::string(spec::medium_name(medium)) + " requests";
+    const auto budget = seconds_text(state.asker.max_wait());
+    std::string why;
+    // A server that kept refusing after every wait it asked for gives no end to wait for.
+    if (answer.retried_out) {
+        why = "rate limited: the homeserver still answered " + requests + " 429 after every wait it asked for, within --max-wait " +
+              budget + ", when " + run.result.id + " was sent";
+        state.limit(medium, std::nullopt, why);
+    } else {
+        why = "rate limited: the homeserver asked " + requests + " to wait " + seconds_text(answer.asked_to_wait) +
+              ", beyond --max-wait " + budget + ", when " + run.result.id + " was sent";
+        state.limit(medium, answer.asked_to_wait, why);
+    }
+    run.result.not_run = true;
+    run.result.verdict = Verdict::skip;
+    run.result.message = "not run: " + why;
+}
+
 void note_trouble(const Answer& answer, CaseRun& run, RunState& state) {
     run.errored = true;
+    if (answer.trouble == Answer::Trouble::rate_limited) return note_rate_limit(answer, run, state);
     run.result.verdict = Verdict::error;
     run.result.message = answer.error;
     if (answer.trouble == Answer::Trouble::timeout) ++state.timeouts_in_a_row;
-    if (answer.trouble == Answer::Trouble::rate_limited) {
-        const auto medium = run.selected->instance.endpoint->medium;
-        state.limit(medium, answer.asked_to_wait,
-                    "rate limited: the homeserver asked " + std::string(spec::medium_name(medium)) +
-                        " requests to wait longer than --max-wait allows (see " + run.result.id + ")");
-    }
 }
 
 /// Judges every 429 among the exchanges from `from` on (the asker waited them out).
@@ -271,32 +325,37 @@ void send_steps(CaseRun& run, RunState& state) {
 reports::CaseResult finish(CaseRun run, RunState& state) {
     const auto& source = *run.selected->instance.source;
     auto seen = state.side.observe(run.index);
-    for (const auto& mail : seen.mails)
-        if (mail.validation) run.secrets.keep(mail.validation->token);
-    for (const auto& message : seen.messages) run.secrets.keep(message.token);
+    keep_tokens(seen, run.secrets);
     auto& result = run.result;
     const auto judging = judging_for(run.selected->instance, state.env);
-    if (!run.errored && !run.unimplemented) {
-        if (source.side_channel.follow_link) {
-            auto follow = complete_validation(run.validation, state.env.edition, seen, run.first_answer, run.first_sid,
-                                              run.values, state.asker, run.secrets, result.exchanges);
-            if (!follow.error.empty()) {
-                run.errored = true;
-                result.verdict = Verdict::error;
-                result.message = follow.error;
-            }
+    if (!run.errored && !run.unimplemented && source.side_channel.follow_link) {
+        auto follow = complete_validation(run.validation, state.env.edition, seen, run.first_answer, run.first_sid, run.values,
+                                          state.asker, run.secrets, result.exchanges);
+        if (!follow.error.empty()) {
+            run.errored = true;
+            result.verdict = Verdict::error;
+            result.message = follow.error;
+        } else {
             for (auto& check : follow.checks) add_own_check(result.checks, std::move(check), judging);
         }
-        auto checks = judge_side_channel(source.side_channel, seen, run.first_body, run.first_sid, run.secrets, judging);
-        result.checks.insert(result.checks.end(), checks.begin(), checks.end());
-        if (!run.errored) conclude(result, run.server_error);
+    }
+    if (!run.errored && !run.unimplemented) {
+        Judged judged{run.selected, judging, run.first_body, run.first_sid, run.secrets, run.values.address, result.checks,
+                      run.server_error};
+        judge_observation(judged, seen, result);
+        judged.verdict = result.verdict;
+        state.keep(run.index, std::move(judged));
+    } else {
+        result.side_channel = describe(seen, run.values.address, run.secrets);
     }
     if (run.unimplemented) {
         result.verdict = Verdict::not_implemented;
         result.message = *run.unimplemented;
     }
-    result.side_channel = describe(seen, run.values.address, run.secrets);
     state.side.close(run.index);
+    if (trace::on(trace::Level::info))
+        trace::write(trace::Level::info, "verdict: " + std::string(reports::to_string(result.verdict)) +
+                                             (result.message.empty() ? "" : ": " + trace::mask(result.message, run.secrets.all())));
     result.curl = detail::curl_line(state.env.homeserver, run.requests.front(), run.secrets.all(), run.secrets.redacting());
     if (!result.exchanges.empty()) {
         result.finished = result.exchanges.back().finished;
@@ -317,12 +376,7 @@ std::vector<std::vector<std::size_t>> lanes_of(const std::vector<suite::Selected
     std::vector<std::vector<std::size_t>> lanes;
     std::map<std::string, std::size_t> lane_of_address;
     for (std::size_t i = 0; i < cases.size(); ++i) {
-        const auto& instance = cases[i].instance;
-        auto choice = suite::resolve_address(instance.source->address, *instance.endpoint);
-        std::string shared;
-        if (choice == suite::AddressChoice::bound || choice == suite::AddressChoice::denied)
-            shared = std::string(choice == suite::AddressChoice::bound ? "bound " : "denied ") +
-                     std::string(spec::medium_name(instance.endpoint->medium));
+        const auto shared = shared_address_name(cases[i].instance);
         auto [lane, added] = lane_of_address.emplace(shared.empty() ? "#" + std::to_string(i) : shared, lanes.size());
         if (added) lanes.emplace_back();
         lanes[lane->second].push_back(i);
@@ -360,6 +414,27 @@ private:
     std::size_t jobs_done_ = 0;
 };
 
+/// Closes the observations a job kept open, together, one grace after its last request.
+void settle(std::vector<CaseRun>& open, SteadyClock::time_point last_request, RunState& state, Slots& slots) {
+    const auto& env = state.env;
+    if (open.empty()) return;
+    const auto waited_from = SteadyClock::now();
+    if (trace::on(trace::Level::info))
+        trace::write(trace::Level::info, "settle: " + std::to_string(open.size()) + " observations stay open until " +
+                                             std::to_string(env.grace.count()) + " ms after this job's last request");
+    wait_until(last_request + env.grace, env);
+    if (trace::on(trace::Level::info))
+        trace::write(trace::Level::info, "settle: the window closed after " +
+                                             std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                                SteadyClock::now() - waited_from).count()) +
+                                             " ms; judging what arrived");
+    for (auto& run : open) {
+        trace::CaseScope scope(run.selected->instance.id);
+        auto index = run.index;
+        slots.put(index, finish(std::move(run), state));
+    }
+}
+
 /// One job: runs lanes until none is left, then closes the observations it kept open.
 void run_job(const std::vector<suite::SelectedCase>& cases, const std::vector<std::vector<std::size_t>>& lanes,
              std::atomic<std::size_t>& next_lane, RunState& state, Slots& slots) {
@@ -371,6 +446,7 @@ void run_job(const std::vector<suite::SelectedCase>& cases, const std::vector<st
         for (auto index : lanes[lane]) {
             if (env.stop && env.stop->load()) break;
             const auto& selected = cases[index];
+            trace::CaseScope scope(selected.instance.id);
             if (env.on_case_start) env.on_case_start(index, cases.size(), selected.instance.id);
             if (auto result = not_asked(selected, state)) {
                 slots.put(index, std::move(*result));
@@ -393,11 +469,7 @@ void run_job(const std::vector<suite::SelectedCase>& cases, const std::vector<st
             slots.put(index, finish(std::move(run), state));
         }
     }
-    if (!open.empty()) wait_until(last_request + env.grace, env);
-    for (auto& run : open) {
-        auto index = run.index;
-        slots.put(index, finish(std::move(run), state));
-    }
+    settle(open, last_request, state, slots);
 }
 
 /// An endpoint found unimplemented makes every case of it NOIMP, with the same reason.
@@ -409,6 +481,45 @@ void apply_unimplemented(reports::CaseResult& result, RunState& state) {
     }
 }
 
+/// Judges again every case something reached after its observation closed, so that the reports
+/// hold its verdict on everything that came for it. A changed verdict is handed to `on_case` again.
+void judge_late_arrivals(std::vector<reports::CaseResult>& results, RunState& state, const CaseListener& on_case) {
+    for (auto& late : state.side.late_arrivals()) {
+        if (late.id >= results.size()) continue;
+        auto& result = results[late.id];
+        trace::CaseScope scope(result.id);
+        std::string what;
+        for (const auto& arrival : late.arrivals) what += (what.empty() ? "" : "; ") + arrival;
+        what += " came for " + result.id + " after its observation closed (timing.side_channel_grace_ms is shorter than the server takes)";
+        auto* judged = state.judged(late.id);
+        if (!judged) {
+            state.env.warnings.push_back(what + "; its verdict (" + reports::to_string(result.verdict) + ") does not rest on the side channel");
+            continue;
+        }
+        auto seen = state.side.observe(late.id);
+        keep_tokens(seen, judged->secrets);
+        auto revised = result;
+        revised.known_failure_reason.clear();
+        revised.known_failure_entry.clear();
+        judge_observation(*judged, seen, revised);
+        apply_unimplemented(revised, state);
+        const auto before = judged->verdict;
+        judged->verdict = revised.verdict;
+        if (revised.verdict == before) {
+            result.checks = std::move(revised.checks);
+            result.side_channel = std::move(revised.side_channel);
+            state.env.warnings.push_back(what + "; judged again, its verdict stays " + reports::to_string(before));
+            continue;
+        }
+        const std::string change = std::string(reports::to_string(before)) + " to " + reports::to_string(revised.verdict);
+        if (trace::on(trace::Level::warn))
+            trace::write(trace::Level::warn, "verdict revised from " + change + (revised.message.empty() ? "" : ": " + revised.message));
+        state.env.warnings.push_back(what + "; judged again, its verdict was revised from " + change);
+        result = std::move(revised);
+        if (on_case) on_case(result);
+    }
+}
+
 }  // namespace
 
 std::vector<reports::CaseResult> run_cases(const std::vector<suite::SelectedCase>& cases, Environment& environment,
@@ -416,6 +527,11 @@ std::vector<reports::CaseResult> run_cases(const std::vector<suite::SelectedCase
     RunState state(environment);
     const auto lanes = lanes_of(cases);
     const unsigned jobs = std::max(1u, std::min<unsigned>(environment.jobs, static_cast<unsigned>(lanes.size())));
+    if (trace::on(trace::Level::info))
+        trace::write(trace::Level::info, "run: " + std::to_string(cases.size()) + " cases in " + std::to_string(lanes.size()) +
+                                             " lanes, " + std::to_string(jobs) + (jobs == 1 ? " job" : " jobs") + ", against " +
+                                             environment.homeserver.origin() + " as " + environment.edition.name() +
+                                             ", side-channel grace " + std::to_string(environment.grace.count()) + " ms");
     Slots slots(cases.size());
     std::atomic<std::size_t> next_lane{0};
     std::vector<std::thread> workers;
@@ -436,8 +552,11 @@ std::vector<reports::CaseResult> run_cases(const std::vector<suite::SelectedCase
     }
     for (auto& worker : workers) worker.join();
     environment.rate_limited = state.asker.rate_limited();
-    auto warnings = state.side.warnings();
-    environment.warnings.insert(environment.warnings.end(), warnings.begin(), warnings.end());
+    judge_late_arrivals(results, state, on_case);
+    auto unattributed = state.side.unattributed();
+    environment.unattributed.insert(environment.unattributed.end(), unattributed.begin(), unattributed.end());
+    if (trace::on(trace::Level::info))
+        trace::write(trace::Level::info, "run: done; " + std::to_string(unattributed.size()) + " side-channel arrivals credited to no case");
     return results;
 }
 

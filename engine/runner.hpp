@@ -57,7 +57,8 @@ struct Environment {
     bool settle_each_case = false;
     std::function<void(std::size_t index, std::size_t total, const std::string& id)> on_case_start;
     WaitListener on_wait;
-    std::vector<std::string> warnings;  ///< run warnings: side-channel arrivals that matched no case, or came late
+    std::vector<std::string> warnings;  ///< run warnings: side-channel arrivals that came after their case was judged
+    std::vector<reports::UnattributedArrival> unattributed;  ///< side-channel arrivals no key placed with a case
 };
 
 /// What the checks of `instance` are judged against in this run: the catalogue, the edition, the
@@ -78,8 +79,11 @@ using CaseListener = std::function<void(reports::CaseResult&)>;
 
 /// Runs every case, `jobs` at a time, and returns the results in the order of `cases` (stopping early,
 /// in order, when `stop` is set). Never throws for anything the target does. After three cases in a row
-/// time out the rest are reported as errors without asking; once a medium is rate limited beyond
-/// --max-wait, its cases that would deliver a token are errors until the server's wait is over.
+/// time out the rest are reported as errors without asking. Once a case of a medium gives up on 429s,
+/// the medium's other cases that would deliver a token are not run (skip, `not_run`) until the wait
+/// the server asked for is over, or for the rest of the run when it kept refusing after every wait.
+/// A case something reached after its observation closed is judged again before this returns; when
+/// its verdict changes, `on_case` gets it a second time.
 std::vector<reports::CaseResult> run_cases(const std::vector<suite::SelectedCase>& cases, Environment& environment,
                                            const CaseListener& on_case = {});
 

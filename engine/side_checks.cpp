@@ -77,9 +77,7 @@ CheckResult check_delivered(spec::Validation validation, const Observation& seen
             return failed(check::delivered, expected, "the link carries another client_secret", {"cs.response.sid.session"});
         return passed(check::delivered, expected, mail.validation ? "one mail with a validation link" : "one mail with a code");
     }
-    std::vector<const mock_identity::ReceivedRequest*> forwarded;
-    for (const auto& request : seen.trusted)
-        if (is_request_token(request)) forwarded.push_back(&request);
+    const auto forwarded = seen.distinct_forwards();
     if (forwarded.size() != 1) {
         // In proxy mode the trusted identity server is the one id_server names.
         auto breaks = validation == spec::Validation::proxy

@@ -11,6 +11,7 @@
 #include "engine/runner.hpp"
 #include "proof/detail/kill_sets.hpp"
 #include "suite/selection.hpp"
+#include "targets/fixture_setup.hpp"
 #include "targets/target.hpp"
 
 namespace mx3pid::proof {
@@ -51,12 +52,12 @@ public:
 
     VariantScore score(const std::vector<suite::SelectedCase>& selected, const std::vector<reports::CaseResult>& results,
                        const Baseline& baseline) {
-        bool any_error = false;
+        bool any_unjudged = false;
         for (std::size_t i = 0; i < results.size() && i < selected.size(); ++i) {
             const auto& result = results[i];
+            any_unjudged = any_unjudged || result.verdict == Verdict::error || result.not_run;
             if (result.verdict == Verdict::skip) continue;
             ++score_.cases_run;
-            any_error = any_error || result.verdict == Verdict::error;
             tally_checks(selected[i], result);
             if (is_failure(result.verdict) || result.verdict == Verdict::warn) score_.proven.push_back(proof_key(selected[i]));
             const auto described = result.id + " (" + reports::to_string(result.verdict) + ")" +
@@ -74,8 +75,8 @@ public:
                     break;
             }
         }
-        if (variant_.behaviour == Behaviour::hostile && !any_error)
-            score_.collateral.push_back("no case ended in an error: the target was judged as if it could be");
+        if (variant_.behaviour == Behaviour::hostile && !any_unjudged)
+            score_.collateral.push_back("no case ended in an error or not run: the target was judged as if it could be");
         if (!variant_.kills.empty()) find_unbroken_declarations();
         return score_;
     }
@@ -222,7 +223,7 @@ public:
         auto found = baselines_.find(key);
         if (found != baselines_.end()) return found->second;
         const auto& chosen = profile(profile_name);
-        auto selected = suite::select_cases(suite_.templates, edition, chosen, {});
+        auto selected = suite::select_cases(suite_.templates, edition, targets::as_planned(chosen), {});
         return baselines_.emplace(key, run_variant(reference_homeserver::reference(), selected, chosen, edition, suite_.catalogue))
             .first->second;
     }
@@ -249,11 +250,13 @@ VariantTally tally_variant(const reference_homeserver::Variant& variant, Scoring
         for (const auto& edition : scoring.editions()) {
             if (!judged_in->contains(edition)) continue;
             const auto& baseline = scoring.baseline(profile_name, edition);
-            const auto selected = suite::select_cases(scoring.suite().templates, edition, profile, {});
+            const auto selected = suite::select_cases(scoring.suite().templates, edition, targets::as_planned(profile), {});
+            std::string refused;
             const auto results = &variant == &reference_homeserver::reference()
                                      ? baseline
-                                     : run_variant(variant, selected, profile, edition, scoring.suite().catalogue);
+                                     : run_variant(variant, selected, profile, edition, scoring.suite().catalogue, &refused);
             auto score = Scorer(variant, scoring.suite(), profile, edition).score(selected, results, baseline);
+            if (!refused.empty()) score.collateral.push_back("no case could run: " + refused);
             summary.collateral += score.collateral.size();
             caught.insert(score.proven.begin(), score.proven.end());
             checks_run.insert(score.checks_run.begin(), score.checks_run.end());
@@ -342,24 +345,39 @@ std::string MutationSummary::line() const {
 
 std::vector<reports::CaseResult> run_variant(const reference_homeserver::Variant& variant, const std::vector<suite::SelectedCase>& selected,
                                              const suite::Profile& profile, const spec::Edition& edition,
-                                             const suite::Catalogue& catalogue) {
+                                             const suite::Catalogue& catalogue, std::string* refused) {
     targets::TargetChoice choice;
     choice.name = std::string(variant.name);
     choice.text = "builtin:" + choice.name;
     choice.variant = &variant;
     targets::Target target(choice, profile, edition);
     engine::FixtureFactory fixtures(1, profile);
-    engine::Environment environment{target.homeserver_url(), edition, profile, catalogue, target.identity(), target.decoy(),
+    const auto grace = profile.side_channel_grace.value_or(target.side_channel_grace());
+    targets::FixtureContext context{target.homeserver_url(), edition, target.identity(), target.decoy(), target.mailbox(),
+                                    fixtures, target.id_server(profile), net::ClientOptions{}, grace,
+                                    // A built-in acts within its declared grace: a token later than that is none.
+                                    grace + std::chrono::milliseconds(1000)};
+    auto prepared = profile;
+    auto cases = selected;
+    auto setup = targets::set_up_fixtures(context, prepared, cases);
+    if (!setup.refused.empty()) {
+        if (refused) *refused = setup.refused;
+        return {};
+    }
+    engine::Environment environment{target.homeserver_url(), edition, prepared, catalogue, target.identity(), target.decoy(),
                                     target.mailbox(), net::Client(), fixtures};
-    environment.grace = profile.side_channel_grace.value_or(target.side_channel_grace());
-    return engine::run_cases(selected, environment);
+    environment.grace = grace;
+    return engine::run_cases(cases, environment);
 }
 
 VariantScore score_variant(const reference_homeserver::Variant& variant, const suite::Suite& suite, const suite::Profile& profile,
                            const spec::Edition& edition, const Baseline& baseline) {
-    const auto selected = suite::select_cases(suite.templates, edition, profile, {});
-    const auto results = run_variant(variant, selected, profile, edition, suite.catalogue);
-    return Scorer(variant, suite, profile, edition).score(selected, results, baseline);
+    const auto selected = suite::select_cases(suite.templates, edition, targets::as_planned(profile), {});
+    std::string refused;
+    const auto results = run_variant(variant, selected, profile, edition, suite.catalogue, &refused);
+    auto score = Scorer(variant, suite, profile, edition).score(selected, results, baseline);
+    if (!refused.empty()) score.collateral.push_back("no case could run: " + refused);
+    return score;
 }
 
 const std::vector<std::string>& builtin_profiles() {
@@ -410,7 +428,7 @@ MutationSummary score_all(const std::string& cases_dir, const std::vector<spec::
     std::set<std::string> runs;
     for (const auto& edition : editions)
         for (const auto& [profile_name, profile] : scoring.profiles())
-            for (const auto& selected : suite::select_cases(scoring.suite().templates, edition, profile, {}))
+            for (const auto& selected : suite::select_cases(scoring.suite().templates, edition, targets::as_planned(profile), {}))
                 if (!selected.skip_reason) runs.insert(proof_key(selected));
     for (const auto& key : runs)
         if (!caught.count(key)) summary.unkilled.push_back(key);

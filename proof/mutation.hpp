@@ -43,10 +43,12 @@ struct VariantScore {
 /// server's answers lead to.
 using Baseline = std::vector<reports::CaseResult>;
 
-/// Runs the whole suite in-process against `variant` under `profile` and `edition`.
+/// Runs `selected` in-process against `variant` under `profile` and `edition`, after the run's
+/// fixtures are made and checked as a command-line run makes and checks them. No results when the
+/// fixtures could not be set up; `refused` (when given) then says why.
 std::vector<reports::CaseResult> run_variant(const reference_homeserver::Variant& variant, const std::vector<suite::SelectedCase>& selected,
                                              const suite::Profile& profile, const spec::Edition& edition,
-                                             const suite::Catalogue& catalogue);
+                                             const suite::Catalogue& catalogue, std::string* refused = nullptr);
 
 /// Scores one variant under one profile and edition against the reference's `baseline` there.
 VariantScore score_variant(const reference_homeserver::Variant& variant, const suite::Suite& suite, const suite::Profile& profile,

@@ -31,7 +31,7 @@ struct Kill {
 enum class Behaviour {
     faulty,      ///< fails exactly its kill set
     conformant,  ///< passes everything: it does something unusual but right
-    hostile,     ///< cannot be judged: every case it touches ends in an error, none in a failure
+    hostile,     ///< cannot be judged: every case it touches ends in an error or is not run, none in a failure
 };
 
 std::string_view to_string(Behaviour behaviour);

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "reports/detail/case_text.hpp"
+#include "reports/detail/causes.hpp"
 #include "reports/detail/text.hpp"
 #include "reports/detail/time_format.hpp"
 #include "reports/writers.hpp"
@@ -95,6 +96,53 @@ void write_summary_entry(const CaseResult& result, const RunResult& run, std::os
         out << "      " << one_line(detail::headline(result)) << '\n';
 }
 
+std::string case_count(std::size_t count) { return std::to_string(count) + (count == 1 ? " case" : " cases"); }
+
+/// One cause group: what is broken, where to read the rule, one example, the cases, a command that reproduces it.
+void write_cause(const detail::Cause& cause, const RunResult& run, std::ostream& out, const ConsoleOptions& options) {
+    out << verdict_tag(cause.verdict, options) << ' ' << one_line(cause.title, 1000) << " (";
+    if (!cause.level.empty()) out << cause.level << ", ";
+    out << case_count(cause.cases.size()) << ")\n";
+    if (!cause.sentence.empty() || !cause.url.empty())
+        out << "      rule: " << one_line(cause.sentence + (cause.sentence.empty() || cause.url.empty() ? "" : " ") + cause.url, 1000)
+            << '\n';
+    if (const auto example = cause.example_line(); !example.empty()) out << "      e.g. " << one_line(example, 1000) << '\n';
+    if (cause.cases.size() > 1) out << "      cases: " << one_line(detail::cases_compactly(cause.cases, run.cases), 2000) << '\n';
+    if (options.repro)
+        if (const auto command = options.repro(*cause.example); !command.empty())
+            out << "      reproduce: " << one_line(command, 2000) << '\n';
+}
+
+/// Every unexpected case and warning on its own, with its citations and every broken check (-v).
+void write_case_details(const RunResult& run, std::ostream& out, const ConsoleOptions& options) {
+    bool any = false;
+    for (const bool unexpected : {true, false})
+        for (const auto& result : run.cases) {
+            if (!(unexpected ? is_unexpected(result.verdict) : result.verdict == Verdict::warn) || result.not_run) continue;
+            if (!any) {
+                if (options.github) out << "::group::mx3pid: every failure and warning in detail\n";
+                out << "\nfailures and warnings, case by case:\n";
+            }
+            any = true;
+            write_summary_entry(result, run, out, options);
+        }
+    if (any && options.github) out << "::endgroup::\n";
+}
+
+/// How many cases were not run and why, with what avoids it; an endpoint none of whose cases ran is named once.
+void write_not_run(const RunResult& run, std::ostream& out) {
+    for (const auto& reason : detail::not_run_by_reason(run)) {
+        out << "\nnot run: " << case_count(reason.cases.size()) << ", " << one_line(reason.reason, 1000);
+        if (!reason.whole_endpoints.empty()) {
+            std::string endpoints;
+            for (const auto& endpoint : reason.whole_endpoints) endpoints += (endpoints.empty() ? "" : ", ") + endpoint;
+            out << " (every case of " << one_line(endpoints) << ")";
+        }
+        out << '\n';
+        if (const auto advice = detail::not_run_advice(reason.reason); !advice.empty()) out << "      to avoid it: " << advice << '\n';
+    }
+}
+
 }  // namespace
 
 bool colour_wanted(std::string_view choice, bool terminal, bool no_color_set) {
@@ -122,6 +170,7 @@ void write_console_header(const RunResult& run, std::ostream& out, const Console
 }
 
 void write_console_case(const CaseResult& result, std::ostream& out, const ConsoleOptions& options) {
+    if (options.quiet && !is_unexpected(result.verdict) && result.verdict != Verdict::warn) return;
     std::string time = detail::decimal_seconds(seconds_between(result.started, result.finished)) + "s";
     if (time.size() < 8) time.insert(0, 8 - time.size(), ' ');
     const auto id = id_cell(one_line(result.id), options.id_width);
@@ -141,38 +190,20 @@ void write_console_case(const CaseResult& result, std::ostream& out, const Conso
 }
 
 void write_console_summary(const RunResult& run, std::ostream& out, const ConsoleOptions& options) {
-    bool heading = false;
-    auto start = [&] {
-        if (!heading) out << "\nfailures and warnings:\n";
-        heading = true;
-    };
-    // An endpoint the server does not implement is one finding, however many of its cases ran.
-    std::vector<std::pair<std::string, std::pair<std::string, std::size_t>>> unimplemented;
-    for (const auto& result : run.cases) {
-        if (result.verdict != Verdict::not_implemented) continue;
-        auto same = std::find_if(unimplemented.begin(), unimplemented.end(),
-                                 [&](const auto& entry) { return entry.first == result.endpoint; });
-        if (same == unimplemented.end()) unimplemented.push_back({result.endpoint, {result.message, 1}});
-        else ++same->second.second;
-    }
-    for (const auto& [endpoint, what] : unimplemented) {
-        start();
-        out << verdict_tag(Verdict::not_implemented, options) << ' ' << one_line(endpoint) << " \u2014 " << one_line(what.first)
-            << " (" << what.second << (what.second == 1 ? " case" : " cases") << ")\n";
-    }
-    for (const bool unexpected : {true, false}) {
-        for (const auto& result : run.cases) {
-            if (result.verdict == Verdict::not_implemented) continue;
-            const bool listed = unexpected ? is_unexpected(result.verdict) : result.verdict == Verdict::warn;
-            if (!listed) continue;
-            start();
-            write_summary_entry(result, run, out, options);
+    const auto causes = detail::causes_of(run);
+    for (const bool failures : {true, false}) {
+        bool heading = false;
+        for (const auto& cause : causes) {
+            if (detail::is_failure(cause) != failures) continue;
+            if (!heading) out << (failures ? "\nfailures by cause:\n" : "\nwarnings (SHOULD) by cause:\n");
+            heading = true;
+            write_cause(cause, run, out, options);
         }
     }
-
+    if (options.verbose) write_case_details(run, out, options);
+    write_not_run(run, out);
     const auto counts = run.counts();
     const auto line = detail::count_summary(counts, run.interrupted);
-
     const bool conformant = counts.failed + counts.not_implemented + counts.errors + counts.xpassed == 0 && !run.interrupted;
     if (run.rate_limited)
         out << "\nthe homeserver answered " << run.rate_limited << (run.rate_limited == 1 ? " request" : " requests")

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "reports/detail/case_text.hpp"
+#include "reports/detail/causes.hpp"
 #include "reports/detail/grouping.hpp"
 #include "reports/detail/html_page.hpp"
 #include "reports/detail/text.hpp"
@@ -143,6 +144,59 @@ void write_broken_sentences(const RunResult& run, std::ostream& out) {
     out << "</ul>\n</section>\n";
 }
 
+std::size_t index_of(const RunResult& run, const CaseResult& result) { return static_cast<std::size_t>(&result - run.cases.data()); }
+
+std::string case_link(const RunResult& run, const CaseResult& result) {
+    return "<a href=\"#" + case_anchor(index_of(run, result)) + "\"><code>" + line(result.id) + "</code></a>";
+}
+
+void write_cause(const RunResult& run, const detail::Cause& cause, std::ostream& out) {
+    const std::string state = to_string(cause.verdict);
+    out << "<div class=\"cause v-" << state << "\">\n<h3><span class=\"badge\">" << label_of(state) << "</span> "
+        << line(cause.title) << " \u2014 " << cause.cases.size() << (cause.cases.size() == 1 ? " case" : " cases");
+    if (!cause.level.empty()) out << " (" << line(cause.level) << ")";
+    out << "</h3>\n<p>";
+    if (!cause.sentence.empty() || !cause.url.empty())
+        out << "rule: " << link(cause.sentence.empty() ? std::string("spec") : cause.sentence, cause.url) << " \u00B7 ";
+    if (!cause.example_line().empty()) {
+        out << "e.g. " << case_link(run, *cause.example);
+        if (cause.example_text != cause.title) out << ": " << line(cause.example_text);
+    }
+    out << "</p>\n";
+    if (cause.cases.size() > 1) {
+        out << "<p class=\"compact\">" << line(detail::cases_compactly(cause.cases, run.cases)) << "</p>\n<p class=\"ids\">";
+        for (const auto* result : cause.cases) out << case_link(run, *result) << ' ';
+        out << "</p>\n";
+    }
+    out << "</div>\n";
+}
+
+/// Failures by cause, cases not run by reason, warnings by cause; each cause links to its cases below.
+void write_causes(const RunResult& run, std::ostream& out) {
+    const auto causes = detail::causes_of(run);
+    const auto not_run = detail::not_run_by_reason(run);
+    if (causes.empty() && not_run.empty()) return;
+    out << "<section id=\"causes\">\n";
+    for (const bool failures : {true, false}) {
+        bool heading = false;
+        for (const auto& cause : causes) {
+            if (detail::is_failure(cause) != failures) continue;
+            if (!heading) out << (failures ? "<h2>Failures by cause</h2>\n" : "<h2>Warnings (SHOULD) by cause</h2>\n");
+            heading = true;
+            write_cause(run, cause, out);
+        }
+        if (!failures || not_run.empty()) continue;
+        out << "<h2>Not run</h2>\n<ul class=\"not-run\">\n";
+        for (const auto& reason : not_run) {
+            out << "<li>" << reason.cases.size() << (reason.cases.size() == 1 ? " case" : " cases") << ": " << line(reason.reason);
+            if (const auto advice = detail::not_run_advice(reason.reason); !advice.empty()) out << ". To avoid it: " << line(advice);
+            out << "</li>\n";
+        }
+        out << "</ul>\n";
+    }
+    out << "</section>\n";
+}
+
 void write_case(const CaseResult& result, std::size_t index, std::ostream& out) {
     const auto state = state_of(result);
     const bool open = is_unexpected(result.verdict) || result.verdict == Verdict::warn;
@@ -202,6 +256,7 @@ void write_html(const RunResult& run, std::ostream& out) {
     if (!run.cases.empty()) {
         write_filter(run, out);
         write_grid(run, out);
+        write_causes(run, out);
     }
     write_broken_sentences(run, out);
     std::vector<std::size_t> order(run.cases.size());

@@ -126,7 +126,13 @@ void write_json(const RunResult& run, std::ostream& out) {
     document["profile"] = text(run.profile);
     document["seed"] = text(run.seed);
     document["properties"] = pairs(run.properties);
-    document["warnings"] = lines(run.warnings);
+    auto warnings = run.warnings;
+    for (const auto& arrival : run.unattributed) warnings.push_back(describe(arrival));
+    document["warnings"] = lines(warnings);
+    document["unattributed"] = Json::array();
+    for (const auto& arrival : run.unattributed)
+        document["unattributed"].push_back(
+            {{"what", text(arrival.what)}, {"carried", text(arrival.carried)}, {"reason", text(arrival.reason)}});
     document["interrupted"] = run.interrupted;
     document["started"] = time(run.started);
     document["finished"] = time(run.finished);

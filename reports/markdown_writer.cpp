@@ -1,9 +1,11 @@
 #include <algorithm>
+#include <sstream>
 #include <ostream>
 #include <string>
 #include <string_view>
 
 #include "reports/detail/case_text.hpp"
+#include "reports/detail/causes.hpp"
 #include "reports/detail/grouping.hpp"
 #include "reports/detail/text.hpp"
 #include "reports/writers.hpp"
@@ -93,27 +95,102 @@ void write_matrix(const RunResult& run, std::ostream& out) {
     }
 }
 
-void write_entry(const CaseResult& result, std::ostream& out) {
-    out << "- " << mark(result) << " **" << inline_text(result.id) << "** ("
-        << (result.verdict == Verdict::not_implemented ? "not implemented" : to_string(result.verdict)) << ") \u2014 "
-        << inline_text(detail::headline(result));
-    if (const auto spec = spec_links(result); !spec.empty()) out << " \u00B7 " << spec;
-    out << '\n';
+std::string entry(const CaseResult& result) {
+    std::string line = std::string("- ") + mark(result) + " **" + inline_text(result.id) + "** (" +
+                       (result.verdict == Verdict::not_implemented ? "not implemented" : to_string(result.verdict)) + ") \u2014 " +
+                       inline_text(detail::headline(result));
+    if (const auto spec = spec_links(result); !spec.empty()) line += " \u00B7 " + spec;
+    return line + '\n';
 }
 
-// The entries `wanted` selects, under `heading`; `none` when there are none (or nothing when `none` is null).
-template <typename Wanted>
-void write_list(const RunResult& run, const char* heading, const char* none, Wanted wanted, std::ostream& out) {
-    const bool any = std::any_of(run.cases.begin(), run.cases.end(), wanted);
-    if (!any && !none) return;
-    out << "\n## " << heading << "\n\n";
-    if (!any) out << none << '\n';
-    for (const auto& result : run.cases)
-        if (wanted(result)) write_entry(result, out);
+std::string case_count(std::size_t count) { return std::to_string(count) + (count == 1 ? " case" : " cases"); }
+
+std::string cause_text(const detail::Cause& cause, const RunResult& run, const MarkdownOptions& options) {
+    std::string text = std::string("\n### ") + mark(cause.verdict) + ' ' + inline_text(cause.title) + " \u2014 " +
+                       case_count(cause.cases.size());
+    if (!cause.level.empty()) text += " (" + cause.level + ")";
+    text += "\n\n";
+    std::string facts;
+    if (!cause.sentence.empty() || !cause.url.empty())
+        facts = "Rule: " + link(cause.sentence.empty() ? std::string("spec") : cause.sentence, cause.url);
+    if (const auto example = cause.example_line(); !example.empty())
+        facts += (facts.empty() ? "" : " \u00B7 ") + std::string("e.g. ") + inline_text(example);
+    if (!facts.empty()) text += facts + "\n";
+    if (cause.cases.size() > 1) text += "\nCases: " + inline_text(detail::cases_compactly(cause.cases, run.cases)) + "\n";
+    if (options.repro)
+        if (const auto command = options.repro(*cause.example); !command.empty()) text += "\nReproduce: " + inline_text(command) + "\n";
+    return text;
+}
+
+std::string not_run_text(const detail::NotRunReason& reason) {
+    std::string text = std::string("- ") + not_run_mark + ' ' + case_count(reason.cases.size()) + ": " + inline_text(reason.reason);
+    if (!reason.whole_endpoints.empty()) {
+        std::string endpoints;
+        for (const auto& endpoint : reason.whole_endpoints) endpoints += (endpoints.empty() ? "" : ", ") + inline_text(endpoint);
+        text += " (every case of " + endpoints + ")";
+    }
+    if (const auto advice = detail::not_run_advice(reason.reason); !advice.empty()) text += ". To avoid it: " + inline_text(advice);
+    return text + '\n';
+}
+
+/// A piece of the summary the size budget may leave out; rank 0 is always kept, lower ranks go first.
+struct Part {
+    std::string text;
+    int rank = 0;
+};
+
+/// A heading and what follows it; `what` names the parts in the note that says some were left out.
+struct Section {
+    std::string head;
+    std::vector<Part> parts;
+    std::string tail;
+    std::string what;
+    std::vector<bool> left_out = {};
+};
+
+std::string render(const std::vector<Section>& sections, const MarkdownOptions& options) {
+    std::string out;
+    for (const auto& section : sections) {
+        out += section.head;
+        std::size_t left = 0;
+        for (std::size_t i = 0; i < section.parts.size(); ++i) {
+            if (section.left_out[i]) ++left;
+            else out += section.parts[i].text;
+        }
+        if (left)
+            out += "\n_" + std::to_string(left) + ' ' + section.what + " left out to keep this summary under " +
+                   std::to_string(options.max_bytes) + " bytes: " +
+                   (options.full_report.empty() ? std::string("the HTML and JSON reports") : options.full_report) +
+                   " have everything._\n";
+        out += section.tail;
+    }
+    return out;
+}
+
+/// Leaves out the lowest-ranked parts, last first, until the summary fits (or nothing more may go).
+std::string within_budget(std::vector<Section> sections, const MarkdownOptions& options) {
+    for (auto& section : sections) section.left_out.assign(section.parts.size(), false);
+    auto text = render(sections, options);
+    while (options.max_bytes && text.size() > options.max_bytes) {
+        std::vector<bool>* chosen = nullptr;
+        std::size_t index = 0;
+        int lowest = 0;
+        for (auto& section : sections)
+            for (std::size_t i = 0; i < section.parts.size(); ++i)
+                if (!section.left_out[i] && section.parts[i].rank > 0 && (!chosen || section.parts[i].rank <= lowest)) {
+                    chosen = &section.left_out;
+                    index = i;
+                    lowest = section.parts[i].rank;
+                }
+        if (!chosen) break;
+        (*chosen)[index] = true;
+        text = render(sections, options);
+    }
+    return text;
 }
 
 std::string editions_line(const RunResult& run) {
-    std::string line = inline_text(run.edition);
+    std::string line = run.edition.empty() ? std::string("none chosen") : inline_text(run.edition);
     std::string details = inline_text(run.edition_source);
     if (!run.advertised_editions.empty()) {
         std::string advertised;
@@ -123,34 +200,78 @@ std::string editions_line(const RunResult& run) {
     return details.empty() ? line : line + " (" + details + ")";
 }
 
+
+std::string header_text(const RunResult& run) {
+    std::string text = "# mx3pid conformance report\n\n**Target:** " + inline_text(run.target) + " \u00B7 **edition:** " + editions_line(run);
+    if (!run.profile.empty()) text += " \u00B7 **profile:** " + inline_text(run.profile);
+    if (!run.seed.empty()) text += " \u00B7 **seed:** " + inline_text(run.seed);
+    return text + "\n\n**" + detail::count_summary(run.counts(), run.interrupted) + "**\n";
+}
+
+std::string legend() {
+    return std::string("Legend: ") + mark(Verdict::pass) + " pass \u00B7 " + mark(Verdict::warn) + " warn (SHOULD broken) \u00B7 " +
+           mark(Verdict::fail) + " fail (MUST broken) \u00B7 " + mark(Verdict::not_implemented) +
+           " not implemented (the edition defines it) \u00B7 " + mark(Verdict::error) + " error (could not judge) \u00B7 " +
+           mark(Verdict::skip) + " skip (does not apply) \u00B7 " + mark(Verdict::xfail) + " known failure \u00B7 " +
+           mark(Verdict::xpass) + " known failure that passed \u00B7 " + not_run_mark + " not run \u00B7 \u2014 no such case\n";
+}
+
+Section header_section(const RunResult& run) {
+    Section section{header_text(run), {}, "", "run warnings"};
+    for (const auto& note : detail::run_notes(run)) section.parts.push_back({"> **warning:** " + inline_text(note) + "\n", 2});
+    if (!section.parts.empty()) section.parts.front().text.insert(0, "\n");
+    return section;
+}
+
+Section grid_section(const RunResult& run) {
+    std::ostringstream matrix;
+    if (!run.cases.empty()) write_matrix(run, matrix);
+    Section section{"", {}, "", "grid (endpoint \u00D7 kind)"};
+    if (!run.cases.empty()) section.parts.push_back({"\n" + matrix.str() + "\n" + legend(), 3});
+    return section;
+}
+
+Section cause_section(const RunResult& run, const std::vector<detail::Cause>& causes, bool failures, int rank,
+                      const MarkdownOptions& options) {
+    Section section{failures ? "\n## Failures by cause\n" : "\n## Warnings (SHOULD) by cause\n", {}, "", "causes"};
+    for (const auto& cause : causes)
+        if (detail::is_failure(cause) == failures) section.parts.push_back({cause_text(cause, run, options), rank});
+    if (section.parts.empty()) section.head = failures ? "\n## Failures\n\nNone.\n" : "";
+    return section;
+}
+
+Section not_run_section(const RunResult& run) {
+    Section section{"", {}, "", "reasons"};
+    for (const auto& reason : detail::not_run_by_reason(run)) section.parts.push_back({not_run_text(reason), 0});
+    if (!section.parts.empty()) section.head = "\n## Not run\n\n";
+    return section;
+}
+
+Section details_section(const RunResult& run) {
+    Section section{"", {}, "", "cases"};
+    for (const bool unexpected : {true, false})
+        for (const auto& result : run.cases)
+            if (!result.not_run && (unexpected ? is_unexpected(result.verdict) : result.verdict == Verdict::warn))
+                section.parts.push_back({entry(result), 1});
+    if (section.parts.empty()) return section;
+    section.head = "\n<details><summary>Every failure and warning, case by case (" + std::to_string(section.parts.size()) +
+                   ")</summary>\n\n";
+    section.tail = "\n</details>\n";
+    return section;
+}
+
 }  // namespace
 
-void write_markdown(const RunResult& run, std::ostream& out) {
-    const auto counts = run.counts();
-    out << "# mx3pid conformance report\n\n";
-    out << "**Target:** " << inline_text(run.target) << " \u00B7 **edition:** " << editions_line(run);
-    if (!run.profile.empty()) out << " \u00B7 **profile:** " << inline_text(run.profile);
-    if (!run.seed.empty()) out << " \u00B7 **seed:** " << inline_text(run.seed);
-    out << "\n\n**" << detail::count_summary(counts, run.interrupted) << "**\n\n";
-
-    const auto notes = detail::run_notes(run);
-    for (const auto& warning : notes) out << "> **warning:** " << inline_text(warning) << "\n";
-    if (!notes.empty()) out << '\n';
-
-    if (!run.cases.empty()) {
-        write_matrix(run, out);
-        out << '\n';
-    }
-
-    out << "Legend: " << mark(Verdict::pass) << " pass \u00B7 " << mark(Verdict::warn) << " warn (SHOULD broken) \u00B7 "
-        << mark(Verdict::fail) << " fail (MUST broken) \u00B7 " << mark(Verdict::not_implemented)
-        << " not implemented (the edition defines it) \u00B7 " << mark(Verdict::error) << " error (could not judge) \u00B7 "
-        << mark(Verdict::skip) << " skip (does not apply) \u00B7 " << mark(Verdict::xfail) << " known failure \u00B7 "
-        << mark(Verdict::xpass) << " known failure that passed \u00B7 " << not_run_mark << " not run (interrupted) \u00B7 "
-        << "\u2014 no such case\n";
-
-    write_list(run, "Failures", "None.", [](const CaseResult& result) { return is_unexpected(result.verdict); }, out);
-    write_list(run, "Warnings (SHOULD)", nullptr, [](const CaseResult& result) { return result.verdict == Verdict::warn; }, out);
+void write_markdown(const RunResult& run, std::ostream& out, const MarkdownOptions& options) {
+    const auto causes = detail::causes_of(run);
+    std::vector<Section> sections;
+    sections.push_back(header_section(run));
+    sections.push_back(grid_section(run));
+    sections.push_back(cause_section(run, causes, true, 4, options));
+    sections.push_back(not_run_section(run));
+    sections.push_back(cause_section(run, causes, false, 2, options));
+    sections.push_back(details_section(run));
+    out << within_budget(std::move(sections), options);
 }
 
 }  // namespace mx3pid::reports

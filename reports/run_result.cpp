@@ -95,6 +95,10 @@ std::vector<BrokenSentence> broken_sentences(const RunResult& run) {
     return broken;
 }
 
+std::string describe(const UnattributedArrival& arrival) {
+    return "side channel: " + arrival.what + " (carrying " + arrival.carried + ") was credited to no case: " + arrival.reason;
+}
+
 double seconds_between(Clock::time_point from, Clock::time_point to) {
     if (to < from) return 0.0;
     return std::chrono::duration<double>(to - from).count();

@@ -96,7 +96,8 @@ struct CaseResult {
     std::string curl;      ///< a command that repeats the first request (secrets redacted)
     std::string known_failure_reason;  ///< for xfail/xpass: the expectations entry's reason
     std::string known_failure_entry;   ///< for xfail/xpass: where that entry is, "FILE:LINE"
-    /// Selected but never started: the run was interrupted first. Its verdict is skip.
+    /// Selected but never sent: the run was interrupted first, or its medium was still rate limited
+    /// beyond the run's wait budget. Its verdict is skip; `message` says "not run: <why>".
     bool not_run = false;
     Clock::time_point started{};
     Clock::time_point finished{};
@@ -105,12 +106,23 @@ struct CaseResult {
 struct Counts {
     std::size_t total = 0, passed = 0, warned = 0, failed = 0, not_implemented = 0, errors = 0, skipped = 0, xfailed = 0,
                 xpassed = 0;
-    std::size_t not_run = 0;  ///< cases an interruption left out; not among `skipped`
+    std::size_t not_run = 0;  ///< cases never sent (interrupted, rate limited); not among `skipped`
 
     /// Every case counts once: in not_run when it never started, else under its verdict.
     void add(const CaseResult& result);
     std::size_t ran() const { return total - not_run; }
 };
+
+/// Something that reached the side channel (identity servers, mail sink) that no key placed with a
+/// case: it is credited to none, and every report lists it among the run's warnings.
+struct UnattributedArrival {
+    std::string what;     ///< "a request to the identity server (POST /_matrix/identity/…)", "a mail to …"
+    std::string carried;  ///< the keys it carried, secrets redacted: "next_link …, client_secret <redacted>, email …"
+    std::string reason;   ///< why no case could claim it
+};
+
+/// "side channel: a mail to … (carried: …) was credited to no case: <reason>"
+std::string describe(const UnattributedArrival& arrival);
 
 struct RunResult {
     std::string tool_version;
@@ -123,6 +135,7 @@ struct RunResult {
     std::string seed;            ///< reproduces the generated addresses and secrets
     std::vector<std::pair<std::string, std::string>> properties;  ///< extra name/value pairs for reports
     std::vector<std::string> warnings;  ///< run-level notes a reader must see
+    std::vector<UnattributedArrival> unattributed;  ///< side-channel arrivals credited to no case
     std::size_t rate_limited = 0;       ///< every 429 answer received, waited out or given up on
     std::size_t planned = 0;            ///< cases selected; more than cases.size() when the run was interrupted
     std::vector<CaseResult> cases;      ///< in the order they were selected

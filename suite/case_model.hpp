@@ -54,7 +54,7 @@ struct RequestSpec {
     IdServerChoice id_server = IdServerChoice::trusted;
     nlohmann::json set = nlohmann::json::object();  ///< fields replaced in (or added to) the valid body
     std::vector<std::string> remove;                ///< fields taken out of the valid body
-    std::optional<std::string> raw_body;            ///< sent instead of any JSON body
+    std::optional<std::string> raw_body;            ///< sent instead of any JSON body; "{client_secret}" becomes the case's
     std::optional<std::string> content_type;        ///< default application/json; "" sends no Content-Type
     /// Sent to the endpoint's path with its medium segment replaced by this (an endpoint that does not exist).
     std::optional<std::string> path_medium;

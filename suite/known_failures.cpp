@@ -4,6 +4,11 @@
 #include "suite/detail/yaml_reader.hpp"
 
 namespace mx3pid::suite {
+namespace {
+
+bool is_glob(const std::string& pattern) { return pattern.find_first_of("*?[") != std::string::npos; }
+
+}  // namespace
 
 std::vector<KnownFailure> load_expectations(const std::string& path) {
     detail::YamlReader reader(path);
@@ -35,7 +40,7 @@ std::vector<KnownFailure> load_expectations(const std::string& path) {
 }
 
 KnownFailures::KnownFailures(std::vector<KnownFailure> entries, const spec::Edition& edition, std::string target)
-    : entries_(std::move(entries)), matched_(entries_.size(), false) {
+    : entries_(std::move(entries)), matched_(entries_.size(), false), passing_(entries_.size()) {
     for (const auto& entry : entries_)
         in_scope_.push_back((!entry.editions || entry.editions->contains(edition)) &&
                             (!entry.target_glob || glob_match(*entry.target_glob, target)));
@@ -53,11 +58,29 @@ void KnownFailures::apply(reports::CaseResult& result) {
         const bool failed = result.verdict == Verdict::fail || result.verdict == Verdict::not_implemented ||
                             result.verdict == Verdict::warn;
         if (!failed && result.verdict != Verdict::pass) continue;
+        if (!failed && is_glob(entry.case_glob)) {
+            passing_[i].push_back(result.id);
+            continue;
+        }
         result.verdict = failed ? Verdict::xfail : Verdict::xpass;
         result.known_failure_reason = entry.reason;
         result.known_failure_entry = entry.file + ":" + std::to_string(entry.line);
         if (!failed) result.message = "listed as a known failure (" + result.known_failure_entry + ") but passed: remove this entry";
     }
+}
+
+std::vector<std::string> KnownFailures::glob_errors() const {
+    std::vector<std::string> errors;
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+        if (passing_[i].empty()) continue;
+        std::string cases;
+        for (std::size_t k = 0; k < passing_[i].size() && k < 10; ++k) cases += (k ? ", " : "") + passing_[i][k];
+        if (passing_[i].size() > 10) cases += " and " + std::to_string(passing_[i].size() - 10) + " more";
+        errors.push_back(entries_[i].file + ":" + std::to_string(entries_[i].line) + ": the known-failures glob '" + entries_[i].case_glob +
+                         "' also matches " + std::to_string(passing_[i].size()) + (passing_[i].size() == 1 ? " case that passes: " : " cases that pass: ") +
+                         cases + "; list the failing cases by their exact IDs (mx3pid --write-known-failures FILE writes them)");
+    }
+    return errors;
 }
 
 std::vector<std::string> KnownFailures::unmatched() const {

@@ -26,15 +26,21 @@ class KnownFailures {
 public:
     KnownFailures(std::vector<KnownFailure> entries, const spec::Edition& edition, std::string target);
 
-    /// A listed failure (or warning) becomes xfail; a listed pass becomes xpass ("remove this entry").
-    /// Errors and skips stay as they are: a case that could not be judged says nothing either way.
+    /// A listed failure (or warning) becomes xfail; a pass listed by its exact ID becomes xpass
+    /// ("remove this entry"). A pass matched only by a glob stays a pass and makes the entry wrong
+    /// (see glob_errors). Errors and skips stay as they are: a case that could not be judged says
+    /// nothing either way.
     void apply(reports::CaseResult& result);
     /// One warning for every entry that matched no case so far.
     std::vector<std::string> unmatched() const;
+    /// One error for every glob entry that matched passing cases, naming file, line and the cases:
+    /// a glob cannot be half removed, so it must list only what fails.
+    std::vector<std::string> glob_errors() const;
 
 private:
     std::vector<KnownFailure> entries_;
     std::vector<bool> in_scope_, matched_;
+    std::vector<std::vector<std::string>> passing_;  ///< per glob entry: the passing case IDs it matched
 };
 
 }  // namespace mx3pid::suite

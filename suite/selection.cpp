@@ -80,9 +80,9 @@ std::vector<SelectedCase> select_cases(const std::vector<CaseTemplate>& template
         auto found = position.find(instance.id);
         if (found == position.end()) {
             position.emplace(instance.id, selected.size());
-            selected.push_back({instance, reason});
+            selected.push_back({instance, reason, std::nullopt});
         } else if (!reason && selected[found->second].skip_reason) {
-            selected[found->second] = {instance, std::nullopt};
+            selected[found->second] = {instance, std::nullopt, std::nullopt};
         }
     }
     std::stable_sort(selected.begin(), selected.end(), [](const SelectedCase& a, const SelectedCase& b) {

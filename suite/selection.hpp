@@ -11,6 +11,9 @@ namespace mx3pid::suite {
 struct SelectedCase {
     Case instance;
     std::optional<std::string> skip_reason;  ///< set when the case cannot apply
+    /// Set before the run when the case applies but cannot be asked (a fixture error): it is
+    /// reported as not run, for this reason.
+    std::optional<std::string> not_run_reason;
 };
 
 /// The cases a run executes, in endpoint order: one per case ID, the template whose editions

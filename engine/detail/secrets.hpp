@@ -20,4 +20,7 @@ private:
     std::vector<std::string> secrets_;
 };
 
+/// `text` with every one of `secrets` of four or more characters replaced by "<redacted>".
+std::string redact_each(std::string text, const std::vector<std::string>& secrets);
+
 }  // namespace mx3pid::engine::detail

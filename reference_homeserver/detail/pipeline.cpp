@@ -225,6 +225,12 @@ net::Response Stages::forward(Exchange& x) {
     x.identity_token = api.bearer;
     auto url = x.identity_base + api.prefix + "/validate/" + std::string(spec::medium_name(x.endpoint.medium)) + "/requestToken";
     auto reply = x.state.post(url, identity_body(x).dump(), api.bearer);
+    const bool own_token = !api.bearer.empty() && api.bearer != x.fields.id_access_token;
+    if (reply.reached && reply.status == 401 && own_token) {
+        // The identity server forgot this server's token (it was restarted): register again, once.
+        x.identity_token = x.state.identity_token(x.identity_base, true);
+        reply = x.state.post(url, identity_body(x).dump(), x.identity_token);
+    }
     if (!reply.reached) return error(500, "M_UNKNOWN", "the identity server could not be reached");
     json identity = json::parse(reply.body, nullptr, false);
     if (reply.status != 200) {

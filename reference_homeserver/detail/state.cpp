@@ -136,9 +136,10 @@ ForwardResult State::post(const std::string& url, const std::string& body, const
 
 bool State::mail(const std::string& to, const std::string& message) const { return mail_ && mail_(to, message); }
 
-std::string State::identity_token(const std::string& identity_base) {
+std::string State::identity_token(const std::string& identity_base, bool renew) {
     {
         std::lock_guard lock(mutex_);
+        if (renew) tokens_.erase(identity_base);
         if (auto found = tokens_.find(identity_base); found != tokens_.end()) return found->second;
     }
     // The OpenID token a homeserver would mint for itself; mx3pid's mock takes any.
@@ -151,7 +152,7 @@ std::string State::identity_token(const std::string& identity_base) {
     if (!answer.reached || answer.status != 200 || !body.is_object() || !body.contains("token") || !body["token"].is_string())
         return {};
     std::lock_guard lock(mutex_);
-    return tokens_.emplace(identity_base, body["token"].get<std::string>()).first->second;
+    return tokens_.insert_or_assign(identity_base, body["token"].get<std::string>()).first->second;
 }
 
 std::pair<Session, bool> State::session(const std::string& key, const std::function<bool(Session&, bool)>& decide) {

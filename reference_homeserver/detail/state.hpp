@@ -111,8 +111,9 @@ public:
                        const std::string& content_type = "application/json") const;
     bool mail(const std::string& to, const std::string& message) const;
     /// This server's own access token at the identity server at `identity_base` (v2
-    /// account/register), registered on first use; empty when the identity server refused.
-    std::string identity_token(const std::string& identity_base);
+    /// account/register), registered on first use, or again when `renew` (the identity server no
+    /// longer knows the old one); empty when the identity server refused.
+    std::string identity_token(const std::string& identity_base, bool renew = false);
 
     /// Starts or continues the session `key`. `decide` runs under the lock with the session (new,
     /// or as before) and whether it is new, and says whether to send a mail; the session as left

@@ -240,6 +240,17 @@ struct MultipartMail : Stages {
     }
 };
 
+/// Registers nobody: POST /register is refused and there is no shared-secret registration.
+struct RegistrationClosed : Stages {
+    std::optional<net::Response> other_path(detail::State& state, const net::Request& request) override {
+        const auto path = request.path();
+        if (path == "/_synapse/admin/v1/register") return error(400, "M_UNKNOWN", "shared secret registration is not enabled");
+        for (std::string_view prefix : {"/_matrix/client/r0/register", "/_matrix/client/v3/register"})
+            if (path == prefix) return error(403, "M_FORBIDDEN", "registration has been disabled");
+        return Stages::other_path(state, request);
+    }
+};
+
 constexpr std::string_view self_validation =
     "r0.5.0, POST /_matrix/client/r0/register/email/requestToken: the homeserver may validate the address itself "
     "(send the email itself) instead of proxying to id_server; from r0.6.0 it should";
@@ -357,6 +368,12 @@ std::vector<Variant> conformant() {
          .basis = "r0.5.0, RequestTokenResponse (sid): an opaque session ID of 1 to 255 characters of [0-9a-zA-Z.=_-]",
          .uses = {"cs.response.sid.opaque"},
          .make = make<LongSid>},
+        {.name = "registration-closed", .behaviour = c,
+         .description = "registers nobody: POST /register answers 403 M_FORBIDDEN, no shared-secret registration",
+         .profiles = {"builtin", "builtin-enumeration"}, .editions = ">= r0.5.0",
+         .basis = "r0.5.0, POST /_matrix/client/r0/register: 403 when the homeserver does not permit registering the "
+                  "account, registration being generally unsupported; the six requestToken endpoints do not depend on it",
+         .make = make<RegistrationClosed>},
         {.name = "multipart-mail", .behaviour = c,
          .description = "mails multipart/alternative, plain text and HTML, base64-encoded",
          .profiles = mailing_profiles, .editions = ">= r0.5.0", .basis = self_validation,

@@ -17,6 +17,8 @@ std::vector<Variant> faulty_http();      ///< HTTP-level rules, submit_url and t
 std::vector<Variant> faulty_identity();  ///< how the identity server's requestToken is called
 std::vector<Variant> conformant();       ///< unusual but right
 std::vector<Variant> conformant_freedoms();  ///< each uses a freedom a sentence of the catalogue gives
+std::vector<Variant> forwarding_faulty();      ///< forwards refused requests late, or without the keys that name a case
+std::vector<Variant> forwarding_conformant();  ///< forwards again after answering
 std::vector<Variant> hostile();          ///< cannot be judged
 
 /// Sentences a variant breaks in the editions named, in every validation mode and on every endpoint.

@@ -44,7 +44,10 @@ struct PolicySkipped : Stages {
 };
 
 bool on_3pid(const Exchange& x) { return x.endpoint.purpose == Purpose::add_threepid; }
-bool on_msisdn(const Exchange& x) { return x.endpoint.medium == Medium::msisdn; }
+/// A phone number about to be bound (register, account/3pid); a password reset still meets the policy.
+bool binding_msisdn(const Exchange& x) {
+    return x.endpoint.medium == Medium::msisdn && x.endpoint.purpose != Purpose::reset_password;
+}
 bool on_reset(const Exchange& x) { return x.endpoint.purpose == Purpose::reset_password; }
 
 struct PasswordUnknownAccepted : Stages {
@@ -137,8 +140,9 @@ std::vector<Variant> faulty_state() {
                    {.sentences = {"cs.password.not_found.errcode", "cs.password.in_use.never", "cs.error.code.threepid_not_found*"},
                     .endpoints = "password/*"}},
          .make = make<DeniedWrongStatus>},
-        {.name = "msisdn-policy-skipped", .description = "the address policy is applied to email only",
-         .kills = {{.sentences = {"cs.denied.status"}, .endpoints = "[r3]*/msisdn"}}, .make = make<PolicySkipped<on_msisdn>>},
+        {.name = "msisdn-policy-skipped",
+         .description = "the address policy is applied to email only where an address gets bound (register, account/3pid)",
+         .kills = {{.sentences = {"cs.denied.status"}, .endpoints = "[r3]*/msisdn"}}, .make = make<PolicySkipped<binding_msisdn>>},
         {.name = "enumeration-leaks-token",
          .description = "claims enumeration protection, but validates a bound (or unknown) address as usual",
          .kills = {breaks({"cs.check.unbound*", "cs.check.bound*"})}, .profiles = {"builtin-enumeration"},

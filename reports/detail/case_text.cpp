@@ -123,6 +123,7 @@ std::string count_summary(const Counts& counts, bool interrupted) {
     line += number(counts.errors, "error", "errors") + ", " + std::to_string(counts.skipped) + " skipped";
     if (counts.xfailed) line += ", " + std::to_string(counts.xfailed) + " xfailed";
     if (counts.xpassed) line += ", " + std::to_string(counts.xpassed) + " xpassed";
+    if (counts.not_run) line += ", " + std::to_string(counts.not_run) + " not run";
     if (interrupted) line += std::string(dash) + "interrupted";
     return line;
 }
@@ -131,6 +132,7 @@ std::vector<std::string> run_notes(const RunResult& run) {
     std::vector<std::string> notes;
     if (!run.edition_note.empty()) notes.push_back(run.edition_note);
     notes.insert(notes.end(), run.warnings.begin(), run.warnings.end());
+    for (const auto& arrival : run.unattributed) notes.push_back(describe(arrival));
     return notes;
 }
 

@@ -38,7 +38,8 @@ std::string transcript(const HttpExchange& exchange);
 /// " — interrupted" at the end of an interrupted run.
 std::string count_summary(const Counts& counts, bool interrupted);
 
-/// What a reader of the run must see before the cases: the edition note, then the run warnings.
+/// What a reader of the run must see before the cases: the edition note, then the run warnings,
+/// then every side-channel arrival credited to no case.
 std::vector<std::string> run_notes(const RunResult& run);
 
 /// The whole story of a case: id and title, level, spec, verdict, checks (with the sentences each

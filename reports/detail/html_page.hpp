@@ -30,6 +30,9 @@ td.none { color: #8c959f; }
 #filter label, .checks td:nth-child(2) { color: var(--c); font-weight: 600; }
 .case { border-left: 4px solid var(--c); padding: .2em .8em; margin: .6em 0; background: #f6f8fa; }
 .case summary { cursor: pointer; }
+.cause { border-left: 4px solid var(--c); padding: .1em .8em; margin: .6em 0; }
+.cause h3 { margin: .3em 0; font-size: 1em; }
+.cause p { margin: .3em 0; }
 .badge { display: inline-block; min-width: 5.5em; color: white; background: var(--c); border-radius: 3px;
          text-align: center; font-size: .8em; font-weight: 700; padding: 0 .3em; }
 .headline { margin: .4em 0; }

@@ -18,7 +18,7 @@ TEST_P(Chaos, EveryCaseIsAnErrorAndTheReportIsValid) {
     auto started = std::chrono::steady_clock::now();
     auto result = run({"--homeserver", "builtin:" + GetParam(), "--timeout", "1", "--junit", junit});
     auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    EXPECT_TRUE(result.code == 1 || result.code == 3) << result.code << "\n" << result.err;
+    EXPECT_TRUE(result.code == 5 || result.code == 3) << "only errors: could not judge, or could not test\n" << result.code << "\n" << result.err;
     EXPECT_LT(seconds, 30.0) << "the run must end within its timeouts";
     auto xml = read(junit);
     EXPECT_EQ(count(xml, "<failure"), 0) << "a transport fault is an error, not a failure";
@@ -30,7 +30,6 @@ std::vector<std::string> hostile() {
     std::vector<std::string> names;
     for (const auto& variant : mx3pid::reference_homeserver::chaos_variants())
         if (variant.name != "chaos-http10" && variant.name != "chaos-bad-utf8") names.emplace_back(variant.name);
-    names.emplace_back("rate-limited-forever");
     return names;
 }
 

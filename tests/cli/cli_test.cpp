@@ -1,6 +1,14 @@
 // The mx3pid command as a user runs it: exit codes, messages and report files.
 #include "cli/cli.hpp"
 
+#include <cstdlib>
+#include <filesystem>
+#include <tuple>
+
+#include <nlohmann/json.hpp>
+
+#include "spec/edition.hpp"
+
 #include <fstream>
 #include <regex>
 #include <set>
@@ -75,10 +83,11 @@ TEST(Cli, FilterNarrowsTheRun) {
     auto result = run({"--filter", "3pid/*/valid,password/email/*", "--spec", "r0.4.0"});
     EXPECT_EQ(result.code, 0) << result.out << result.err;
     EXPECT_NE(result.out.find("3pid/msisdn/valid"), std::string::npos);
-    EXPECT_EQ(result.out.find("register/email"), std::string::npos);
+    EXPECT_EQ(result.out.find("register/email/valid"), std::string::npos);
 }
 
 TEST(Cli, UsageErrorsExitTwo) {
+    EXPECT_EQ(run({"repro"}).code, 2) << "repro needs a case ID";
     EXPECT_EQ(run({"--no-such-flag"}).code, 2);
     EXPECT_EQ(run({"--spec", "r9"}).code, 2);
     EXPECT_EQ(run({"--homeserver", "ftp://x"}).code, 2);
@@ -98,9 +107,92 @@ TEST(Cli, ListsCasesAndBuiltinsAndVersion) {
 }
 
 TEST(Cli, AutoDetectsTheEditionTheBuiltinAdvertises) {
+    const std::string newest(mx3pid::spec::Edition::all().back().name());
     auto result = run({"--spec", "auto", "--filter", "register/email/valid"});
     EXPECT_EQ(result.code, 0) << result.err;
-    EXPECT_NE(result.out.find("r0.4.0 (detected"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find(newest + " (detected"), std::string::npos) << result.out;
+}
+
+TEST(Cli, BuiltinWithoutProfileOrSpecIsJudgedAtTheNewestEditionAndTheOldestIsOneFlagAway) {
+    const std::string newest(mx3pid::spec::Edition::all().back().name());
+    auto result = run({"--filter", "register/email/valid"});
+    EXPECT_EQ(result.code, 0) << result.err;
+    EXPECT_NE(result.out.find("edition " + newest + " (the newest edition mx3pid knows"), std::string::npos) << result.out;
+    auto oldest = run({"--spec", "r0.4.0", "--filter", "register/email/valid"});
+    EXPECT_NE(oldest.out.find("edition r0.4.0 (given)"), std::string::npos) << oldest.out;
+}
+
+TEST(Cli, AnUnreachableTargetStillWritesEveryReportWithOneErrorNamingIt) {
+    TempDir dir;
+    const auto junit = (dir.path() / "j.xml").string(), markdown = (dir.path() / "s.md").string(),
+               json = (dir.path() / "r.json").string(), html = (dir.path() / "r.html").string();
+    auto result = run({"--homeserver", "http://127.0.0.1:9", "--junit", junit, "--markdown", markdown, "--json", json, "--html", html});
+    EXPECT_EQ(result.code, 3);
+    auto report = nlohmann::json::parse(read(json));
+    ASSERT_EQ(report["cases"].size(), 1u);
+    EXPECT_EQ(report["cases"][0]["verdict"], "error");
+    const auto message = report["cases"][0]["message"].get<std::string>();
+    EXPECT_NE(message.find("http://127.0.0.1:9"), std::string::npos) << message;
+    EXPECT_NE(message.find("--wait-for-server"), std::string::npos) << "the fix is named: " << message;
+    EXPECT_EQ(mx3pid::testing::junit_schema_problems(junit), "");
+    EXPECT_EQ(count(read(junit), "<error "), 1);
+    EXPECT_NE(read(markdown).find("127.0.0.1:9"), std::string::npos);
+    EXPECT_NE(read(html).find("127.0.0.1:9"), std::string::npos);
+}
+
+TEST(Cli, EveryEarlyExitWritesTheReports) {
+    TempDir dir;
+    const auto json = (dir.path() / "r.json").string();
+    auto profile = dir.write("profile.yaml", "spec: r0.4.0\nfresh:\n  email_domian: x.example\n");
+    for (const auto& [args, code, says] :
+         {std::tuple{std::vector<std::string>{"--profile", profile}, 2, profile + ":3:"},
+          std::tuple{std::vector<std::string>{"--filter", "register/email/vaild"}, 4, std::string("did you mean register/email/valid?")},
+          std::tuple{std::vector<std::string>{"--homeserver", "ftp://x"}, 2, std::string("ftp://x")}}) {
+        std::filesystem::remove(json);
+        auto with_report = args;
+        with_report.insert(with_report.end(), {"--json", json});
+        auto result = run(with_report);
+        EXPECT_EQ(result.code, code) << result.err;
+        ASSERT_TRUE(std::filesystem::exists(json)) << args.front();
+        const auto message = nlohmann::json::parse(read(json))["cases"][0]["message"].get<std::string>();
+        EXPECT_NE(message.find(says), std::string::npos) << message;
+        EXPECT_NE(result.err.find(says), std::string::npos) << result.err;
+    }
+}
+
+TEST(Cli, AMistypedFlagGetsASuggestion) {
+    auto result = run({"--jsn", "x.json"});
+    EXPECT_EQ(result.code, 2);
+    EXPECT_NE(result.err.find("did you mean --json?"), std::string::npos) << result.err;
+}
+
+TEST(Cli, ExcludeLeavesCasesOutAndQuietPrintsOnlyWhatFails) {
+    auto result = run({"--spec", "v1.11", "--filter", "register/email/*", "--exclude", "*/valid*,*client_secret*", "-q"});
+    EXPECT_EQ(result.code, 0) << result.err;
+    EXPECT_EQ(result.out.find("PASS "), std::string::npos) << "-q prints no passing case: " << result.out;
+    auto listed = run({"--list", "--spec", "v1.11", "--filter", "register/email/*", "--exclude", "*/valid*,*client_secret*"});
+    EXPECT_EQ(listed.out.find("register/email/valid"), std::string::npos);
+    EXPECT_EQ(listed.out.find("client_secret"), std::string::npos);
+    EXPECT_NE(listed.out.find("register/email/duplicate"), std::string::npos);
+}
+
+TEST(Cli, TheEnvironmentStandsForAnAbsentFlag) {
+    TempDir dir;
+    const auto json = (dir.path() / "r.json").string();
+    setenv("MX3PID_HOMESERVER", "builtin:denied-wrong-status", 1);
+    setenv("MX3PID_SPEC", "v1.11", 1);
+    setenv("MX3PID_FILTER", "register/email/denied", 1);
+    auto result = run({"--json", json});
+    auto flag_wins = run({"--homeserver", "builtin", "--json", json + "2"});
+    unsetenv("MX3PID_HOMESERVER");
+    unsetenv("MX3PID_SPEC");
+    unsetenv("MX3PID_FILTER");
+    EXPECT_EQ(result.code, 1) << result.err;
+    auto report = nlohmann::json::parse(read(json));
+    EXPECT_EQ(report["target"], "builtin:denied-wrong-status");
+    EXPECT_EQ(report["edition"], "v1.11");
+    EXPECT_EQ(report["counts"]["total"], 1);
+    EXPECT_EQ(flag_wins.code, 0) << "a flag given wins over the environment";
 }
 
 TEST(Cli, SecretsNeverReachTheReportsUnlessAsked) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <thread>
 
 #include "reference_homeserver/detail/state.hpp"
@@ -335,4 +336,59 @@ TEST(MediumUnsupportedFaults, ABareTextRefusalAndARefusalAfterSending) {
     EXPECT_EQ(errcode(refused), "M_THREEPID_MEDIUM_NOT_SUPPORTED");
     ASSERT_EQ(sends.recorder().posts().size(), 1u) << "the validation went out all the same";
     EXPECT_NE(sends.recorder().posts()[0].url.find("/validate/msisdn/requestToken"), std::string::npos);
+}
+
+TEST(ForwardsLate, ForwardsThenTheVerySameBodyAgainAfterAnswering) {
+    Service service(base_config("r0.5.0"), "forwards-late");
+    auto request = email_request("new@allowed.example");
+    request["next_link"] = "https://client.test/after";
+    auto answer = service.post("/register/email/requestToken", request);
+    EXPECT_EQ(answer.status, 200);
+    ASSERT_EQ(service.recorder().posts().size(), 1u) << "the answer waits for the first forward only";
+    ASSERT_TRUE(eventually([&] { return service.recorder().posts().size() == 2; }));
+    const auto posts = service.recorder().posts();
+    EXPECT_EQ(posts[1].url, posts[0].url);
+    EXPECT_EQ(posts[1].body, posts[0].body) << "same secret, same send_attempt, same next_link";
+    EXPECT_EQ(posts[0].body["next_link"], "https://client.test/after");
+    EXPECT_EQ(find_variant("forwards-late")->grace, 1000ms);
+}
+
+TEST(ForwardsRefusedLate, RefusesAsItShouldThenForwardsTheRefusedRequestAnyway) {
+    Service service(base_config("r0.5.0"), "forwards-refused-late");
+    auto denied = service.post("/register/email/requestToken", email_request("someone@denied.example"));
+    EXPECT_EQ(errcode(denied), "M_THREEPID_DENIED");
+    auto in_use = service.post("/register/email/requestToken", email_request("taken@allowed.example", "secret-2"));
+    EXPECT_EQ(errcode(in_use), "M_THREEPID_IN_USE");
+    auto untrusted_request = email_request("new@allowed.example", "secret-3");
+    untrusted_request["id_server"] = "evil.test:9";
+    auto untrusted = service.post("/register/email/requestToken", untrusted_request);
+    EXPECT_EQ(errcode(untrusted), "M_SERVER_NOT_TRUSTED");
+    auto unknown = service.post("/account/password/email/requestToken", email_request("nobody@allowed.example", "secret-4"));
+    EXPECT_EQ(errcode(unknown), "M_THREEPID_NOT_FOUND");
+    EXPECT_TRUE(service.recorder().posts().empty()) << "nothing is forwarded before the answers";
+    ASSERT_TRUE(eventually([&] { return service.recorder().posts().size() == 3; }));
+    std::this_thread::sleep_for(400ms);
+    auto posts = service.recorder().posts();
+    ASSERT_EQ(posts.size(), 3u) << "an unknown address for a password reset is not forwarded";
+    std::map<std::string, std::string> url_by_secret;
+    for (const auto& post : posts) url_by_secret[post.body["client_secret"].get<std::string>()] = post.url;
+    EXPECT_EQ(url_by_secret["secret-1"].rfind("http://id.test:1/", 0), 0u) << url_by_secret["secret-1"];
+    EXPECT_EQ(url_by_secret["secret-2"].rfind("http://id.test:1/", 0), 0u) << url_by_secret["secret-2"];
+    EXPECT_EQ(url_by_secret["secret-3"].rfind("http://evil.test:9/", 0), 0u) << "to the id_server it refused to trust";
+    // A valid request is forwarded once, before the answer, as the reference does.
+    EXPECT_EQ(service.post("/register/email/requestToken", email_request("new@allowed.example", "secret-5")).status, 200);
+    EXPECT_EQ(service.recorder().posts().size(), 4u);
+}
+
+TEST(ForwardsStripped, ForwardsWithoutClientSecretAndNextLink) {
+    Service service(base_config("r0.5.0"), "forwards-stripped");
+    auto request = email_request("new@allowed.example", "secret-1", 5);
+    request["next_link"] = "https://client.test/after";
+    EXPECT_EQ(service.post("/register/email/requestToken", request).status, 200);
+    const auto posts = service.recorder().posts();
+    ASSERT_EQ(posts.size(), 1u);
+    EXPECT_FALSE(posts[0].body.contains("client_secret"));
+    EXPECT_FALSE(posts[0].body.contains("next_link"));
+    EXPECT_EQ(posts[0].body["email"], "new@allowed.example");
+    EXPECT_EQ(posts[0].body["send_attempt"], 5);
 }

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -70,26 +71,83 @@ TEST(Console, SummaryLineCountsEveryVerdict) {
     EXPECT_EQ(last_line(console(sample_run(), {})),
               "9 cases: 2 passed, 1 warned, 1 failed, 1 not implemented, 1 error, 1 skipped, 1 xfailed, 1 xpassed");
     EXPECT_EQ(last_line(console(interrupted_run(), {})),
-              "6 of 9 cases: 1 passed, 1 warned, 1 failed, 1 error, 1 skipped, 1 xfailed \u2014 interrupted");
+              "6 of 9 cases: 1 passed, 1 warned, 1 failed, 1 error, 1 skipped, 1 xfailed, 3 not run \u2014 interrupted");
     EXPECT_EQ(last_line(console(empty_run(), {})),
               "0 cases: 0 passed, 0 warned, 0 failed, 0 errors, 0 skipped \u2014 interrupted");
 }
 
-TEST(Console, SummaryRepeatsFailuresWithExpectedAndActual) {
+TEST(Console, SummaryGroupsFailuresByCauseWithAnExampleAndAReproduction) {
     std::ostringstream out;
-    write_console_summary(sample_run(), out, {});
+    ConsoleOptions options;
+    options.repro = [](const CaseResult& result) { return "mx3pid repro " + result.id; };
+    write_console_summary(sample_run(), out, options);
     const auto text = out.str();
-    const auto duplicate = text.find("FAIL  register/email/duplicate \u2014 an address that is already bound");
-    const auto refused = text.find("ERROR 3pid/msisdn/basic");
-    const auto fixed = text.find("XPASS password/email/unknown-address");
-    const auto grammar = text.find("WARN  register/email/sid-grammar");
-    ASSERT_NE(duplicate, std::string::npos);
-    EXPECT_LT(duplicate, refused);
-    EXPECT_LT(refused, fixed);
-    EXPECT_LT(fixed, grammar);
-    EXPECT_NE(text.find("      errcode: expected M_THREEPID_IN_USE, got M_UNKNOWN\n"), std::string::npos);
-    EXPECT_NE(text.find("      could not ask: connection refused\n"), std::string::npos);
+    // A check's cause is the first sentence it breaks, in the catalogue's words.
+    const auto status = text.find("FAIL  An address some account already has is refused with 400, unless concealed. (MUST, 1 case)\n"
+                                  "      rule: cs.register.in_use.status https://");
+    const auto missing = text.find("NOIMP password/msisdn \u2014 not implemented");
+    const auto fixed = text.find("XPASS known failures listed in known-failures.yaml:7 now pass (1 case)");
+    const auto refused = text.find("ERROR could not ask: connection refused (1 case)");
+    const auto grammar = text.find("WARN  sid consists only of ASCII letters");
+    ASSERT_NE(status, std::string::npos) << text;
+    EXPECT_LT(status, missing);
+    EXPECT_LT(missing, fixed);
+    EXPECT_LT(fixed, refused);
+    EXPECT_LT(refused, grammar);
+    EXPECT_NE(text.find("      e.g. register/email/duplicate: errcode: expected M_THREEPID_IN_USE, got M_UNKNOWN\n"), std::string::npos);
+    EXPECT_NE(text.find("      e.g. 3pid/msisdn/basic\n"), std::string::npos) << "the title already says why";
+    EXPECT_NE(text.find("      reproduce: mx3pid repro register/email/duplicate\n"), std::string::npos);
     EXPECT_EQ(text.find("password/email/basic"), std::string::npos) << "an xfail is not a failure";
+    EXPECT_EQ(text.find("case by case"), std::string::npos) << "per-case detail only with -v";
+}
+
+TEST(Console, OneCauseAcrossManyCasesIsOneEntryListingThemCompactly) {
+    RunResult run;
+    for (const char* endpoint : {"register/email", "3pid/email", "password/email"})
+        for (const char* kind : {"denied", "duplicate"}) {
+            CaseResult result;
+            result.endpoint = endpoint;
+            result.kind = kind;
+            result.id = std::string(endpoint) + "/" + kind;
+            result.verdict = Verdict::fail;
+            CheckResult check{"content type", Verdict::fail, "application/json", "text/plain", "MUST", {"cs.errors.json"}, {}};
+            result.checks = {check};
+            run.cases.push_back(result);
+        }
+    run.cases.back().checks.push_back({"status", Verdict::fail, "403", "200", "MUST", {}, {}});
+    run.sentences = {{"cs.errors.json", "MUST", "error responses are JSON objects", "API standards", "https://spec.example/#errors", ""}};
+    std::ostringstream out;
+    write_console_summary(run, out, {});
+    const auto text = out.str();
+    EXPECT_NE(text.find("FAIL  error responses are JSON objects (MUST, 6 cases)\n"
+                        "      rule: cs.errors.json https://spec.example/#errors\n"
+                        "      e.g. register/email/denied: content type: expected application/json, got text/plain\n"
+                        "      cases: denied, duplicate on every endpoint\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("FAIL  status: expected 403 (MUST, 1 case)"), std::string::npos) << "a check citing no sentence is its own cause";
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 10) << text;
+}
+
+TEST(Console, CasesNotRunAreCountedWithTheirReasonAndTheWayToAvoidIt) {
+    RunResult run;
+    for (const char* kind : {"valid", "duplicate"}) {
+        CaseResult result;
+        result.endpoint = "register/msisdn";
+        result.kind = kind;
+        result.id = std::string("register/msisdn/") + kind;
+        result.verdict = Verdict::skip;
+        result.not_run = true;
+        result.message = "not run: rate limited beyond --max-wait (the server asked for 600 s)";
+        run.cases.push_back(result);
+    }
+    std::ostringstream out;
+    write_console_summary(run, out, {});
+    EXPECT_NE(out.str().find("not run: 2 cases, rate limited beyond --max-wait (the server asked for 600 s) (every case of "
+                             "register/msisdn)\n      to avoid it: raise --max-wait"),
+              std::string::npos)
+        << out.str();
+    EXPECT_NE(out.str().find("2 not run"), std::string::npos);
 }
 
 TEST(NotImplemented, IsShownApartFromImplementedWrongly) {
@@ -212,7 +270,7 @@ TEST(NotImplemented, TheSummaryNamesAnUnimplementedEndpointOnce) {
     write_console_summary(run, console, {});
     const auto text = console.str();
     EXPECT_NE(text.find("NOIMP register/msisdn \u2014 not implemented: the endpoint answered a POST with 404 M_UNRECOGNIZED, "
-                        "as if it did not exist (3 cases)"),
+                        "as if it did not exist (3 cases)\n      cases: valid, duplicate, missing-client_secret on register/msisdn\n"),
               std::string::npos)
         << text;
     EXPECT_EQ(text.find("register/msisdn/valid"), std::string::npos) << "no case of the endpoint is repeated: " << text;

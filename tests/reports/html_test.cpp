@@ -133,3 +133,17 @@ TEST(EveryReport, KeepsEveryLineUnder70000CharactersWhateverTheServerSent) {
         EXPECT_LE(longest, 70000u) << name;
     }
 }
+
+TEST(Html, GroupsFailuresByCauseLinkingToTheirCases) {
+    const auto text = html(sample_run());
+    const auto causes = text.find("<section id=\"causes\">");
+    ASSERT_NE(causes, std::string::npos);
+    EXPECT_LT(text.find("<table id=\"grid\">"), causes);
+    EXPECT_LT(causes, text.find("<main id=\"cases\">"));
+    EXPECT_NE(text.find("<h2>Failures by cause</h2>\n<div class=\"cause v-fail\">\n<h3><span class=\"badge\">FAIL</span> An address some "
+                        "account already has is refused with 400, unless concealed. \u2014 1 case (MUST)</h3>"),
+              std::string::npos);
+    EXPECT_NE(text.find("e.g. <a href=\"#case-2\"><code>register/email/duplicate</code></a>: status: expected 400, got 200"),
+              std::string::npos);
+    EXPECT_NE(text.find("<h2>Warnings (SHOULD) by cause</h2>"), std::string::npos);
+}

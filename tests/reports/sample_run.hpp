@@ -3,6 +3,7 @@
 // golden files and scratch directories.
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "reports/run_result.hpp"
 
@@ -43,5 +44,8 @@ private:
 };
 
 std::string read_file(const std::filesystem::path& path);
+
+/// The lines of `text` that start with `prefix`, in order.
+std::vector<std::string> lines_starting_with(const std::string& text, const std::string& prefix);
 
 }  // namespace mx3pid::reports::test_support

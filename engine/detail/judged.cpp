@@ -1,0 +1,24 @@
+#include "engine/detail/judged.hpp"
+
+#include "engine/judge.hpp"
+#include "engine/side_checks.hpp"
+
+namespace mx3pid::engine::detail {
+
+void keep_tokens(const Observation& seen, Secrets& secrets) {
+    for (const auto& mail : seen.mails)
+        if (mail.validation) secrets.keep(mail.validation->token);
+    for (const auto& message : seen.messages) secrets.keep(message.token);
+}
+
+void judge_observation(const Judged& judged, const Observation& seen, reports::CaseResult& result) {
+    const auto& source = *judged.selected->instance.source;
+    result.checks = judged.answer_checks;
+    auto checks = judge_side_channel(source.side_channel, seen, judged.first_body, judged.first_sid, judged.secrets, judged.judging);
+    result.checks.insert(result.checks.end(), checks.begin(), checks.end());
+    result.message.clear();
+    conclude(result, judged.server_error);
+    result.side_channel = describe(seen, judged.address, judged.secrets);
+}
+
+}  // namespace mx3pid::engine::detail

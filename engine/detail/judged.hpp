@@ -1,0 +1,38 @@
+#pragma once
+// A case judged on its side channel keeps what its side-channel checks need, so that what arrives
+// for it after its observation closed can have it judged again before the reports are written.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/detail/secrets.hpp"
+#include "engine/fixtures.hpp"
+#include "engine/judge.hpp"
+#include "engine/side_channel.hpp"
+#include "reports/run_result.hpp"
+#include "suite/selection.hpp"
+
+namespace mx3pid::engine::detail {
+
+struct Judged {
+    const suite::SelectedCase* selected = nullptr;
+    Judging judging;  ///< the catalogue, and the edition, endpoint and validation mode it is judged in
+    nlohmann::json first_body;
+    std::optional<std::string> first_sid;
+    Secrets secrets;
+    Address address;
+    std::vector<reports::CheckResult> answer_checks;  ///< every check but the side channel's, as first made
+    bool server_error = false;
+    reports::Verdict verdict = reports::Verdict::pass;  ///< as last judged, before known failures
+};
+
+/// Tokens that reached the case are secrets too: kept so that reports redact them.
+void keep_tokens(const Observation& seen, Secrets& secrets);
+
+/// The side-channel checks on `seen` after the answer checks, the verdict from all of them, and
+/// what the side channel saw, into `result` (its message too).
+void judge_observation(const Judged& judged, const Observation& seen, reports::CaseResult& result);
+
+}  // namespace mx3pid::engine::detail
