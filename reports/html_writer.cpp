@@ -207,9 +207,9 @@ void write_case(const CaseResult& result, std::size_t index, std::ostream& out) 
     if (!result.level.empty()) out << "<dt>level</dt><dd>" << line(result.level) << "</dd>\n";
     if (!result.spec.empty()) {
         out << "<dt>spec</dt><dd><ul class=\"spec\">";
-        for (const auto& ref : result.spec) {
-            out << "<li>" << link(ref.edition + " \u2014 " + ref.section, ref.url);
-            if (!ref.judged_edition.empty()) out << " (" << link("in " + ref.judged_edition, ref.judged_url) << ")";
+        for (const auto* ref : detail::distinct_places(result)) {
+            out << "<li>" << link(ref->edition + " \u2014 " + ref->section, ref->url);
+            if (!ref->judged_edition.empty()) out << " (" << link("in " + ref->judged_edition, ref->judged_url) << ")";
             out << "</li>";
         }
         out << "</ul></dd>\n";

@@ -65,10 +65,10 @@ std::string link(std::string_view text, std::string_view url) {
 
 std::string spec_links(const CaseResult& result) {
     std::string out;
-    for (const auto& ref : result.spec) {
+    for (const auto* ref : detail::distinct_places(result)) {
         if (!out.empty()) out += "; ";
-        out += link(ref.edition.empty() ? ref.section : ref.edition + " \u2014 " + ref.section, ref.url);
-        if (!ref.judged_edition.empty()) out += " (" + link("in " + ref.judged_edition, ref.judged_url) + ")";
+        out += link(ref->edition.empty() ? ref->section : ref->edition + " \u2014 " + ref->section, ref->url);
+        if (!ref->judged_edition.empty()) out += " (" + link("in " + ref->judged_edition, ref->judged_url) + ")";
     }
     return out;
 }

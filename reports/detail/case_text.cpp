@@ -1,5 +1,6 @@
 #include "reports/detail/case_text.hpp"
 
+#include <algorithm>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -50,6 +51,17 @@ std::string spec_text(const SpecRef& ref) {
     if (!ref.judged_edition.empty())
         text += " (in " + ref.judged_edition + (ref.judged_url.empty() ? "" : " <" + ref.judged_url + ">") + ")";
     return text;
+}
+
+std::vector<const SpecRef*> distinct_places(const CaseResult& result) {
+    std::vector<const SpecRef*> places;
+    for (const auto& ref : result.spec) {
+        const bool seen = std::any_of(places.begin(), places.end(), [&](const SpecRef* place) {
+            return place->url == ref.url && place->judged_url == ref.judged_url && place->section == ref.section;
+        });
+        if (!seen) places.push_back(&ref);
+    }
+    return places;
 }
 
 std::string spec_line(const CaseResult& result) {

@@ -15,6 +15,10 @@ std::string spec_text(const SpecRef& ref);
 /// or empty.
 std::string spec_line(const CaseResult& result);
 
+/// The case's spec references with each page and anchor once (several sentences share a section),
+/// in the order first cited: for writers that link sections without the sentences' words.
+std::vector<const SpecRef*> distinct_places(const CaseResult& result);
+
 /// "status: expected 400, got 200"
 std::string check_summary(const CheckResult& check);
 

@@ -95,6 +95,21 @@ TEST(Markdown, StaysWithinItsBudgetLeavingOutWholePartsLeastImportantFirst) {
     EXPECT_TRUE(lines_starting_with(tight.str(), "|").empty()) << "at 8000 bytes the grid goes before the causes";
 }
 
+TEST(Markdown, LinksEachSectionOnceWhereSeveralSentencesShareIt) {
+    auto run = sample_run();
+    auto& duplicate = run.cases[1];
+    ASSERT_EQ(duplicate.id, "register/email/duplicate");
+    const auto place = duplicate.spec.front();
+    duplicate.spec.insert(duplicate.spec.begin() + 1, place);  // a second sentence of the same section
+    duplicate.spec[1].says = "another sentence of that section";
+    const auto text = markdown(run);
+    const auto item = text.substr(text.find("- \u274C **register/email/duplicate**"));
+    const auto line = item.substr(0, item.find('\n'));
+    std::size_t links = 0;
+    for (auto at = line.find(place.url); at != std::string::npos; at = line.find(place.url, at + 1)) ++links;
+    EXPECT_EQ(links, 1u) << line;
+}
+
 TEST(Markdown, EscapesTableSeparatorsAndLineBreaksInCells) {
     auto run = sample_run();
     run.cases[0].endpoint = "odd|endpoint\nname";
