@@ -13,6 +13,7 @@
 #include "cli/baseline.hpp"
 #include "cli/edition_choice.hpp"
 #include "cli/exit_code.hpp"
+#include "cli/coverage_command.hpp"
 #include "cli/homeserver_config_command.hpp"
 #include "cli/inputs.hpp"
 #include "cli/interrupt_guard.hpp"
@@ -44,9 +45,9 @@ bool is_loopback_listen(const std::string& listen) {
 }
 
 /// A case the run never reached: in the reports as skipped, "not run: REASON".
-reports::CaseResult not_run(const suite::SelectedCase& selected, const spec::Edition& edition, reports::Clock::time_point when,
-                            const std::string& reason) {
-    auto result = engine::start_result(selected, edition);
+reports::CaseResult not_run(const suite::SelectedCase& selected, const engine::Environment& environment, const spec::Edition& edition,
+                            reports::Clock::time_point when, const std::string& reason) {
+    auto result = engine::start_result(selected, environment, edition);
     result.verdict = reports::Verdict::skip;
     result.not_run = true;
     result.message = "not run: " + reason;
@@ -56,8 +57,8 @@ reports::CaseResult not_run(const suite::SelectedCase& selected, const spec::Edi
 
 /// The results of the cases that ran and, in selection order among them, every selected case that did not.
 std::vector<reports::CaseResult> with_cases_not_run(const std::vector<suite::SelectedCase>& selected,
-                                                    std::vector<reports::CaseResult> ran, const spec::Edition& edition,
-                                                    reports::Clock::time_point when, const std::string& reason) {
+                                                    std::vector<reports::CaseResult> ran, const engine::Environment& environment,
+                                                    const spec::Edition& edition, reports::Clock::time_point when, const std::string& reason) {
     std::multimap<std::string, reports::CaseResult*> by_id;
     for (auto& result : ran) by_id.emplace(result.id, &result);
     std::vector<reports::CaseResult> all;
@@ -65,7 +66,7 @@ std::vector<reports::CaseResult> with_cases_not_run(const std::vector<suite::Sel
     for (const auto& one : selected) {
         auto found = by_id.find(one.instance.id);
         if (found == by_id.end()) {
-            all.push_back(not_run(one, edition, when, reason));
+            all.push_back(not_run(one, environment, edition, when, reason));
             continue;
         }
         all.push_back(std::move(*found->second));
@@ -115,10 +116,11 @@ std::vector<std::string> run_warnings_for(const Options& options, const suite::P
     return warnings;
 }
 
-/// --version, --list-builtin and `homeserver-config` answer without a run.
+/// --version, --list-builtin, `homeserver-config` and `coverage` answer without a run.
 std::optional<int> answer_without_a_run(const Options& options, const HomeserverConfigCommand& config_command,
-                                        std::ostream& out, std::ostream& err) {
+                                        const CoverageCommand& coverage_command, std::ostream& out, std::ostream& err) {
     if (config_command.command->parsed()) return run_homeserver_config(config_command, out, err);
+    if (coverage_command.command->parsed()) return run_coverage(coverage_command, out, err);
     if (options.version) {
         out << "mx3pid " << MX3PID_VERSION << "\n";
         return exit_conformant;
@@ -358,11 +360,17 @@ private:
         run.finished = reports::Clock::now();
         const auto reason = run.interrupted ? std::string("interrupted") : "--fail-fast stopped the run at " + stopped_at;
         for (std::size_t e = 0; e < editions.size(); ++e) {
-            auto cases = with_cases_not_run(editions[e].cases, std::move(ran[e]), editions[e].edition, run.finished, reason);
+            const auto& edition = editions[e].edition;
+            auto cases = with_cases_not_run(editions[e].cases, std::move(ran[e]), environment, edition, run.finished, reason);
+            auto sentences = engine::cited_sentences(cases, environment.catalogue, edition);
             for (auto& result : cases)
-                if (result.not_run) known.apply(result, editions[e].edition);  // an entry for a case not reached is not a stale one
-            if (editions.size() == 1) run.cases = std::move(cases);
-            else run.editions.push_back({editions[e].edition.name(), std::move(cases), {}});
+                if (result.not_run) known.apply(result, edition);  // an entry for a case not reached is not a stale one
+            if (editions.size() == 1) {
+                run.cases = std::move(cases);
+                run.sentences = std::move(sentences);
+            } else {
+                run.editions.push_back({edition.name(), std::move(cases), std::move(sentences)});
+            }
         }
     }
 
@@ -388,8 +396,8 @@ private:
 
     std::unique_ptr<engine::Environment> make_environment() {
         auto environment = std::make_unique<engine::Environment>(target_->homeserver_url(), judged_->edition, inputs_.profile,
-                                                                 target_->identity(), target_->decoy(), target_->mailbox(),
-                                                                 net::Client(client_), *fixtures_);
+                                                                 inputs_.catalogue, target_->identity(), target_->decoy(),
+                                                                 target_->mailbox(), net::Client(client_), *fixtures_);
         environment->redact = !options_.no_redact;
         environment->jobs = options_.jobs;
         environment->id_server = target_->id_server(inputs_.profile);
@@ -465,10 +473,12 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     define_options(app, options);
     HomeserverConfigCommand config_command;
     add_homeserver_config_command(app, config_command);
+    CoverageCommand coverage_command;
+    add_coverage_command(app, coverage_command);
     ReproCommand repro;
     add_repro_command(app, repro);
     if (auto code = parse(app, argc, argv, out, err)) return *code;
-    if (auto answered = answer_without_a_run(options, config_command, out, err)) return *answered;
+    if (auto answered = answer_without_a_run(options, config_command, coverage_command, out, err)) return *answered;
     const bool reproducing = repro.command->parsed();
     if (reproducing) prepare_repro(repro, options);
     InterruptGuard interrupts;

@@ -35,7 +35,9 @@ void read_files(Options& options, Inputs& inputs) {
     const bool builtin = is_builtin_target(options.homeserver);
     if (options.profile.empty() && builtin) inputs.profile = suite::load_profile(options.cases + "/profiles/builtin.yaml");
     if (options.profile.empty() && !builtin) inputs.profile.path = "(defaults)";
-    inputs.templates = suite::load_cases(options.cases);
+    auto suite = suite::load_suite(options.cases);
+    inputs.catalogue = std::move(suite.catalogue);
+    inputs.templates = std::move(suite.templates);
     if (!options.expectations.empty()) inputs.known_failures = suite::load_expectations(options.expectations);
 }
 
@@ -129,9 +131,7 @@ void list_cases(const Inputs& inputs, std::ostream& out, std::size_t& listed) {
             std::none_of(inputs.given_editions.begin(), inputs.given_editions.end(),
                          [&](const spec::Edition& edition) { return instance.source->editions.contains(edition); }))
             continue;
-        std::string refs;
-        for (const auto& ref : instance.source->spec) refs += (refs.empty() ? "" : "; ") + ref.edition + " " + ref.section;
-        out << instance.id << "  [" << instance.source->editions.text() << "]  " << instance.source->title << "  (" << refs << ")\n";
+        out << instance.id << "  [" << instance.source->editions.text() << "]  " << instance.source->title << "\n";
         if (std::find(seen.begin(), seen.end(), instance.id) == seen.end()) seen.push_back(instance.id);
     }
     listed = seen.size();

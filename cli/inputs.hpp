@@ -18,6 +18,7 @@ namespace mx3pid::cli {
 
 struct Inputs {
     suite::Profile profile;
+    suite::Catalogue catalogue;  ///< the sentences the cases' checks cite
     std::vector<suite::CaseTemplate> templates;
     std::vector<suite::KnownFailure> known_failures;
     std::vector<std::string> filters;

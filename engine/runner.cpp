@@ -4,10 +4,12 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "suite/check_plan.hpp"
 #include "suite/citation.hpp"
 #include "engine/detail/checks.hpp"
 #include "engine/detail/curl.hpp"
@@ -136,7 +138,8 @@ public:
     }
     void keep(std::size_t unit, std::vector<Judged> judged) {
         std::lock_guard lock(mutex_);
-        judged_[unit] = std::move(judged);
+        judged_.erase(unit);
+        judged_.emplace(unit, std::move(judged));
     }
     /// The unit as judged in each edition whose verdict rests on its side channel. Call once the jobs are done.
     std::vector<Judged>* judged(std::size_t unit) {
@@ -154,17 +157,46 @@ private:
 
 }  // namespace
 
-reports::CaseResult start_result(const suite::SelectedCase& selected, const spec::Edition& edition) {
+Judging judging_for(const suite::Case& instance, const Environment& environment, const spec::Edition& edition) {
+    return {environment.catalogue,
+            {edition, instance.endpoint, environment.profile.validation_for(instance.endpoint->medium)}};
+}
+
+reports::CaseResult start_result(const suite::SelectedCase& selected, const Environment& environment, const spec::Edition& edition) {
     const suite::Case& instance = selected.instance;
     reports::CaseResult result;
     result.id = instance.id;
     result.endpoint = std::string(instance.endpoint->key);
     result.kind = instance.source->kind;
     result.title = instance.source->title;
-    result.level = instance.source->level == suite::Level::must ? "MUST" : "SHOULD";
-    result.spec = suite::cite(instance, edition);
+    result.spec = suite::cite(instance, environment.catalogue, judging_for(instance, environment, edition).where);
     result.started = reports::Clock::now();
     return result;
+}
+
+std::vector<reports::Sentence> cited_sentences(const std::vector<reports::CaseResult>& results, const suite::Catalogue& catalogue,
+                                               const spec::Edition& edition) {
+    // Catalogue order, then endpoint order for sentences each endpoint's own section says.
+    std::set<std::pair<std::size_t, std::size_t>> wanted;
+    auto index = [&](const std::string& id) { return static_cast<std::size_t>(catalogue.find(id) - catalogue.sentences().data()); };
+    for (const auto& result : results) {
+        const auto* endpoint = spec::find_endpoint_by_key(result.endpoint);
+        if (!endpoint) continue;
+        const auto endpoint_index = static_cast<std::size_t>(endpoint - spec::endpoints().data());
+        for (const auto& check : result.checks)
+            for (const auto* ids : {&check.sentences, &check.freedoms})
+                for (const auto& id : *ids)
+                    if (catalogue.find(id)) wanted.emplace(index(id), endpoint_index);
+    }
+    std::vector<reports::Sentence> sentences;
+    for (const auto& [at, endpoint_index] : wanted) {
+        const auto& record = catalogue.sentences()[at];
+        auto placed = catalogue.placed(record, &spec::endpoints()[endpoint_index], edition);
+        bool seen = std::any_of(sentences.begin(), sentences.end(),
+                                [&](const reports::Sentence& s) { return s.id == placed.id && s.endpoint == placed.endpoint; });
+        if (!seen) sentences.push_back(std::move(placed));
+    }
+    return sentences;
 }
 
 namespace {
@@ -263,8 +295,8 @@ private:
 void put_unasked_editions(std::size_t case_index, RunState& state, Rows& rows) {
     for (std::size_t e = 0; e < state.editions.size(); ++e) {
         const auto& selected = state.editions[e].cases[case_index];
-        if (selected.skip_reason) rows.put(case_index, e, ended(start_result(selected, state.edition(e)), Verdict::skip, *selected.skip_reason));
-        else if (selected.not_run_reason) rows.put(case_index, e, never_sent(start_result(selected, state.edition(e)), *selected.not_run_reason));
+        if (selected.skip_reason) rows.put(case_index, e, ended(start_result(selected, state.env, state.edition(e)), Verdict::skip, *selected.skip_reason));
+        else if (selected.not_run_reason) rows.put(case_index, e, never_sent(start_result(selected, state.env, state.edition(e)), *selected.not_run_reason));
     }
 }
 
@@ -282,7 +314,7 @@ std::vector<View> views_of(const Unit& unit, RunState& state) {
     std::vector<View> views;
     for (auto e : unit.editions) {
         const auto& selected = state.editions[e].cases[unit.case_index];
-        views.push_back({e, &selected, start_result(selected, state.edition(e)),
+        views.push_back({e, &selected, start_result(selected, state.env, state.edition(e)),
                          state.unimplemented(e, std::string(selected.instance.endpoint->key))});
     }
     return views;
@@ -385,9 +417,9 @@ bool judge_step(std::size_t step, const net::Response& response, UnitRun& run, R
     for (auto& view : run.views) {
         if (view.unimplemented) continue;
         const auto& expected = view.selected->instance.source->steps[step];
-        auto checks = judge_answer(expected.request.method, expected.expect, response, state.edition(view.edition));
+        auto checks = judge_answer(expected, response, judging_for(view.selected->instance, state.env, state.edition(view.edition)));
         view.result.checks.insert(view.result.checks.end(), checks.begin(), checks.end());
-        if (auto reason = unimplemented_reason(expected.request.method, expected.expect, response)) {
+        if (auto reason = unimplemented_reason(expected, response)) {
             view.unimplemented = reason;
             state.mark_unimplemented(view.edition, view.result.endpoint, *reason);
             continue;
@@ -397,11 +429,25 @@ bool judge_step(std::size_t step, const net::Response& response, UnitRun& run, R
     return judging;
 }
 
+/// Judges every 429 among the exchanges from `from` on (the asker waited them out), in every edition
+/// still judging the unit.
+void judge_rate_limits(UnitRun& run, std::size_t from, RunState& state) {
+    for (auto& view : run.views) {
+        if (view.unimplemented) continue;
+        const auto& edition = state.edition(view.edition);
+        const auto judging = judging_for(view.selected->instance, state.env, edition);
+        for (std::size_t i = from; i < run.exchanges.size(); ++i)
+            if (run.exchanges[i].status == 429) add_own_check(view.result.checks, detail::check_rate_limit(run.exchanges[i], edition), judging);
+    }
+}
+
 /// Sends every step and judges each answer; stops at the first that cannot be judged.
 void send_steps(UnitRun& run, RunState& state) {
     for (std::size_t i = 0; i < run.requests.size(); ++i) {
+        const auto asked_before = run.exchanges.size();
         auto answer = state.asker.ask(run.unit->homeserver, run.requests[i], run.secrets, run.exchanges, true);
         run.last_request = SteadyClock::now();
+        judge_rate_limits(run, asked_before, state);
         if (!answer.response) {
             note_trouble(answer, run, state);
             return;
@@ -418,22 +464,23 @@ void send_steps(UnitRun& run, RunState& state) {
     state.timeouts_in_a_row = 0;
 }
 
-/// Completes the validation once for the unit when one of its editions asks; its check, or the
+/// Completes the validation once for the unit when one of its editions asks (its editions share the
+/// follow-up rules, engine/units.hpp); its checks, before each edition attaches its sentences, or the
 /// trouble that made the unit an error.
-std::optional<reports::CheckResult> follow_up(UnitRun& run, const Observation& seen, RunState& state) {
+std::vector<reports::CheckResult> follow_up(UnitRun& run, const Observation& seen, RunState& state) {
     const bool asked = std::any_of(run.views.begin(), run.views.end(), [](const View& view) {
         return !view.unimplemented && view.selected->instance.source->side_channel.follow_link;
     });
-    if (!asked || run.trouble) return std::nullopt;
+    if (!asked || run.trouble) return {};
     auto follow = complete_validation(run.validation, follow_up_rules(state.edition(run.unit->editions.front())), seen, run.first_answer,
                                       run.first_sid, run.values, state.asker, run.secrets, run.exchanges);
     if (!follow.error.empty()) run.trouble = Trouble{Verdict::error, false, follow.error};
-    return follow.check;
+    return std::move(follow.checks);
 }
 
 /// One edition's verdict on the unit, from its answer checks, the follow-up and the side channel.
-reports::CaseResult judge_view(View& view, const UnitRun& run, const Observation& seen, const std::optional<reports::CheckResult>& follow,
-                               std::vector<Judged>& judged) {
+reports::CaseResult judge_view(View& view, const UnitRun& run, const Observation& seen, const std::vector<reports::CheckResult>& follow,
+                               RunState& state, std::vector<Judged>& judged) {
     auto result = std::move(view.result);
     if (run.trouble) {
         result.verdict = run.trouble->verdict;
@@ -448,8 +495,10 @@ reports::CaseResult judge_view(View& view, const UnitRun& run, const Observation
         }
         return result;
     }
-    if (follow && view.selected->instance.source->side_channel.follow_link) result.checks.push_back(*follow);
-    Judged kept{view.edition, view.selected, run.validation, run.first_body, run.first_sid, run.secrets, run.values.address, result.checks,
+    const auto judging = judging_for(view.selected->instance, state.env, state.edition(view.edition));
+    if (view.selected->instance.source->side_channel.follow_link)
+        for (const auto& check : follow) add_own_check(result.checks, check, judging);
+    Judged kept{view.edition, view.selected, judging, run.first_body, run.first_sid, run.secrets, run.values.address, result.checks,
                 run.server_error};
     judge_observation(kept, seen, result);
     kept.verdict = result.verdict;
@@ -468,7 +517,7 @@ void finish(UnitRun run, RunState& state, Rows& rows) {
     std::vector<Judged> judged;
     std::vector<std::pair<std::size_t, reports::CaseResult>> results;
     for (auto& view : run.views) {
-        auto result = judge_view(view, run, seen, follow, judged);
+        auto result = judge_view(view, run, seen, follow, state, judged);
         result.exchanges = run.exchanges;
         result.curl = curl;
         result.finished = finished;

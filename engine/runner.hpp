@@ -8,6 +8,7 @@
 
 #include "engine/asker.hpp"
 #include "engine/fixtures.hpp"
+#include "engine/judge.hpp"
 #include "engine/units.hpp"
 #include "suite/profile.hpp"
 #include "suite/selection.hpp"
@@ -22,11 +23,13 @@ namespace mx3pid::engine {
 
 /// What a run talks to and how.
 struct Environment {
-    Environment(net::Url homeserver, spec::Edition edition, const suite::Profile& profile, mock_identity::IdentityServer& identity,
-                mock_identity::IdentityServer& decoy, smtp_sink::SmtpSink* mailbox, net::Client http, FixtureFactory& fixtures)
+    Environment(net::Url homeserver, spec::Edition edition, const suite::Profile& profile, const suite::Catalogue& catalogue,
+                mock_identity::IdentityServer& identity, mock_identity::IdentityServer& decoy, smtp_sink::SmtpSink* mailbox,
+                net::Client http, FixtureFactory& fixtures)
         : homeserver(std::move(homeserver)),
           edition(edition),
           profile(profile),
+          catalogue(catalogue),
           identity(identity),
           decoy(decoy),
           mailbox(mailbox),
@@ -36,6 +39,7 @@ struct Environment {
     net::Url homeserver;
     spec::Edition edition;
     const suite::Profile& profile;
+    const suite::Catalogue& catalogue;        ///< the sentences checks cite
     mock_identity::IdentityServer& identity;  ///< the identity server the homeserver trusts (or delegates to)
     mock_identity::IdentityServer& decoy;     ///< one it must not trust
     smtp_sink::SmtpSink* mailbox;             ///< where a self-validating server's mail lands; may be null
@@ -61,8 +65,18 @@ struct Environment {
     std::size_t judgements = 0;      ///< case results judged on a unit's answers, over every edition
 };
 
-/// A result for `selected` with all but its verdict: ID, endpoint, kind, title, level, citations; started now.
-reports::CaseResult start_result(const suite::SelectedCase& selected, const spec::Edition& edition);
+/// What the checks of `instance` are judged against in `edition` (one of the run's): the catalogue,
+/// the edition, the endpoint and how the profile says the server validates its medium.
+Judging judging_for(const suite::Case& instance, const Environment& environment, const spec::Edition& edition);
+
+/// A result for `selected` as judged in `edition`, with all but its verdict and level: ID, endpoint,
+/// kind, title, the sentences its case file cites there; started now.
+reports::CaseResult start_result(const suite::SelectedCase& selected, const Environment& environment, const spec::Edition& edition);
+
+/// The words and places of every sentence the results' checks cite, in catalogue order (one entry
+/// per endpoint for a sentence of an endpoint's own section), for RunResult::sentences.
+std::vector<reports::Sentence> cited_sentences(const std::vector<reports::CaseResult>& results, const suite::Catalogue& catalogue,
+                                               const spec::Edition& edition);
 
 /// Called after each case, in order, before the result is kept: it may amend it (known failures).
 using CaseListener = std::function<void(reports::CaseResult&)>;

@@ -44,8 +44,10 @@ std::string unit_key(const suite::SelectedCase& selected, const EditionCases& ed
         for (const auto& [name, value] : request.headers) key += name + ": " + value + '\x1e';
         key += request.body + '\x1f';
     }
-    if (instance.source->side_channel.follow_link)
-        key += "follow " + std::to_string(follow_up_rules(edition.edition).link_names_session);
+    if (instance.source->side_channel.follow_link) {
+        const auto rules = follow_up_rules(edition.edition);
+        key += "follow " + std::to_string(rules.link_names_session) + std::to_string(rules.probe_submit_url_refusals);
+    }
     return key;
 }
 

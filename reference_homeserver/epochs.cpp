@@ -11,8 +11,12 @@ const std::vector<EpochInfo>& epochs() {
     static const std::vector<EpochInfo> list{
         {Epoch::submit_url, "r0.5.0", true, "submit_url in the answer of a server that validates"},
         {Epoch::id_access_token, "r0.6.0", true, "id_server optional; id_access_token for the identity service's v2"},
-        {Epoch::identity_v1_removed, "v1.1", true, "the identity service's v1 API removed"},
+        {Epoch::identity_v1_removed, "v1.1", false, "the identity service's v1 API removed; password/msisdn documents id_server"},
+        {Epoch::json_content_type, "v1.4", false, "a request body is JSON whatever its Content-Type says"},
+        {Epoch::retry_after_header, "v1.10", false, "a 429's wait in Retry-After; retry_after_ms deprecated"},
         {Epoch::add_threepid_errors, "v1.13", false, "/account/3pid names M_INVALID_PARAM and M_THREEPID_MEDIUM_NOT_SUPPORTED"},
+        {Epoch::next_link_uri, "v1.14", true, "next_link must be an absolute URI"},
+        {Epoch::oauth_only, "v1.15", true, "a server offering only the OAuth 2.0 API serves no registration or password reset", true},
     };
     return list;
 }
@@ -24,17 +28,21 @@ const EpochInfo& info(Epoch epoch) {
     return *found;
 }
 
-std::vector<Epoch> epochs_of(const Variant* variant) {
+std::vector<Epoch> epochs_of(const Variant* variant, bool legacy_api) {
     std::vector<Epoch> consulted;
-    for (const auto& entry : epochs())
-        if (entry.reference || (variant && std::find(variant->epochs.begin(), variant->epochs.end(), entry.epoch) != variant->epochs.end()))
-            consulted.push_back(entry.epoch);
+    for (const auto& entry : epochs()) {
+        if (legacy_api && entry.without_legacy_api_only) continue;
+        const bool declared =
+            entry.reference || (variant && std::find(variant->epochs.begin(), variant->epochs.end(), entry.epoch) != variant->epochs.end());
+        if (declared) consulted.push_back(entry.epoch);
+    }
     return consulted;
 }
 
-std::vector<std::vector<spec::Edition>> answered_alike(const std::vector<spec::Edition>& editions, const Variant* variant) {
+std::vector<std::vector<spec::Edition>> answered_alike(const std::vector<spec::Edition>& editions, const Variant* variant,
+                                                       bool legacy_api) {
     std::vector<spec::Edition> starts;
-    for (auto epoch : epochs_of(variant)) starts.push_back(*spec::Edition::parse(info(epoch).edition));
+    for (auto epoch : epochs_of(variant, legacy_api)) starts.push_back(*spec::Edition::parse(info(epoch).edition));
     std::vector<std::vector<spec::Edition>> stretches;
     for (const auto& edition : editions) {
         const bool split = stretches.empty() || std::any_of(starts.begin(), starts.end(), [&](const spec::Edition& start) {

@@ -78,10 +78,10 @@ std::string indented(const std::string& text, std::string_view indent) {
     return out;
 }
 
-void write_summary_entry(const CaseResult& result, std::ostream& out, const ConsoleOptions& options, const std::string& edition) {
+void write_summary_entry(const CaseResult& result, const RunResult& run, std::ostream& out, const ConsoleOptions& options) {
     out << verdict_tag(result.verdict, options)
         << ' ' << one_line(result.id);
-    if (!edition.empty()) out << " [" << one_line(edition) << ']';
+    if (run.several_editions()) out << " [" << one_line(run.edition_of(result)) << ']';
     if (!result.title.empty()) out << " \u2014 " << one_line(result.title);
     out << '\n';
     for (const auto& ref : result.spec) out << "      spec: " << one_line(detail::spec_text(ref), 1000) << '\n';
@@ -90,6 +90,8 @@ void write_summary_entry(const CaseResult& result, std::ostream& out, const Cons
         if (check.verdict == Verdict::pass) continue;
         out << "      " << one_line(check.name) << ": expected " << one_line(check.expected) << ", got "
             << one_line(check.actual) << '\n';
+        for (const auto& line : detail::broken_lines(check, result, run))
+            out << "        breaks " << one_line(line, 1000) << '\n';
         checks_shown = true;
     }
     if (!checks_shown || result.verdict == Verdict::error || result.verdict == Verdict::xpass)
@@ -125,7 +127,7 @@ void write_case_details(const RunResult& run, std::ostream& out, const ConsoleOp
                 out << "\nfailures and warnings, case by case:\n";
             }
             any = true;
-            write_summary_entry(result, out, options, run.several_editions() ? run.edition_of(result) : std::string());
+            write_summary_entry(result, run, out, options);
         }
     if (any && options.github) out << "::endgroup::\n";
 }

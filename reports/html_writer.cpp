@@ -164,6 +164,24 @@ std::string case_link(const RunResult& run, const CaseResult& result) {
     return "<a href=\"#" + anchor_of(run, result) + "\"><code>" + line(result.id) + "</code></a>";
 }
 
+/// "Sentences broken by this server": each with its level, words and link, and the cases (with
+/// several editions, and the editions) that show it.
+void write_broken_sentences(const RunResult& run, std::ostream& out) {
+    const auto broken = broken_sentences(run);
+    if (broken.empty()) return;
+    out << "<section id=\"broken\">\n<h2>sentences broken by this server</h2>\n<ul class=\"broken\">\n";
+    for (const auto& entry : broken) {
+        const auto& sentence = *entry.sentence;
+        out << "<li><code>" << line(sentence.id) << "</code> (" << line(sentence.level) << "): " << line(sentence.says) << " "
+            << link(sentence.section.empty() ? sentence.id : sentence.section, sentence.url);
+        if (!entry.editions.empty()) out << esc(detail::in_editions(run, entry.editions));
+        out << "<br>";
+        for (const auto* result : entry.cases) out << "<a href=\"#" << anchor_of(run, *result) << "\">" << line(result->id) << "</a> ";
+        out << "</li>\n";
+    }
+    out << "</ul>\n</section>\n";
+}
+
 /// A run of several editions: the counts of each, then the case × edition matrix, compact.
 void write_edition_matrix(const RunResult& run, std::ostream& out) {
     const auto names = detail::edition_names(run);
@@ -257,9 +275,9 @@ void write_case(const Shown& shown, std::ostream& out) {
     if (!result.level.empty()) out << "<dt>level</dt><dd>" << line(result.level) << "</dd>\n";
     if (!result.spec.empty()) {
         out << "<dt>spec</dt><dd><ul class=\"spec\">";
-        for (const auto& ref : result.spec) {
-            out << "<li>" << link(ref.edition + " \u2014 " + ref.section, ref.url);
-            if (!ref.judged_edition.empty()) out << " (" << link("in " + ref.judged_edition, ref.judged_url) << ")";
+        for (const auto* ref : detail::distinct_places(result)) {
+            out << "<li>" << link(ref->edition + " \u2014 " + ref->section, ref->url);
+            if (!ref->judged_edition.empty()) out << " (" << link("in " + ref->judged_edition, ref->judged_url) << ")";
             out << "</li>";
         }
         out << "</ul></dd>\n";
@@ -268,11 +286,15 @@ void write_case(const Shown& shown, std::ostream& out) {
         << line(detail::iso8601_ms(result.finished)) << " ("
         << detail::decimal_seconds(seconds_between(result.started, result.finished)) << " s)</dd>\n</dl>\n";
     if (!result.checks.empty()) {
-        out << "<table class=\"checks\"><thead><tr><th>check</th><th>verdict</th><th>expected</th><th>actual</th></tr></thead><tbody>\n";
-        for (const auto& check : result.checks)
+        out << "<table class=\"checks\"><thead><tr><th>check</th><th>verdict</th><th>expected</th><th>actual</th>"
+               "<th>level</th><th>sentences</th></tr></thead><tbody>\n";
+        for (const auto& check : result.checks) {
             out << "<tr class=\"v-" << to_string(check.verdict) << "\"><td>" << line(check.name) << "</td><td>"
                 << to_string(check.verdict) << "</td><td>" << line(check.expected) << "</td><td>" << line(check.actual)
-                << "</td></tr>\n";
+                << "</td><td>" << line(check.level) << "</td><td>";
+            for (const auto& id : check.sentences) out << "<code>" << line(id) << "</code> ";
+            out << "</td></tr>\n";
+        }
         out << "</tbody></table>\n";
     }
     if (!result.side_channel.empty()) {
@@ -306,6 +328,7 @@ void write_html(const RunResult& run, std::ostream& out) {
         else write_grid(run, out);
         write_causes(run, out);
     }
+    write_broken_sentences(run, out);
     std::stable_sort(shown.begin(), shown.end(), [&](const Shown& a, const Shown& b) { return rank(*a.result) < rank(*b.result); });
     out << "<main id=\"cases\">\n";
     for (const auto& one : shown) write_case(one, out);

@@ -79,6 +79,9 @@ Json case_json(const CaseResult& result) {
     for (const auto& check : result.checks)
         out["checks"].push_back({{"name", text(check.name)},
                                  {"verdict", to_string(check.verdict)},
+                                 {"level", text(check.level)},
+                                 {"sentences", lines(check.sentences)},
+                                 {"freedoms", lines(check.freedoms)},
                                  {"expected", text(check.expected)},
                                  {"actual", text(check.actual)}});
     out["exchanges"] = Json::array();
@@ -100,6 +103,34 @@ Json cases_json(const std::vector<CaseResult>& cases) {
     return array;
 }
 
+Json sentence_json(const Sentence& sentence) {
+    return {{"id", text(sentence.id)},   {"level", text(sentence.level)}, {"says", text(sentence.says)},
+            {"section", text(sentence.section)}, {"url", text(sentence.url)}, {"endpoint", text(sentence.endpoint)}};
+}
+
+Json sentences_json(const std::vector<Sentence>& sentences) {
+    auto array = Json::array();
+    for (const auto& sentence : sentences) array.push_back(sentence_json(sentence));
+    return array;
+}
+
+/// Each broken sentence with the case IDs that show it, and with several editions the editions.
+Json broken_json(const RunResult& run) {
+    auto array = Json::array();
+    for (const auto& entry : broken_sentences(run)) {
+        auto one = sentence_json(*entry.sentence);
+        one.erase("endpoint");
+        one["cases"] = Json::array();
+        for (const auto* result : entry.cases) one["cases"].push_back(text(result->id));
+        if (run.several_editions()) {
+            one["editions"] = Json::array();
+            for (const auto index : entry.editions) one["editions"].push_back(text(run.editions[index].edition));
+        }
+        array.push_back(std::move(one));
+    }
+    return array;
+}
+
 /// Each edition as a run of it alone would report it, and the verdict of every case in every edition.
 void add_editions(const RunResult& run, Json& document) {
     document["editions"] = Json::array();
@@ -107,7 +138,8 @@ void add_editions(const RunResult& run, Json& document) {
         document["editions"].push_back({{"edition", text(edition.edition)},
                                         {"conforms", edition.conforms()},
                                         {"counts", counts_json(edition.counts())},
-                                        {"cases", cases_json(edition.cases)}});
+                                        {"cases", cases_json(edition.cases)},
+                                        {"sentences", sentences_json(edition.sentences)}});
     auto matrix = Json::object();
     for (std::size_t i = 0; i < run.case_list().size(); ++i) {
         auto verdicts = Json::object();
@@ -149,6 +181,8 @@ void write_json(const RunResult& run, std::ostream& out) {
     document["counts"] = counts_json(run.counts());
     document["rate_limited"] = run.rate_limited;
     document["cases"] = cases_json(run.cases);
+    document["sentences"] = sentences_json(run.sentences);
+    document["broken_sentences"] = broken_json(run);
     if (run.several_editions()) add_editions(run, document);
     out << document.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }

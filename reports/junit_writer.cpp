@@ -87,13 +87,13 @@ pugi::xml_node add_outcome(pugi::xml_node testcase, const char* element, const c
     return outcome;
 }
 
-void add_testcase(pugi::xml_node suite, const std::string& classname, const CaseResult& result) {
+void add_testcase(pugi::xml_node suite, const std::string& classname, const CaseResult& result, const RunResult& run) {
     auto testcase = suite.append_child("testcase");
     set(testcase, "name", detail::kind_of(result));
     set(testcase, "classname", classname);
     set(testcase, "time", detail::decimal_seconds(seconds_between(result.started, result.finished)));
 
-    const auto details = detail::case_details(result);
+    const auto details = detail::case_details(result, run);
     const auto headline = detail::headline(result);
     if (result.not_run) {
         add_outcome(testcase, "skipped", "not-run", headline);
@@ -148,7 +148,7 @@ void add_suite(pugi::xml_node root, const RunResult& run, const SuitePlan& plan,
     set(suite, "timestamp", detail::junit_timestamp(timestamp));
     set(suite, "hostname", host);
     add_properties(suite, run, edition, counts);
-    for (std::size_t i = 0; i < cases.size(); ++i) add_testcase(suite, classnames.empty() ? name : classnames[i], *cases[i]);
+    for (std::size_t i = 0; i < cases.size(); ++i) add_testcase(suite, classnames.empty() ? name : classnames[i], *cases[i], run);
     const auto notes = detail::run_notes(run);
     if (first && !notes.empty()) {
         std::string text;

@@ -73,10 +73,10 @@ std::string editions_note(const RunResult& run, const std::vector<std::size_t>& 
 
 std::string spec_links(const CaseResult& result) {
     std::string out;
-    for (const auto& ref : result.spec) {
+    for (const auto* ref : detail::distinct_places(result)) {
         if (!out.empty()) out += "; ";
-        out += link(ref.edition.empty() ? ref.section : ref.edition + " \u2014 " + ref.section, ref.url);
-        if (!ref.judged_edition.empty()) out += " (" + link("in " + ref.judged_edition, ref.judged_url) + ")";
+        out += link(ref->edition.empty() ? ref->section : ref->edition + " \u2014 " + ref->section, ref->url);
+        if (!ref->judged_edition.empty()) out += " (" + link("in " + ref->judged_edition, ref->judged_url) + ")";
     }
     return out;
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,6 +46,9 @@ struct Sentence {
     std::string says;     ///< what it requires, in mx3pid's own words
     std::string section;  ///< the public section title
     std::string url;      ///< the judged edition's rendered page, with the anchor
+    /// The endpoint whose own section says it (its URL is that endpoint's operation); empty for a
+    /// sentence of a section every endpoint shares.
+    std::string endpoint;
 };
 
 /// One assertion about the answer or the side channel.
@@ -56,7 +60,11 @@ struct CheckResult {
     /// "MUST" or "SHOULD": the strongest obligation among the sentences the check tests (a schema
     /// requirement is a MUST). A failed MUST check fails the case; a failed SHOULD check warns.
     std::string level;
-    std::vector<std::string> sentences;  ///< IDs of the sentences it tests; RunResult::sentences has their words
+    /// IDs of the sentences it tests (obligations: MUST, schema, SHOULD); a failed check lists those
+    /// its failure breaks. RunResult::sentences has their words.
+    std::vector<std::string> sentences;
+    /// IDs of MAY sentences and freedoms that widen what the check accepts; never broken.
+    std::vector<std::string> freedoms;
 };
 
 /// One request mx3pid sent and what came back, secrets already redacted.
@@ -172,11 +180,34 @@ struct RunResult {
     std::size_t edition_index(const CaseResult& result) const;
     /// The name of the edition `result` was judged in.
     const std::string& edition_of(const CaseResult& result) const;
+    /// The sentences of the edition `result` was judged in: `sentences`, or its edition's.
+    const std::vector<Sentence>& sentences_of(const CaseResult& result) const;
+    /// Where `result` is in its edition's cases (the same place in every edition).
+    std::size_t position_of(const CaseResult& result) const;
 };
 
-/// "status: expected 400, got 200 (and 2 more: errcode, identity server requests)": the first
-/// check that did not pass, and the names of the others, for a case's one-line message.
+/// "status: expected 400, got 200 [cs.invalid.status] (and 2 more: errcode, identity server
+/// requests)": the first check that did not pass with the sentences it breaks, and the names of
+/// the others, for a case's one-line message.
 std::string failed_checks_message(const std::vector<CheckResult>& checks);
+
+/// The run's entry for sentence `id` as cited by `result`: placed in the edition it was judged in,
+/// on its endpoint (its own, or the one every endpoint shares).
+const Sentence* find_sentence(const RunResult& run, std::string_view id, const CaseResult& result);
+
+/// A sentence the server broke: some check that did not pass names it.
+struct BrokenSentence {
+    /// Its words and URL, placed on the first case's endpoint (with several editions, in the first
+    /// edition that shows it).
+    const Sentence* sentence = nullptr;
+    /// The cases that show it, in run order, each case ID once (with several editions, its first result).
+    std::vector<const CaseResult*> cases;
+    std::vector<std::size_t> editions;  ///< with several editions: those (indices into RunResult::editions) that show it
+};
+
+/// "Sentences broken by this server": every sentence a failed or warned check names, in catalogue
+/// order (RunResult::sentences, or each edition's in turn), each with the cases that show it.
+std::vector<BrokenSentence> broken_sentences(const RunResult& run);
 
 double seconds_between(Clock::time_point from, Clock::time_point to);
 

@@ -27,6 +27,15 @@ bool is_plausible_email(std::string_view text) {
     return true;
 }
 
+bool is_absolute_uri(std::string_view text) {
+    auto colon = text.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return false;
+    if (!is_ascii_alnum(text[0]) || (text[0] >= '0' && text[0] <= '9')) return false;
+    for (char c : text.substr(0, colon))
+        if (!is_ascii_alnum(c) && c != '+' && c != '.' && c != '-') return false;
+    return text.find_first_of(" \t\r\n\"<>") == std::string_view::npos;
+}
+
 bool is_plausible_phone_number(std::string_view text) {
     std::size_t digits = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {

@@ -4,13 +4,17 @@
 #include <map>
 
 #include "suite/case_model.hpp"
-#include "suite/citation.hpp"
+#include "suite/detail/case_citations.hpp"
 #include "suite/detail/yaml_reader.hpp"
 
 namespace mx3pid::suite {
 namespace {
 
 using detail::YamlReader;
+
+const std::initializer_list<std::string_view> step_checks = {"status", "errcode", "cors"};
+const std::initializer_list<std::string_view> side_checks = {"tokens_delivered", "decoy_requests", "delivered", "sid_matches"};
+const std::initializer_list<std::string_view> count_checks = {"tokens_delivered", "decoy_requests"};
 
 /// What one case file may expand to: YAML aliases and !repeat can multiply a few bytes of YAML into
 /// gigabytes, so the JSON values a file spells are bounded in nodes and bytes.
@@ -86,7 +90,7 @@ RequestSpec read_request(const YamlReader& reader, const YAML::Node& node, JsonB
     if (node.IsNull()) return request;
     reader.expect_map(node,
                       {"method", "id_server", "id_access_token", "set", "remove", "raw_body", "content_type",
-                       "send_attempt_increment"},
+                       "send_attempt_increment", "path_medium"},
                       "send");
     if (node["send_attempt_increment"])
         request.send_attempt_increment = static_cast<int>(reader.integer(node["send_attempt_increment"], "send_attempt_increment"));
@@ -114,11 +118,17 @@ RequestSpec read_request(const YamlReader& reader, const YAML::Node& node, JsonB
         request.raw_body = value.get<std::string>();
     }
     if (node["content_type"]) request.content_type = reader.string(node["content_type"], "content_type");
+    if (auto medium = node["path_medium"]) {
+        request.path_medium = reader.string(medium, "path_medium");
+        if (request.path_medium->empty() ||
+            request.path_medium->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
+            reader.fail(medium, "path_medium must be lower-case letters, digits, '_' and '-'");
+    }
     return request;
 }
 
 StepExpectation read_expectation(const YamlReader& reader, const YAML::Node& node) {
-    reader.expect_map(node, {"status", "errcode", "sid"}, "expect");
+    reader.expect_map(node, {"status", "errcode", "cors"}, "expect");
     StepExpectation expect;
     if (!node["status"]) reader.fail(node, "expect needs a status");
     expect.status = read_statuses(reader, node["status"]);
@@ -132,15 +142,12 @@ StepExpectation read_expectation(const YamlReader& reader, const YAML::Node& nod
     } else if (errcode) {
         expect.errcode = reader.strings(errcode, "errcode");
     }
-    if (auto sid = node["sid"]) {
-        if (reader.string(sid, "sid") != "valid") reader.fail(sid, "sid can only be 'valid'");
-        expect.sid = true;
-    }
+    if (node["cors"]) expect.cors = reader.boolean(node["cors"], "cors");
     return expect;
 }
 
-SideChannelExpectation read_side_channel(const YamlReader& reader, const YAML::Node& node) {
-    reader.expect_map(node, {"tokens_delivered", "decoy_requests", "delivered", "sid_matches", "follow_link"},
+SideChannelExpectation read_side_channel(const YamlReader& reader, const YAML::Node& node, const Catalogue& catalogue) {
+    reader.expect_map(node, {"tokens_delivered", "decoy_requests", "delivered", "sid_matches", "follow_link", "sentences"},
                       "side_channel");
     SideChannelExpectation side;
     auto count = [&](const char* key, std::optional<int>& out) {
@@ -154,11 +161,12 @@ SideChannelExpectation read_side_channel(const YamlReader& reader, const YAML::N
     if (node["delivered"]) side.delivered = reader.boolean(node["delivered"], "delivered");
     if (node["sid_matches"]) side.sid_matches = reader.boolean(node["sid_matches"], "sid_matches");
     if (node["follow_link"]) side.follow_link = reader.boolean(node["follow_link"], "follow_link");
+    if (node["sentences"]) side.sentences = detail::read_citations(reader, node["sentences"], side_checks, count_checks, catalogue);
     return side;
 }
 
 Requirements read_requirements(const YamlReader& reader, const YAML::Node& node) {
-    reader.expect_map(node, {"validation", "enumeration_protection", "medium_unsupported"}, "requires");
+    reader.expect_map(node, {"validation", "enumeration_protection", "medium_unsupported", "legacy_api"}, "requires");
     Requirements requirements;
     if (auto validation = node["validation"]) {
         for (const auto& text : reader.strings(validation, "validation")) {
@@ -171,19 +179,8 @@ Requirements read_requirements(const YamlReader& reader, const YAML::Node& node)
         requirements.enumeration_protection = reader.boolean(node["enumeration_protection"], "enumeration_protection");
     if (node["medium_unsupported"])
         requirements.medium_unsupported = reader.boolean(node["medium_unsupported"], "medium_unsupported");
+    if (node["legacy_api"]) requirements.legacy_api = reader.boolean(node["legacy_api"], "legacy_api");
     return requirements;
-}
-
-Citation read_citation(const YamlReader& reader, const YAML::Node& node) {
-    reader.expect_map(node, {"edition", "section", "says"}, "a spec reference");
-    for (const char* key : {"edition", "section", "says"})
-        if (!node[key]) reader.fail(node, std::string("a spec reference needs '") + key + "'");
-    Citation citation{reader.string(node["edition"], "edition"), reader.string(node["section"], "section"),
-                      reader.string(node["says"], "says")};
-    if (!spec::Edition::parse(citation.edition)) reader.fail(node["edition"], "unknown edition '" + citation.edition + "'");
-    if (auto why = citation_problem(citation)) reader.fail(node["section"], *why);
-    if (citation.says.empty()) reader.fail(node["says"], "says must say what the spec says");
-    return citation;
 }
 
 AddressChoice read_address(const YamlReader& reader, const YAML::Node& node) {
@@ -196,15 +193,15 @@ AddressChoice read_address(const YamlReader& reader, const YAML::Node& node) {
     reader.fail(node, "address must be acceptable, conflicting, fresh, bound or denied");
 }
 
-CaseTemplate read_template(const YamlReader& reader, const YAML::Node& node, JsonBudget& budget) {
+CaseTemplate read_template(const YamlReader& reader, const YAML::Node& node, JsonBudget& budget, const Catalogue& catalogue) {
     reader.expect_map(node,
-                      {"kind", "title", "endpoints", "editions", "spec", "level", "address", "requires", "steps",
+                      {"kind", "title", "endpoints", "editions", "address", "requires", "steps",
                        "side_channel"},
                       "a case");
     CaseTemplate result;
     result.file = reader.file();
     result.line = detail::line_of(node);
-    for (const char* key : {"kind", "title", "endpoints", "spec", "steps"})
+    for (const char* key : {"kind", "title", "endpoints", "steps"})
         if (!node[key]) reader.fail(node, std::string("a case needs '") + key + "'");
     result.kind = reader.string(node["kind"], "kind");
     if (result.kind.empty() || result.kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
@@ -224,28 +221,22 @@ CaseTemplate read_template(const YamlReader& reader, const YAML::Node& node, Jso
     } else {
         result.editions = *spec::EditionRange::parse("*");
     }
-    auto refs = node["spec"];
-    reader.expect_sequence(refs, "spec");
-    if (refs.size() == 0) reader.fail(refs, "a case must cite at least one spec reference");
-    for (const auto& ref : refs) result.spec.push_back(read_citation(reader, ref));
-    if (auto level = node["level"]) {
-        auto text = reader.string(level, "level");
-        if (text == "MUST") result.level = Level::must;
-        else if (text == "SHOULD") result.level = Level::should;
-        else reader.fail(level, "level must be MUST or SHOULD");
-    }
     if (node["address"]) result.address = read_address(reader, node["address"]);
     if (node["requires"]) result.requires_profile = read_requirements(reader, node["requires"]);
     auto steps = node["steps"];
     reader.expect_sequence(steps, "steps");
     if (steps.size() == 0) reader.fail(steps, "a case needs at least one step");
     for (const auto& step : steps) {
-        reader.expect_map(step, {"send", "expect"}, "a step");
+        reader.expect_map(step, {"send", "expect", "sentences"}, "a step");
         if (!step["expect"]) reader.fail(step, "a step needs expect");
         result.steps.push_back({step["send"] ? read_request(reader, step["send"], budget) : RequestSpec{},
                                 read_expectation(reader, step["expect"])});
+        if (step["sentences"])
+            result.steps.back().expect.sentences =
+                detail::read_citations(reader, step["sentences"], step_checks, {}, catalogue);
     }
-    if (node["side_channel"]) result.side_channel = read_side_channel(reader, node["side_channel"]);
+    if (node["side_channel"]) result.side_channel = read_side_channel(reader, node["side_channel"], catalogue);
+    detail::check_citations(result, catalogue);
     return result;
 }
 
@@ -260,7 +251,8 @@ bool Requirements::overlaps(const Requirements& other) const {
                              *enumeration_protection == *other.enumeration_protection;
     // Absent and false both mean "not where the medium is unsupported".
     bool medium_meets = medium_unsupported.value_or(false) == other.medium_unsupported.value_or(false);
-    return validation_meets && enumeration_meets && medium_meets;
+    bool legacy_meets = legacy_api.value_or(true) == other.legacy_api.value_or(true);
+    return validation_meets && enumeration_meets && medium_meets && legacy_meets;
 }
 
 AddressChoice resolve_address(AddressChoice choice, const spec::Endpoint& endpoint) {
@@ -271,34 +263,63 @@ AddressChoice resolve_address(AddressChoice choice, const spec::Endpoint& endpoi
     return choice;
 }
 
+std::vector<std::string> Cited::all() const {
+    auto ids = any;
+    for (const auto* list : {&none, &fewer, &more}) ids.insert(ids.end(), list->begin(), list->end());
+    for (const auto& [status, codes] : by_status) ids.insert(ids.end(), codes.begin(), codes.end());
+    return ids;
+}
+
+std::vector<std::string> Cited::for_count(long long expected, long long actual) const {
+    if (actual == expected) return all();
+    auto ids = any;
+    auto add = [&](const std::vector<std::string>& list) { ids.insert(ids.end(), list.begin(), list.end()); };
+    if (actual > expected) add(more);
+    if (actual < expected) add(fewer);
+    if (actual < expected && actual == 0) add(none);
+    return ids;
+}
+
+std::vector<std::string> Cited::for_status(int status) const {
+    auto found = by_status.find(status);
+    return found == by_status.end() ? any : found->second;
+}
+
 bool glob_match(const std::string& glob, const std::string& text) {
     return fnmatch(glob.c_str(), text.c_str(), 0) == 0;
 }
 
 namespace {
 
-std::vector<CaseTemplate> read_case_file(const YamlReader& reader, const YAML::Node& root) {
+std::vector<CaseTemplate> read_case_file(const YamlReader& reader, const YAML::Node& root, const Catalogue& catalogue) {
     if (root.IsNull()) return {};
     reader.expect_sequence(root, "a case file");
     std::vector<CaseTemplate> templates;
     JsonBudget budget;
-    for (const auto& node : root) templates.push_back(read_template(reader, node, budget));
+    for (const auto& node : root) templates.push_back(read_template(reader, node, budget, catalogue));
     return templates;
 }
 
 }  // namespace
 
-std::vector<CaseTemplate> load_case_file(const std::string& path) {
+std::vector<CaseTemplate> load_case_file(const std::string& path, const Catalogue& catalogue) {
     YamlReader reader(path);
-    return read_case_file(reader, reader.load());
+    return read_case_file(reader, reader.load(), catalogue);
 }
 
-std::vector<CaseTemplate> load_case_text(const std::string& text, const std::string& name) {
+std::vector<CaseTemplate> load_case_text(const std::string& text, const std::string& name, const Catalogue& catalogue) {
     YamlReader reader(name);
-    return read_case_file(reader, reader.parse(text));
+    return read_case_file(reader, reader.parse(text), catalogue);
 }
 
-std::vector<CaseTemplate> load_cases(const std::string& directory) {
+Suite load_suite(const std::string& directory) {
+    Suite suite;
+    suite.catalogue = load_catalogue((std::filesystem::path(directory) / "sentences").string());
+    suite.templates = load_cases(directory, suite.catalogue);
+    return suite;
+}
+
+std::vector<CaseTemplate> load_cases(const std::string& directory, const Catalogue& catalogue) {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (!fs::is_directory(directory, ec)) throw ConfigError(directory, 0, "is not a directory of case files");
@@ -308,7 +329,7 @@ std::vector<CaseTemplate> load_cases(const std::string& directory) {
     std::sort(files.begin(), files.end());
     std::vector<CaseTemplate> templates;
     for (const auto& file : files) {
-        auto loaded = load_case_file(file.string());
+        auto loaded = load_case_file(file.string(), catalogue);
         templates.insert(templates.end(), loaded.begin(), loaded.end());
     }
     // Two templates may share an ID only for editions that do not overlap.

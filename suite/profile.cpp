@@ -73,7 +73,7 @@ Profile read_profile(const detail::YamlReader& reader, const YAML::Node& root) {
     if (root.IsNull()) return profile;
     reader.expect_map(root,
                       {"homeserver", "spec", "validation", "fresh", "bound", "denied", "identity", "smtp",
-                       "enumeration_protection", "unsupported_3pid_media", "timing", "registration"},
+                       "enumeration_protection", "unsupported_3pid_media", "legacy_api", "timing", "registration"},
                       "the profile");
     if (root["homeserver"]) profile.homeserver = reader.string(root["homeserver"], "homeserver");
     if (auto node = root["spec"]) {
@@ -145,6 +145,7 @@ Profile read_profile(const detail::YamlReader& reader, const YAML::Node& root) {
     }
     if (auto node = root["enumeration_protection"])
         profile.enumeration_protection = reader.boolean(node, "enumeration_protection");
+    if (auto node = root["legacy_api"]) profile.legacy_api = reader.boolean(node, "legacy_api");
     if (auto node = root["unsupported_3pid_media"]) {
         for (const auto& medium : reader.strings(node, "unsupported_3pid_media")) {
             if (medium != "email" && medium != "msisdn")

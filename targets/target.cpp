@@ -103,6 +103,7 @@ reference_homeserver::Config reference_config(const suite::Profile& profile, con
     config.delegate_identity_url = profile.identity_scheme + "://" + identity_authority;
     config.smtp_authority = smtp_authority;
     config.enumeration_protection = profile.enumeration_protection;
+    config.legacy_api = profile.legacy_api;
     config.registration_open = profile.registration && profile.registration->open;
     if (profile.registration) config.registration_shared_secret = profile.registration->shared_secret;
     config.identity_ca_file = identity_ca_file;
@@ -152,7 +153,7 @@ Target::Target(const TargetChoice& choice, const suite::Profile& profile, const 
         grace_ = std::chrono::milliseconds(0);
     } else if (choice.builtin) {
         const auto judged = builtin_editions.empty() ? std::vector{spec::Edition::all().back()} : builtin_editions;
-        for (auto& editions : reference_homeserver::answered_alike(judged, choice.variant)) {
+        for (auto& editions : reference_homeserver::answered_alike(judged, choice.variant, profile.legacy_api)) {
             auto server = std::make_unique<reference_homeserver::Homeserver>(
                 reference_config(profile, editions.back(), identity_->authority(), mailbox_ ? mailbox_->authority() : "",
                                  choice.variant, identity_certificate_));

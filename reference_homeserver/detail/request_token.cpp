@@ -27,6 +27,12 @@ net::Response RequestTokenService::versions() {
 }
 
 net::Response RequestTokenService::handle(const net::Request& request) {
+    auto response = answer(request);
+    stages_->add_cors(response);
+    return response;
+}
+
+net::Response RequestTokenService::answer(const net::Request& request) {
     auto path = request.path();
     if (path == "/_matrix/client/versions") {
         if (request.method != "GET") return stages_->error(405, "M_UNRECOGNIZED", "use GET");
@@ -39,6 +45,7 @@ net::Response RequestTokenService::handle(const net::Request& request) {
         if (path.rfind(prefix, 0) != 0) continue;
         const auto* found = spec::find_endpoint_by_path(std::string_view(path).substr(prefix.size()));
         const auto* endpoint = found ? stages_->route(*found) : nullptr;
+        if (endpoint && !stages_->offered(state_, *endpoint)) endpoint = nullptr;
         if (!endpoint) break;
         if (request.method == "OPTIONS")
             if (auto answer = stages_->preflight()) return *answer;
@@ -48,7 +55,7 @@ net::Response RequestTokenService::handle(const net::Request& request) {
         Exchange exchange{state_, std::move(config), *endpoint, request, validation, {}, {}, {}, {}, {}};
         return stages_->run(exchange);
     }
-    return stages_->error(404, "M_UNRECOGNIZED", "unrecognised request");
+    return stages_->unknown_endpoint();
 }
 
 }  // namespace mx3pid::reference_homeserver::detail

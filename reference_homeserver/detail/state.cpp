@@ -98,7 +98,7 @@ bool SeenOnce::first(const std::string& key) {
 State::State(Config config, Poster poster, Mailer mailer)
     : config_(std::move(config)),
       edition_(spec::Edition::parse(config_.edition).value_or(spec::Edition::all().front())),
-      epochs_(epochs_of(config_.variant)),
+      epochs_(epochs_of(config_.variant, config_.legacy_api)),
       post_(std::move(poster)),
       mail_(std::move(mailer)) {
     static std::atomic<unsigned long> instances{0};
@@ -142,8 +142,9 @@ std::string State::new_id(const char* prefix) {
     return id;
 }
 
-ForwardResult State::post(const std::string& url, const std::string& body, const std::string& bearer) const {
-    return post_ ? post_(url, body, bearer) : ForwardResult{};
+ForwardResult State::post(const std::string& url, const std::string& body, const std::string& bearer,
+                          const std::string& content_type) const {
+    return post_ ? post_(url, body, bearer, content_type) : ForwardResult{};
 }
 
 bool State::mail(const std::string& to, const std::string& message) const { return mail_ && mail_(to, message); }
@@ -179,16 +180,17 @@ std::pair<Session, bool> State::session(const std::string& key, const std::funct
     return {found->second, send};
 }
 
-State::Submitted State::submit(const std::string& sid, const std::string& client_secret, const std::string& token) {
+std::pair<State::Submitted, std::string> State::submit(const std::string& sid, const std::string& client_secret,
+                                                       const std::string& token) {
     std::lock_guard lock(mutex_);
     for (auto& [key, session] : sessions_) {
         if (session.client_secret != client_secret) continue;
         if (std::find(session.sids.begin(), session.sids.end(), sid) == session.sids.end()) continue;
-        if (session.token != token) return Submitted::wrong_token;
+        if (session.token != token) return {Submitted::wrong_token, ""};
         session.validated = true;
-        return Submitted::validated;
+        return {Submitted::validated, session.next_link};
     }
-    return Submitted::no_session;
+    return {Submitted::no_session, ""};
 }
 
 std::optional<std::string> State::validated_session(const std::string& sid, const std::string& client_secret) const {

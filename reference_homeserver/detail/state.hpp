@@ -28,7 +28,9 @@ struct ForwardResult {
 };
 
 /// POSTs `body` (JSON text) to `url`, with `Authorization: Bearer <bearer>` unless `bearer` is empty.
-using Poster = std::function<ForwardResult(const std::string& url, const std::string& body, const std::string& bearer)>;
+/// POSTs `body` to `url` with Content-Type `content_type`, and `bearer` as an Authorization header when not empty.
+using Poster = std::function<ForwardResult(const std::string& url, const std::string& body, const std::string& bearer,
+                                           const std::string& content_type)>;
 /// Sends one mail (RFC 5322 text) to `to`; false when it could not.
 using Mailer = std::function<bool(const std::string& to, const std::string& message)>;
 
@@ -53,6 +55,7 @@ struct Session {
     std::string token;
     std::string client_secret;
     std::int64_t send_attempt = 0;
+    std::string next_link;  ///< where the mailed link sends the user once validated
     bool validated = false;
 };
 
@@ -109,7 +112,8 @@ public:
     /// A fresh identifier in the sid grammar: prefix, a counter and random letters.
     std::string new_id(const char* prefix);
 
-    ForwardResult post(const std::string& url, const std::string& body, const std::string& bearer = "") const;
+    ForwardResult post(const std::string& url, const std::string& body, const std::string& bearer = "",
+                       const std::string& content_type = "application/json") const;
     bool mail(const std::string& to, const std::string& message) const;
     /// This server's own access token at the identity server at `identity_base` (v2
     /// account/register), registered on first use, or again when `renew` (the identity server no
@@ -121,7 +125,8 @@ public:
     /// is returned.
     std::pair<Session, bool> session(const std::string& key, const std::function<bool(Session&, bool created)>& decide);
     enum class Submitted { validated, wrong_token, no_session };
-    Submitted submit(const std::string& sid, const std::string& client_secret, const std::string& token);
+    /// Validates the session with this sid and secret when the token is its; the session's next_link.
+    std::pair<Submitted, std::string> submit(const std::string& sid, const std::string& client_secret, const std::string& token);
     /// The key (medium|address|client_secret) of the validated session with this sid and secret.
     std::optional<std::string> validated_session(const std::string& sid, const std::string& client_secret) const;
 

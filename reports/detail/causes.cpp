@@ -14,9 +14,11 @@ namespace {
 
 constexpr std::string_view not_run_prefix = "not run: ";
 
-const Sentence* find_sentence(const RunResult& run, const std::string& id) {
-    auto found = std::find_if(run.sentences.begin(), run.sentences.end(), [&](const Sentence& s) { return s.id == id; });
-    return found == run.sentences.end() ? nullptr : &*found;
+/// The words of sentence `id` in the edition `result` was judged in, on whichever endpoint.
+const Sentence* any_placing(const RunResult& run, const std::string& id, const CaseResult& result) {
+    const auto& sentences = run.sentences_of(result);
+    auto found = std::find_if(sentences.begin(), sentences.end(), [&](const Sentence& s) { return s.id == id; });
+    return found == sentences.end() ? nullptr : &*found;
 }
 
 std::string citation_url(const CaseResult& result) {
@@ -73,7 +75,7 @@ private:
 void add_check_causes(const RunResult& run, const CaseResult& result, std::optional<std::size_t> edition, Collector& causes) {
     for (const auto& check : result.checks) {
         if (check.verdict != Verdict::fail && check.verdict != Verdict::warn) continue;
-        const Sentence* sentence = check.sentences.empty() ? nullptr : find_sentence(run, check.sentences.front());
+        const Sentence* sentence = check.sentences.empty() ? nullptr : any_placing(run, check.sentences.front(), result);
         const std::string key = (check.verdict == Verdict::fail ? "fail\x1f" : "warn\x1f") +
                                 (check.sentences.empty() ? check.name + '\x1f' + check.expected : check.sentences.front());
         auto& cause = causes.at(key, check.verdict, result, edition);
