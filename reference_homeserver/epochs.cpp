@@ -11,7 +11,10 @@ const std::vector<EpochInfo>& epochs() {
     static const std::vector<EpochInfo> list{
         {Epoch::submit_url, "r0.5.0", true, "submit_url in the answer of a server that validates"},
         {Epoch::id_access_token, "r0.6.0", true, "id_server optional; id_access_token for the identity service's v2"},
-        {Epoch::identity_v1_removed, "v1.1", false, "the identity service's v1 API removed; password/msisdn documents id_server"},
+        // The reference's own stages no longer change here, but the client-server paths move from r0 to
+        // v3, so every case's execution units split at v1.1 anyway: a server on each side keeps two
+        // units of one case (a shared address, a literal client secret) from being one session.
+        {Epoch::identity_v1_removed, "v1.1", true, "the identity service's v1 API removed; password/msisdn documents id_server"},
         {Epoch::json_content_type, "v1.4", false, "a request body is JSON whatever its Content-Type says"},
         {Epoch::retry_after_header, "v1.10", false, "a 429's wait in Retry-After; retry_after_ms deprecated"},
         {Epoch::add_threepid_errors, "v1.13", false, "/account/3pid names M_INVALID_PARAM and M_THREEPID_MEDIUM_NOT_SUPPORTED"},

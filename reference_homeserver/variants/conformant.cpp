@@ -275,7 +275,7 @@ std::vector<Variant> conformant() {
          .make = make<NoBodyLimit>},
         {.name = "requires-id-access-token", .behaviour = c,
          .description = "refuses id_server without id_access_token (400 M_MISSING_PARAM)", .profiles = all_profiles,
-         .editions = ">= r0.6.0", .epochs = {Epoch::identity_v1_removed},
+         .editions = ">= r0.6.0",
          .basis = "r0.6.0, POST /_matrix/client/r0/register/email/requestToken (and the other five): id_access_token "
                   "is required if an id_server is supplied",
          .uses = {"cs.request.id_access_token.optional_for_r0_5*"},

@@ -120,7 +120,7 @@ std::vector<Variant> conformant_freedoms() {
         {.name = "refuses-other-id-server", .behaviour = c,
          .description = "validating through its own identity server or by itself, refuses an id_server naming another "
                         "(400 M_SERVER_NOT_TRUSTED)",
-         .profiles = {"builtin-delegate", "builtin-self"}, .editions = ">= r0.5.0", .epochs = {Epoch::identity_v1_removed},
+         .profiles = {"builtin-delegate", "builtin-self"}, .editions = ">= r0.5.0",
          .basis = "r0.6.0, POST /_matrix/client/r0/account/3pid/email/requestToken: M_SERVER_NOT_TRUSTED for an identity "
                   "server the homeserver does not trust or support",
          .uses = {"cs.3pid.untrusted.errcode*", "cs.password.untrusted.errcode"},

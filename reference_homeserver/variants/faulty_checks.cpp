@@ -382,7 +382,7 @@ std::vector<Variant> faulty_checks() {
          .description = "validating through its own identity server, refuses an id_server naming another with a 400 "
                         "{message} (no errcode, no error)",
          .kills = {breaks(error_body_bare)}, .profiles = {"builtin-delegate"}, .editions = ">= r0.5.0",
-         .epochs = {Epoch::identity_v1_removed}, .make = make<OtherIdServerRefused<bare_refusal>>},
+         .make = make<OtherIdServerRefused<bare_refusal>>},
         {.name = "token-required-text",
          .description = "from r0.6.0 refuses id_server without id_access_token with a plain-text 400",
          .kills = {breaks(error_body_text, ">= r0.6.0")}, .make = make<TokenRequired<text_refusal>>},
