@@ -85,8 +85,10 @@ std::vector<std::string> compact_case_ids(const std::vector<std::string>& ids) {
         found->second.push_back(endpoint);
     }
     std::vector<std::string> out;
-    for (const auto& [kind, endpoints] : kinds) {
-        auto has = [&](std::string_view key) { return std::find(endpoints.begin(), endpoints.end(), key) != endpoints.end(); };
+    for (const auto& kind_and_endpoints : kinds) {
+        const auto& [kind, endpoints] = kind_and_endpoints;
+        const auto& cited_on = kind_and_endpoints.second;  // clang 14 cannot capture a structured binding
+        auto has = [&](std::string_view key) { return std::find(cited_on.begin(), cited_on.end(), key) != cited_on.end(); };
         if (endpoints.size() == spec::endpoints().size()) {
             out.push_back("*/" + kind);
             continue;

@@ -77,9 +77,11 @@ void check_keys(const CaseTemplate& source, const Citations& citations, const st
                 const char* where) {
     for (const auto& [key, count] : keys)
         if (!citations.count(key)) fail(source, 0, std::string("'") + key + "' in " + where + " names no sentences (add sentences: {" + key + ": [...]})");
-    for (const auto& [key, cited] : citations)
+    for (const auto& entry : citations) {
+        const auto& key = entry.first;  // a named copy: clang 14 cannot capture a structured binding
         if (std::none_of(keys.begin(), keys.end(), [&](const auto& k) { return k.first == key; }))
-            fail(source, cited.line, std::string("sentences for '") + key + "', which " + where + " does not ask for");
+            fail(source, entry.second.line, std::string("sentences for '") + key + "', which " + where + " does not ask for");
+    }
 }
 
 }  // namespace
