@@ -46,10 +46,22 @@ const SectionRecord* Catalogue::section(std::string_view name) const {
 }
 
 std::vector<const SentenceRecord*> Catalogue::matching(std::string_view pattern) const {
+    if (pattern.find_first_of("*?[\\") == std::string_view::npos) {  // a plain id
+        if (const auto* sentence = find(pattern)) return {sentence};
+        return {};
+    }
+    std::lock_guard lock(glob_matches_->mutex);
+    auto& by_glob = glob_matches_->by_glob;
+    auto known = by_glob.find(pattern);
+    if (known == by_glob.end()) {
+        std::vector<std::size_t> indices;
+        const std::string glob(pattern);
+        for (std::size_t i = 0; i < sentences_.size(); ++i)
+            if (fnmatch(glob.c_str(), sentences_[i].id.c_str(), 0) == 0) indices.push_back(i);
+        known = by_glob.emplace(glob, std::move(indices)).first;
+    }
     std::vector<const SentenceRecord*> found;
-    const std::string glob(pattern);
-    for (const auto& sentence : sentences_)
-        if (fnmatch(glob.c_str(), sentence.id.c_str(), 0) == 0) found.push_back(&sentence);
+    for (auto i : known->second) found.push_back(&sentences_[i]);
     return found;
 }
 

@@ -5,6 +5,8 @@
 // strongest obligation among the sentences it tests (schema counts as MUST); MAY sentences and
 // freedoms only widen what a check accepts.
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -111,6 +113,13 @@ private:
     std::vector<SentenceRecord> sentences_;
     std::vector<SectionRecord> sections_;
     std::map<std::string, std::size_t, std::less<>> by_id_;
+    /// The indices each glob matched, kept on first use (every judgement resolves its citations);
+    /// copies share it, as they hold the same sentences.
+    struct GlobMatches {
+        std::mutex mutex;
+        std::map<std::string, std::vector<std::size_t>, std::less<>> by_glob;
+    };
+    std::shared_ptr<GlobMatches> glob_matches_ = std::make_shared<GlobMatches>();
 };
 
 /// Reads `directory`/sections.yaml and every other *.yaml there as sentences. Throws ConfigError
