@@ -13,6 +13,7 @@
 #include "cli/baseline.hpp"
 #include "cli/edition_choice.hpp"
 #include "cli/exit_code.hpp"
+#include "cli/coverage_command.hpp"
 #include "cli/homeserver_config_command.hpp"
 #include "cli/inputs.hpp"
 #include "cli/interrupt_guard.hpp"
@@ -44,9 +45,9 @@ bool is_loopback_listen(const std::string& listen) {
 }
 
 /// A case the run never reached: in the reports as skipped, "not run: REASON".
-reports::CaseResult not_run(const suite::SelectedCase& selected, const spec::Edition& edition, reports::Clock::time_point when,
-                            const std::string& reason) {
-    auto result = engine::start_result(selected, edition);
+reports::CaseResult not_run(const suite::SelectedCase& selected, const engine::Environment& environment, const spec::Edition& edition,
+                            reports::Clock::time_point when, const std::string& reason) {
+    auto result = engine::start_result(selected, environment, edition);
     result.verdict = reports::Verdict::skip;
     result.not_run = true;
     result.message = "not run: " + reason;
@@ -56,8 +57,8 @@ reports::CaseResult not_run(const suite::SelectedCase& selected, const spec::Edi
 
 /// The results of the cases that ran and, in selection order among them, every selected case that did not.
 std::vector<reports::CaseResult> with_cases_not_run(const std::vector<suite::SelectedCase>& selected,
-                                                    std::vector<reports::CaseResult> ran, const spec::Edition& edition,
-                                                    reports::Clock::time_point when, const std::string& reason) {
+                                                    std::vector<reports::CaseResult> ran, const engine::Environment& environment,
+                                                    const spec::Edition& edition, reports::Clock::time_point when, const std::string& reason) {
     std::multimap<std::string, reports::CaseResult*> by_id;
     for (auto& result : ran) by_id.emplace(result.id, &result);
     std::vector<reports::CaseResult> all;
@@ -65,7 +66,7 @@ std::vector<reports::CaseResult> with_cases_not_run(const std::vector<suite::Sel
     for (const auto& one : selected) {
         auto found = by_id.find(one.instance.id);
         if (found == by_id.end()) {
-            all.push_back(not_run(one, edition, when, reason));
+            all.push_back(not_run(one, environment, edition, when, reason));
             continue;
         }
         all.push_back(std::move(*found->second));
@@ -96,7 +97,7 @@ net::ClientOptions client_options(const Options& options) {
 
 /// What every report of the run must say before its first case: risky settings, reach, edition doubts.
 std::vector<std::string> run_warnings_for(const Options& options, const suite::Profile& profile, targets::Target& target,
-                                          const spec::Edition& edition) {
+                                          const std::vector<spec::Edition>& editions) {
     std::vector<std::string> warnings;
     if (options.insecure)
         warnings.push_back("--insecure: the homeserver's certificate is not verified; anyone on the path can answer for it");
@@ -109,14 +110,17 @@ std::vector<std::string> run_warnings_for(const Options& options, const suite::P
         warnings.push_back("the mock identity servers speak https with the certificate in " + target.identity_certificate() +
                            ": the homeserver must trust it");
     if (options.no_redact) warnings.push_back("--no-redact: client secrets and tokens appear in the reports");
-    for (auto& warning : suite::mode_warnings(profile, edition)) warnings.push_back(std::move(warning));
+    for (const auto& edition : editions)
+        for (auto& warning : suite::mode_warnings(profile, edition))
+            if (std::find(warnings.begin(), warnings.end(), warning) == warnings.end()) warnings.push_back(std::move(warning));
     return warnings;
 }
 
-/// --version, --list-builtin and `homeserver-config` answer without a run.
+/// --version, --list-builtin, `homeserver-config` and `coverage` answer without a run.
 std::optional<int> answer_without_a_run(const Options& options, const HomeserverConfigCommand& config_command,
-                                        std::ostream& out, std::ostream& err) {
+                                        const CoverageCommand& coverage_command, std::ostream& out, std::ostream& err) {
     if (config_command.command->parsed()) return run_homeserver_config(config_command, out, err);
+    if (coverage_command.command->parsed()) return run_coverage(coverage_command, out, err);
     if (options.version) {
         out << "mx3pid " << MX3PID_VERSION << "\n";
         return exit_conformant;
@@ -159,11 +163,11 @@ public:
         engine::trace::Session trace;  // the --log trace, until the run ends
         if (auto stop = start_trace()) return stopped(*stop);
         if (auto stop = start()) return stopped(*stop);
-        auto selection = select_for_run(inputs_, judged_->edition, err_);
+        auto selection = select_for_editions(inputs_, judged_->editions, err_);
         if (auto* stop = std::get_if<Stop>(&selection)) return stopped(*stop);
-        auto& selected = std::get<std::vector<suite::SelectedCase>>(selection);
-        if (auto stop = set_up_fixtures(selected)) return stopped(*stop);
-        return run_cases(selected);
+        auto editions = editions_to_run(std::move(std::get<0>(selection)));
+        if (auto stop = set_up_fixtures(editions)) return stopped(*stop);
+        return run_cases(editions);
     }
 
 private:
@@ -192,7 +196,8 @@ private:
             if (auto stop = wait_for_server(target_->homeserver_url(), choice_->text, options_.wait_for_server_seconds, client_,
                                             interrupts_, err_))
                 return stop;
-        auto chosen = choose_edition(target_->homeserver_url(), choice_->text, inputs_.given_edition, inputs_.edition_source, client_);
+        const EditionWish wished{inputs_.given_edition, inputs_.given_editions, inputs_.all_advertised, inputs_.edition_source};
+        auto chosen = choose_edition(target_->homeserver_url(), choice_->text, wished, client_);
         if (auto* stop = std::get_if<Stop>(&chosen)) return *stop;
         judged_ = std::get<Judged>(chosen);
         seed_ = options_.seed.value_or(std::random_device{}());
@@ -201,36 +206,93 @@ private:
     }
 
     std::optional<Stop> start_target() {
-        const auto builtin_edition = inputs_.given_edition.value_or(spec::Edition::all().back());
+        const auto builtin_editions = !inputs_.given_editions.empty() ? inputs_.given_editions
+                                                                       : std::vector{inputs_.given_edition.value_or(spec::Edition::all().back())};
         try {
-            target_ = std::make_unique<targets::Target>(*choice_, inputs_.profile, builtin_edition);
+            target_ = std::make_unique<targets::Target>(*choice_, inputs_.profile, builtin_editions);
         } catch (const std::exception& e) {
             return Stop{exit_usage, e.what(), "free the port, or choose another with --identity-listen or --smtp-listen"};
         }
         return std::nullopt;
     }
 
-    /// The profile's addresses before the cases (targets/fixture_setup): the bound ones the profile
-    /// leaves to mx3pid made, the others checked; each step printed. A Stop when registration was refused.
-    std::optional<Stop> set_up_fixtures(std::vector<suite::SelectedCase>& selected) {
-        const targets::FixtureContext context{target_->homeserver_url(), judged_->edition, target_->identity(), target_->decoy(),
-                                              target_->mailbox(), *fixtures_, target_->id_server(inputs_.profile), client_, grace()};
-        fixture_setup_ = targets::set_up_fixtures(context, inputs_.profile, selected, [&](const std::string& line) {
-            out_ << line << "\n";
+    /// Each edition's selection, with the server that answers as it.
+    std::vector<engine::EditionCases> editions_to_run(std::vector<std::vector<suite::SelectedCase>> selections) const {
+        std::vector<engine::EditionCases> editions;
+        for (std::size_t i = 0; i < selections.size(); ++i) {
+            const auto& edition = judged_->editions[i];
+            editions.push_back({edition, std::move(selections[i]), target_->homeserver_for(edition)});
+        }
+        return editions;
+    }
+
+    /// The profile's addresses before the cases (targets/fixture_setup), once per server: the bound
+    /// ones the profile leaves to mx3pid made, the others checked; each step printed. Requests are
+    /// spelt as the newest edition the server answers as. A Stop when registration was refused.
+    std::optional<Stop> set_up_fixtures(std::vector<engine::EditionCases>& editions) {
+        std::vector<std::vector<std::size_t>> servers;  // editions by the server answering them
+        for (std::size_t i = 0; i < editions.size(); ++i) {
+            auto same = std::find_if(servers.begin(), servers.end(), [&](const std::vector<std::size_t>& group) {
+                return editions[group.front()].homeserver->origin() == editions[i].homeserver->origin();
+            });
+            if (same == servers.end()) servers.push_back({i});
+            else same->push_back(i);
+        }
+        // Each server makes the bound addresses the profile leaves to mx3pid: the same ones, as they
+        // are made from the seed, so the cases of every edition name one address.
+        std::optional<suite::Profile> made;
+        for (const auto& group : servers) {
+            auto setup = set_up_fixtures_on(editions, group, static_cast<std::size_t>(&group - servers.data()), servers.size(), made);
+            fixture_setup_.self_made = fixture_setup_.self_made || setup.self_made;
+            fixture_setup_.check_requests += setup.check_requests;
+            for (auto& warning : setup.warnings)
+                if (std::find(fixture_setup_.warnings.begin(), fixture_setup_.warnings.end(), warning) == fixture_setup_.warnings.end())
+                    fixture_setup_.warnings.push_back(std::move(warning));
+            for (auto& error : setup.errors) fixture_setup_.errors.push_back(std::move(error));
+            if (!setup.refused.empty()) return Stop{exit_untestable, "cannot test " + choice_->text + ": " + setup.refused, ""};
+        }
+        if (made) inputs_.profile = std::move(*made);
+        return std::nullopt;
+    }
+
+    /// The set-up against the server answering the editions `group`, marking the cases of each.
+    /// `made`: the profile with the addresses an earlier server's set-up made (the same on each).
+    targets::FixtureSetup set_up_fixtures_on(std::vector<engine::EditionCases>& editions, const std::vector<std::size_t>& group,
+                                             std::size_t server, std::size_t servers, std::optional<suite::Profile>& made) {
+        const bool several_servers = servers > 1;
+        const auto& newest = editions[group.back()];
+        targets::FixtureContext context{*newest.homeserver, newest.edition, target_->identity(), target_->decoy(),
+                                        target_->mailbox(), *fixtures_, target_->id_server(inputs_.profile), client_, grace()};
+        context.server = server;
+        std::vector<suite::SelectedCase> joined;
+        for (auto i : group) joined.insert(joined.end(), editions[i].cases.begin(), editions[i].cases.end());
+        std::vector<spec::Edition> served;
+        for (auto i : group) served.push_back(editions[i].edition);
+        const auto where = several_servers ? "setup for " + spec::describe(served) + ": " : std::string();
+        auto profile = inputs_.profile;  // as planned: the fixture factory reads it, so it stays so until every server is set up
+        auto setup = targets::set_up_fixtures(context, profile, joined, [&](const std::string& line) {
+            out_ << (where.empty() || !line.starts_with("setup: ") ? line : where + line.substr(7)) << "\n";
             out_.flush();
         });
-        if (fixture_setup_.refused.empty()) return std::nullopt;
-        return Stop{exit_untestable, "cannot test " + choice_->text + ": " + fixture_setup_.refused, ""};
+        if (setup.self_made && !made) made = std::move(profile);
+        auto from = joined.begin();
+        for (auto i : group) {
+            std::move(from, from + static_cast<std::ptrdiff_t>(editions[i].cases.size()), editions[i].cases.begin());
+            from += static_cast<std::ptrdiff_t>(editions[i].cases.size());
+        }
+        return setup;
     }
 
     std::chrono::milliseconds grace() const { return inputs_.profile.side_channel_grace.value_or(target_->side_channel_grace()); }
 
+    bool several_editions() const { return judged_->editions.size() > 1; }
+
     reports::RunResult start_run(const engine::Environment& environment, std::size_t planned) {
         reports::RunResult run;
-        run.warnings = run_warnings_for(options_, inputs_.profile, *target_, judged_->edition);
+        run.warnings = run_warnings_for(options_, inputs_.profile, *target_, judged_->editions);
         run.tool_version = MX3PID_VERSION;
         run.target = choice_->text;
-        run.edition = judged_->edition.name();
+        run.edition = several_editions() ? spec::describe(judged_->editions) : judged_->edition.name();
         run.edition_source = judged_->source;
         run.advertised_editions = judged_->advertised;
         run.edition_note = judged_->note;
@@ -251,6 +313,7 @@ private:
     }
 
     reports::ConsoleOptions console_options(bool terminal, const std::vector<suite::SelectedCase>& selected) const {
+        // The same case IDs in every edition: the first's set the column.
         reports::ConsoleOptions console;
         console.verbose = options_.verbose;
         console.quiet = options_.quiet;
@@ -269,8 +332,8 @@ private:
         return reports::is_unexpected(result.verdict) || (options_.strict && result.verdict == Verdict::warn);
     }
 
-    /// Runs the cases, printing each as its verdict becomes final, into `run`.
-    void run_selected(const std::vector<suite::SelectedCase>& selected, engine::Environment& environment, suite::KnownFailures& known,
+    /// Runs the cases of every edition, printing each case as its verdicts become final, into `run`.
+    void run_selected(const std::vector<engine::EditionCases>& editions, engine::Environment& environment, suite::KnownFailures& known,
                       const reports::ConsoleOptions& console, bool terminal, reports::RunResult& run) {
         reports::ProgressLine progress(out_, terminal, console.width);
         environment.on_case_start = [&](std::size_t index, std::size_t total, const std::string& id) {
@@ -278,26 +341,43 @@ private:
         };
         environment.on_wait = [&](const std::string& what, std::chrono::milliseconds left) { progress.waiting(what, left); };
         environment.stop = &interrupts_.stop_flag();
+        std::vector<std::string> names;
+        for (const auto& edition : editions) names.push_back(edition.edition.name());
         std::string stopped_at;
-        auto ran = engine::run_cases(selected, environment, [&](reports::CaseResult& result) {
-            known.apply(result);
-            progress.print([&](std::ostream& stream) { reports::write_console_case(result, stream, console); }, result.id);
-            if (options_.fail_fast && stopped_at.empty() && fails_the_gate(result)) {
-                stopped_at = result.id;
+        auto ran = engine::run_editions(editions, environment, [&](std::vector<reports::CaseResult>& row) {
+            for (std::size_t e = 0; e < row.size(); ++e) known.apply(row[e], editions[e].edition);
+            progress.print([&](std::ostream& stream) {
+                if (row.size() == 1) reports::write_console_case(row.front(), stream, console);
+                else reports::write_console_row(row, names, stream, console);
+            }, row.front().id);
+            const bool fails = std::any_of(row.begin(), row.end(), [&](const reports::CaseResult& result) { return fails_the_gate(result); });
+            if (options_.fail_fast && stopped_at.empty() && fails) {
+                stopped_at = row.front().id;
                 interrupts_.stop_cases();
             }
         });
         run.interrupted = interrupts_.interrupted();
         run.finished = reports::Clock::now();
         const auto reason = run.interrupted ? std::string("interrupted") : "--fail-fast stopped the run at " + stopped_at;
-        run.cases = with_cases_not_run(selected, std::move(ran), environment.edition, run.finished, reason);
-        for (auto& result : run.cases)
-            if (result.not_run) known.apply(result);  // an entry for a case not reached is not a stale one
+        for (std::size_t e = 0; e < editions.size(); ++e) {
+            const auto& edition = editions[e].edition;
+            auto cases = with_cases_not_run(editions[e].cases, std::move(ran[e]), environment, edition, run.finished, reason);
+            auto sentences = engine::cited_sentences(cases, environment.catalogue, edition);
+            for (auto& result : cases)
+                if (result.not_run) known.apply(result, edition);  // an entry for a case not reached is not a stale one
+            if (editions.size() == 1) {
+                run.cases = std::move(cases);
+                run.sentences = std::move(sentences);
+            } else {
+                run.editions.push_back({edition.name(), std::move(cases), std::move(sentences)});
+            }
+        }
     }
 
     /// What the run learned after its last case: 429s, stray side-channel arrivals, stale or wrong known failures.
     void close_run(const engine::Environment& environment, const suite::KnownFailures& known, reports::RunResult& run) {
         run.rate_limited = environment.rate_limited.load();
+        if (run.several_editions()) run.sharing = {environment.units_sent, environment.exchanges_sent, environment.judgements};
         for (const auto& warning : environment.warnings) run.warnings.push_back("side channel: " + warning);
         run.unattributed = environment.unattributed;
         // The console printed its header before these were known: they go where the other late warnings go.
@@ -316,8 +396,8 @@ private:
 
     std::unique_ptr<engine::Environment> make_environment() {
         auto environment = std::make_unique<engine::Environment>(target_->homeserver_url(), judged_->edition, inputs_.profile,
-                                                                 target_->identity(), target_->decoy(), target_->mailbox(),
-                                                                 net::Client(client_), *fixtures_);
+                                                                 inputs_.catalogue, target_->identity(), target_->decoy(),
+                                                                 target_->mailbox(), net::Client(client_), *fixtures_);
         environment->redact = !options_.no_redact;
         environment->jobs = options_.jobs;
         environment->id_server = target_->id_server(inputs_.profile);
@@ -325,17 +405,20 @@ private:
         return environment;
     }
 
-    int run_cases(const std::vector<suite::SelectedCase>& selected) {
+    int run_cases(const std::vector<engine::EditionCases>& editions) {
         const auto environment = make_environment();
         auto& env = *environment;
-        auto run = start_run(env, selected.size());
+        const auto& selected = editions.front().cases;
+        auto run = start_run(env, selected.size() * editions.size());
         const bool terminal = &out_ == &std::cout && isatty(STDOUT_FILENO);
         auto console = console_options(terminal, selected);
         console.repro = [&](const reports::CaseResult& result) { return repro_command(options_, run, result); };
         reports::write_console_header(run, out_, console);
-        if (console.github) out_ << "::group::mx3pid: " << selected.size() << " cases against " << run.target << "\n";
-        suite::KnownFailures known(inputs_.known_failures, judged_->edition, run.target);
-        run_selected(selected, env, known, console, terminal, run);
+        if (console.github)
+            out_ << "::group::mx3pid: " << selected.size() << " cases" << (several_editions() ? " in " + std::to_string(editions.size()) + " editions" : "")
+                 << " against " << run.target << "\n";
+        suite::KnownFailures known(inputs_.known_failures, judged_->editions, run.target);
+        run_selected(editions, env, known, console, terminal, run);
         if (console.github) out_ << "::endgroup::\n";
         close_run(env, known, run);
         reports::write_console_summary(run, out_, console);
@@ -390,10 +473,12 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     define_options(app, options);
     HomeserverConfigCommand config_command;
     add_homeserver_config_command(app, config_command);
+    CoverageCommand coverage_command;
+    add_coverage_command(app, coverage_command);
     ReproCommand repro;
     add_repro_command(app, repro);
     if (auto code = parse(app, argc, argv, out, err)) return *code;
-    if (auto answered = answer_without_a_run(options, config_command, out, err)) return *answered;
+    if (auto answered = answer_without_a_run(options, config_command, coverage_command, out, err)) return *answered;
     const bool reproducing = repro.command->parsed();
     if (reproducing) prepare_repro(repro, options);
     InterruptGuard interrupts;

@@ -27,22 +27,26 @@ std::vector<std::string> advertised_editions(const net::Response& versions) {
     return names;
 }
 
-/// Newest edition that both the server's /versions and mx3pid know.
-std::optional<spec::Edition> detect_edition(const std::vector<std::string>& advertised) {
-    std::optional<spec::Edition> newest;
-    for (const auto& name : advertised) {
-        auto edition = spec::Edition::parse(name);
-        if (edition && (!newest || *newest < *edition)) newest = edition;
-    }
-    return newest;
+/// Every edition that both the server's /versions and mx3pid know, oldest first.
+std::vector<spec::Edition> known_advertised(const std::vector<std::string>& advertised) {
+    std::vector<spec::Edition> known;
+    for (const auto& name : advertised)
+        if (auto edition = spec::Edition::parse(name); edition && std::find(known.begin(), known.end(), *edition) == known.end())
+            known.push_back(*edition);
+    std::sort(known.begin(), known.end());
+    return known;
 }
 
-/// One sentence when the edition judged is not one the server advertises, else empty.
-std::string edition_note(const spec::Edition& judged, const std::vector<std::string>& advertised) {
-    if (std::find(advertised.begin(), advertised.end(), judged.name()) != advertised.end()) return {};
+/// One sentence when an edition judged is not one the server advertises, else empty.
+std::string edition_note(const std::vector<spec::Edition>& judged, const std::vector<std::string>& advertised) {
+    std::string missing;
+    for (const auto& edition : judged)
+        if (std::find(advertised.begin(), advertised.end(), edition.name()) == advertised.end())
+            missing += (missing.empty() ? "" : ", ") + edition.name();
+    if (missing.empty()) return {};
     std::string listed;
     for (const auto& name : advertised) listed += (listed.empty() ? "" : ", ") + name;
-    return "judged as " + std::string(judged.name()) + ", which the homeserver does not advertise (GET /_matrix/client/versions lists " +
+    return "judged as " + missing + ", which the homeserver does not advertise (GET /_matrix/client/versions lists " +
            (listed.empty() ? std::string("none") : listed) + ")";
 }
 
@@ -78,24 +82,25 @@ std::optional<Stop> wait_for_server(const net::Url& homeserver, const std::strin
     }
 }
 
-std::variant<Judged, Stop> choose_edition(const net::Url& homeserver, const std::string& shown_as,
-                                          const std::optional<spec::Edition>& given, const std::string& given_source,
+std::variant<Judged, Stop> choose_edition(const net::Url& homeserver, const std::string& shown_as, const EditionWish& wished,
                                           const net::ClientOptions& client) {
     auto versions = ask_versions(homeserver, client);
     if (!versions)
         return Stop{exit_untestable, "cannot test " + shown_as + ": " + versions.failure().describe(), fix_for(versions.failure().error)};
     auto advertised = advertised_editions(*versions);
-    if (given) {
-        auto note = edition_note(*given, advertised);
-        return Judged{*given, given_source, std::move(advertised), std::move(note)};
+    const auto given = wished.one ? std::vector{*wished.one} : wished.several;
+    if (!given.empty()) {
+        auto note = edition_note(given, advertised);
+        return Judged{given.back(), wished.source, std::move(advertised), std::move(note), given};
     }
-    auto detected = detect_edition(advertised);
-    if (!detected)
+    auto known = known_advertised(advertised);
+    if (known.empty())
         return Stop{exit_untestable,
                     "cannot test " + shown_as + ": GET /_matrix/client/versions names no edition mx3pid knows (status " +
                         std::to_string(versions->status) + ")",
                     "give the edition with --spec"};
-    return Judged{*detected, "detected from /_matrix/client/versions", std::move(advertised), ""};
+    if (!wished.all_advertised) return Judged{known.back(), "detected from /_matrix/client/versions", std::move(advertised), "", {known.back()}};
+    return Judged{known.back(), wished.source, std::move(advertised), "", std::move(known)};
 }
 
 }  // namespace mx3pid::cli

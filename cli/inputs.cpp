@@ -35,7 +35,9 @@ void read_files(Options& options, Inputs& inputs) {
     const bool builtin = is_builtin_target(options.homeserver);
     if (options.profile.empty() && builtin) inputs.profile = suite::load_profile(options.cases + "/profiles/builtin.yaml");
     if (options.profile.empty() && !builtin) inputs.profile.path = "(defaults)";
-    inputs.templates = suite::load_cases(options.cases, *suite::parse_depth(options.depth));
+    auto suite = suite::load_suite(options.cases, *suite::parse_depth(options.depth));
+    inputs.catalogue = std::move(suite.catalogue);
+    inputs.templates = std::move(suite.templates);
     if (!options.expectations.empty()) inputs.known_failures = suite::load_expectations(options.expectations);
 }
 
@@ -56,19 +58,38 @@ std::optional<Stop> apply_listeners(const Options& options, suite::Profile& prof
     return std::nullopt;
 }
 
-/// --spec, else the profile's edition; a built-in target asked for neither is judged at the newest edition.
+/// --spec, else the profile's; a built-in target asked for neither is judged at the newest edition.
+/// `all` against a built-in target is every edition mx3pid knows; against a server, what its
+/// /versions lists (decided once it is asked).
 std::optional<Stop> apply_edition(Options& options, Inputs& inputs) {
-    if (options.spec.empty() && inputs.profile.spec == "auto" && is_builtin_target(options.homeserver)) {
+    const bool builtin = is_builtin_target(options.homeserver);
+    if (options.spec.empty() && inputs.profile.spec == "auto" && builtin) {
         options.spec = spec::Edition::all().back().name();
         inputs.edition_source = "the newest edition mx3pid knows: the built-in default";
     }
     if (options.spec.empty()) options.spec = inputs.profile.spec;
-    if (options.spec == "auto") return std::nullopt;
-    inputs.given_edition = spec::Edition::parse(options.spec);
-    if (!inputs.given_edition)
-        return Stop{exit_usage, "unknown edition '" + options.spec + "'",
-                    "give one of r0.4.0, r0.5.0, r0.6.0, r0.6.1, v1.1 … " + std::string(spec::Edition::all().back().name()) +
-                        ", or auto"};
+    std::string why;
+    const auto choice = spec::EditionChoice::parse(options.spec, &why);
+    if (!choice)
+        return Stop{exit_usage, "--spec: " + why,
+                    "give auto, all, one of r0.4.0, r0.5.0, r0.6.0, r0.6.1, v1.1 … " + std::string(spec::Edition::all().back().name()) +
+                        ", or a span such as r0.6.0..v1.4"};
+    using Kind = spec::EditionChoice::Kind;
+    if (choice->kind == Kind::newest) return std::nullopt;
+    if (choice->kind == Kind::all && !builtin) {
+        inputs.all_advertised = true;
+        inputs.edition_source = "--spec all: every edition GET /_matrix/client/versions lists that mx3pid knows";
+        return std::nullopt;
+    }
+    if (choice->kind == Kind::all) {
+        inputs.given_editions = spec::Edition::all();
+        inputs.edition_source = "--spec all: every edition mx3pid knows (the built-in target answers each)";
+    } else if (choice->editions.size() > 1) {
+        inputs.given_editions = choice->editions;
+        inputs.edition_source = "--spec " + options.spec + ": " + std::to_string(choice->editions.size()) + " editions";
+    } else {
+        inputs.given_edition = choice->editions.front();
+    }
     return std::nullopt;
 }
 
@@ -106,9 +127,11 @@ void list_cases(const Inputs& inputs, std::ostream& out, std::size_t& listed) {
         if (!inputs.filters.empty() && !matches_any(inputs.filters, instance.id)) continue;
         if (matches_any(inputs.excludes, instance.id)) continue;
         if (inputs.given_edition && !instance.source->editions.contains(*inputs.given_edition)) continue;
-        std::string refs;
-        for (const auto& ref : instance.source->spec) refs += (refs.empty() ? "" : "; ") + ref.edition + " " + ref.section;
-        out << instance.id << "  [" << instance.source->editions.text() << "]  " << instance.source->title << "  (" << refs << ")\n";
+        if (!inputs.given_editions.empty() &&
+            std::none_of(inputs.given_editions.begin(), inputs.given_editions.end(),
+                         [&](const spec::Edition& edition) { return instance.source->editions.contains(edition); }))
+            continue;
+        out << instance.id << "  [" << instance.source->editions.text() << "]  " << instance.source->title << "\n";
         if (std::find(seen.begin(), seen.end(), instance.id) == seen.end()) seen.push_back(instance.id);
     }
     listed = seen.size();
@@ -116,14 +139,27 @@ void list_cases(const Inputs& inputs, std::ostream& out, std::size_t& listed) {
 
 std::variant<std::vector<suite::SelectedCase>, Stop> select_for_run(const Inputs& inputs, const spec::Edition& edition,
                                                                     std::ostream& err) {
+    auto selected = select_for_editions(inputs, {edition}, err);
+    if (auto* stop = std::get_if<Stop>(&selected)) return *stop;
+    return std::move(std::get<0>(selected).front());
+}
+
+std::variant<std::vector<std::vector<suite::SelectedCase>>, Stop> select_for_editions(const Inputs& inputs,
+                                                                                      const std::vector<spec::Edition>& editions,
+                                                                                      std::ostream& err) {
     const auto notes = unmatched_filters(inputs);
     for (const auto& note : notes) err << "mx3pid: " << note << "\n";
-    // With registration:, the bound addresses mx3pid will make count as given (targets/fixture_setup).
-    auto selected = suite::select_cases(inputs.templates, edition, targets::as_planned(inputs.profile), inputs.filters);
-    std::erase_if(selected, [&](const suite::SelectedCase& one) { return matches_any(inputs.excludes, one.instance.id); });
-    if (!selected.empty()) return selected;
-    return Stop{exit_no_case, "the filter selected no case" + (notes.empty() ? std::string() : " (" + notes.front() + ")"),
-                "mx3pid --list shows every case ID"};
+    std::vector<std::vector<suite::SelectedCase>> selections;
+    for (const auto& edition : editions) {
+        // With registration:, the bound addresses mx3pid will make count as given (targets/fixture_setup).
+        auto selected = suite::select_cases(inputs.templates, edition, targets::as_planned(inputs.profile), inputs.filters);
+        std::erase_if(selected, [&](const suite::SelectedCase& one) { return matches_any(inputs.excludes, one.instance.id); });
+        if (selected.empty())
+            return Stop{exit_no_case, "the filter selected no case" + (notes.empty() ? std::string() : " (" + notes.front() + ")"),
+                        "mx3pid --list shows every case ID"};
+        selections.push_back(std::move(selected));
+    }
+    return selections;
 }
 
 }  // namespace mx3pid::cli

@@ -18,12 +18,16 @@ namespace mx3pid::cli {
 
 struct Inputs {
     suite::Profile profile;
+    suite::Catalogue catalogue;  ///< the sentences the cases' checks cite
     std::vector<suite::CaseTemplate> templates;
     std::vector<suite::KnownFailure> known_failures;
     std::vector<std::string> filters;
     std::vector<std::string> excludes;
-    std::optional<spec::Edition> given_edition;
-    std::string edition_source = "given";  ///< how given_edition was chosen, for the reports
+    std::optional<spec::Edition> given_edition;  ///< --spec EDITION (or the built-in default)
+    /// --spec FIRST..LAST, or --spec all against a built-in target: every edition judged, oldest first.
+    std::vector<spec::Edition> given_editions;
+    bool all_advertised = false;  ///< --spec all against a server: every edition its /versions lists that mx3pid knows
+    std::string edition_source = "given";  ///< how the editions were chosen, for the reports
 };
 
 /// Reads the profile, cases and known failures, and applies the command line over the profile
@@ -39,5 +43,9 @@ void list_cases(const Inputs& inputs, std::ostream& out, std::size_t& listed);
 /// a Stop (exit 4) when nothing is left.
 std::variant<std::vector<suite::SelectedCase>, Stop> select_for_run(const Inputs& inputs, const spec::Edition& edition,
                                                                     std::ostream& err);
+/// The same for each of `editions`: one selection per edition, the same case IDs in each.
+std::variant<std::vector<std::vector<suite::SelectedCase>>, Stop> select_for_editions(const Inputs& inputs,
+                                                                                      const std::vector<spec::Edition>& editions,
+                                                                                      std::ostream& err);
 
 }  // namespace mx3pid::cli

@@ -21,14 +21,6 @@ std::string shell_word(const std::string& text) {
     return quoted + "'";
 }
 
-/// `text` with every "{edition}" replaced by the edition judged.
-std::string with_edition(std::string text, const std::string& edition) {
-    constexpr std::string_view placeholder = "{edition}";
-    for (auto at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + edition.size()))
-        text.replace(at, placeholder.size(), edition);
-    return text;
-}
-
 /// "mx3pid.html or mx3pid.json": where the whole run is, for the Markdown summary's note.
 std::string full_report(const Options& options) {
     std::string where;
@@ -54,7 +46,8 @@ std::string repro_command(const Options& options, const reports::RunResult& run,
     if (result.id == "run/start") return {};
     std::string command = "mx3pid repro " + shell_word(result.id) + " --homeserver " + shell_word(run.target);
     if (!options.profile.empty()) command += " --profile " + shell_word(options.profile);
-    if (!run.edition.empty()) command += " --spec " + shell_word(run.edition);
+    // With several editions, the one the case was judged in.
+    if (!run.edition.empty()) command += " --spec " + shell_word(run.edition_of(result));
     if (options.cases != suite::default_cases_dir())
         command += " --cases " + shell_word(options.cases);
     for (const auto& [flag, value] : {std::pair{"--identity-listen", &options.identity_listen},
@@ -68,7 +61,7 @@ std::string repro_command(const Options& options, const reports::RunResult& run,
 }
 
 void write_reports(const Options& options, const reports::RunResult& run, std::ostream& out) {
-    const reports::JunitOptions junit{with_edition(options.junit_suffix, run.edition)};
+    const reports::JunitOptions junit{options.junit_suffix};
     const auto repro = [&](const reports::CaseResult& result) { return repro_command(options, run, result); };
     const reports::MarkdownOptions markdown{options.markdown_max, full_report(options), repro};
     if (!options.junit.empty())

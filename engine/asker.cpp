@@ -7,7 +7,6 @@
 
 #include "engine/detail/checks.hpp"
 #include "engine/trace.hpp"
-#include "spec/utf8.hpp"
 
 namespace mx3pid::engine {
 namespace {
@@ -146,8 +145,6 @@ Answer Asker::ask(const net::Url& origin, const net::Request& request, const det
                         detail::one_line(response.header("Location").value_or("nowhere"), 120) +
                         "); mx3pid does not follow redirects: give --homeserver the final URL",
                     {}};
-        if (!spec::is_valid_utf8(response.body))
-            return {std::nullopt, Answer::Trouble::malformed, "malformed response: the body is not valid UTF-8", {}};
         return {std::move(response), Answer::Trouble::none, "", {}};
     }
 }

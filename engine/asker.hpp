@@ -19,7 +19,7 @@ namespace mx3pid::engine {
 using WaitListener = std::function<void(const std::string& what, std::chrono::milliseconds left)>;
 
 struct Answer {
-    enum class Trouble { none, transport, timeout, redirect, malformed, rate_limited };
+    enum class Trouble { none, transport, timeout, redirect, rate_limited };
 
     std::optional<net::Response> response;  ///< set exactly when trouble is none
     Trouble trouble = Trouble::none;

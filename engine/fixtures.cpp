@@ -46,6 +46,12 @@ CaseFixtures FixtureFactory::for_case(std::size_t index, const std::string& case
     return fixtures;
 }
 
+CaseFixtures FixtureFactory::for_unit(std::size_t index, const std::string& case_id, std::size_t ordinal) const {
+    auto fixtures = for_case(index, case_id);
+    if (ordinal > 0) fixtures.next_link += "." + std::to_string(ordinal + 1);
+    return fixtures;
+}
+
 std::string FixtureFactory::next_link_prefix() const { return "https://client.mx3pid.invalid/validated/" + run_tag_ + "/"; }
 
 Address FixtureFactory::fresh_address(std::size_t index, spec::Medium medium) const {

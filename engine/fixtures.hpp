@@ -30,6 +30,10 @@ public:
 
     /// The fixtures of the case at `index` in the run; the same for the same seed and index.
     CaseFixtures for_case(std::size_t index, const std::string& case_id) const;
+    /// The fixtures of one of a case's execution units (engine/units.hpp) at `index` in the run:
+    /// for the case's first unit (`ordinal` 0) for_case's; a later unit's next_link ends with
+    /// ".N" (N = ordinal + 1) after the case ID, so that it is the unit's own.
+    CaseFixtures for_unit(std::size_t index, const std::string& case_id, std::size_t ordinal) const;
     /// What every next_link this factory makes starts with: the run's own, unique to it.
     std::string next_link_prefix() const;
     /// A new address nobody has bound, allowed by the policy, for the case at `index`.

@@ -5,12 +5,14 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/detail/checks.hpp"
+#include "suite/check_plan.hpp"
 
 namespace mx3pid::engine {
 namespace {
 
 using reports::CheckResult;
 using reports::Verdict;
+namespace check = suite::check;
 
 bool expects(const suite::StepExpectation& expect, int status) {
     return std::find(expect.status.begin(), expect.status.end(), status) != expect.status.end();
@@ -21,32 +23,78 @@ const std::vector<std::string>& allowed_errcodes(const suite::StepExpectation& e
     return by_status != expect.errcode_by_status.end() ? by_status->second : expect.errcode;
 }
 
-bool is_json(const std::string& body) {
-    return !nlohmann::json::parse(body, nullptr, false).is_discarded();
+bool is_json(const std::string& body) { return !nlohmann::json::parse(body, nullptr, false).is_discarded(); }
+
+std::vector<std::string> cited(const suite::StepExpectation& expect, const char* key) {
+    auto found = expect.sentences.find(key);
+    return found == expect.sentences.end() ? std::vector<std::string>{} : found->second.all();
 }
 
 }  // namespace
 
-std::vector<CheckResult> judge_answer(const std::string& method, const suite::StepExpectation& expect,
-                                      const net::Response& response, const spec::Edition& edition) {
-    std::vector<CheckResult> checks{detail::check_status(expect.status, response)};
+bool attach(CheckResult& check, const std::vector<std::string>& cited, const Judging& judging, bool own) {
+    auto resolved = judging.catalogue.resolve(cited, judging.where);
+    if (resolved.obligations.empty()) return false;
+    if (check.verdict != Verdict::pass && !check.sentences.empty()) {
+        std::vector<std::string> kept;
+        for (const auto& id : resolved.obligations)
+            if (std::find(check.sentences.begin(), check.sentences.end(), id) != check.sentences.end()) kept.push_back(id);
+        if (!kept.empty()) {
+            resolved.obligations = std::move(kept);
+        } else if (own) {
+            check.verdict = Verdict::pass;
+            check.actual += " (no sentence of " + judging.where.edition.name() + " asks otherwise here)";
+        }
+    }
+    check.sentences = std::move(resolved.obligations);
+    check.freedoms = std::move(resolved.freedoms);
+    check.level = judging.catalogue.level_of(check.sentences);
+    return true;
+}
+
+void add_check(std::vector<CheckResult>& checks, CheckResult check, const std::vector<std::string>& cited, const Judging& judging,
+               bool own) {
+    if (attach(check, cited, judging, own)) checks.push_back(std::move(check));
+}
+
+void add_own_check(std::vector<CheckResult>& checks, CheckResult check, const Judging& judging) {
+    const auto& cited = suite::judge_check(check.name).sentences;
+    add_check(checks, std::move(check), cited, judging, true);
+}
+
+std::vector<CheckResult> judge_answer(const suite::Step& step, const net::Response& response, const Judging& judging) {
+    const auto& expect = step.expect;
+    std::vector<CheckResult> checks;
+    add_check(checks, detail::check_status(expect.status, response), cited(expect, "status"), judging);
+    add_own_check(checks, detail::check_utf8(response), judging);
     const bool expected_status = expects(expect, response.status);
-    if (expected_status && response.status >= 400) {
-        auto more = detail::check_error_body(response, allowed_errcodes(expect, response.status), edition);
-        checks.insert(checks.end(), more.begin(), more.end());
+    const bool error = expected_status && response.status >= 400;
+    const bool success = expected_status && response.status == 200 && step.request.method == "POST";
+    if (error) {
+        for (auto& body_check : detail::check_error_body(response)) add_own_check(checks, std::move(body_check), judging);
+        const auto& allowed = allowed_errcodes(expect, response.status);
+        if (auto errcode = detail::check_errcode(response, allowed)) {
+            auto found = expect.sentences.find("errcode");
+            add_check(checks, std::move(*errcode),
+                      allowed.empty() || found == expect.sentences.end() ? suite::errcode_form_sentences()
+                                                                         : found->second.for_status(response.status),
+                      judging);
+        }
     }
-    if (expected_status && response.status == 200 && method == "POST") {
-        checks.push_back(detail::check_sid(response));
-        if (auto submit_url = detail::check_submit_url(response, edition)) checks.push_back(*submit_url);
-        if (is_json(response.body))
-            if (auto type = detail::check_content_type(response, edition)) checks.push_back(*type);
+    if ((error || success) && is_json(response.body)) add_own_check(checks, detail::check_content_type(response), judging);
+    if (success) {
+        add_own_check(checks, detail::check_sid(response), judging);
+        if (auto submit_url = detail::check_submit_url(response, judging.where.edition)) add_own_check(checks, std::move(*submit_url), judging);
     }
+    if (expect.cors) add_check(checks, detail::check_cors(response, judging.where.edition), cited(expect, "cors"), judging);
     return checks;
 }
 
-std::optional<std::string> unimplemented_reason(const std::string& method, const suite::StepExpectation& expect,
-                                                const net::Response& response) {
-    if (method != "POST" || expects(expect, response.status)) return std::nullopt;
+std::optional<std::string> unimplemented_reason(const suite::Step& step, const net::Response& response) {
+    // A step that expects 404 asks an endpoint that is not there (an unknown one, or one not offered).
+    if (step.request.method != "POST" || step.request.path_medium || expects(step.expect, response.status) ||
+        expects(step.expect, 404))
+        return std::nullopt;
     const int status = response.status;
     bool unrecognized = false;
     if (status >= 400 && status < 500) {
@@ -58,21 +106,29 @@ std::optional<std::string> unimplemented_reason(const std::string& method, const
            (unrecognized ? " M_UNRECOGNIZED" : "") + ", as if it did not exist";
 }
 
-void conclude(reports::CaseResult& result, suite::Level level, bool server_error) {
-    bool failed = false;
+void conclude(reports::CaseResult& result, bool server_error) {
+    bool must_failed = false, should_failed = false;
+    result.level.clear();
     for (auto& check : result.checks) {
+        if (check.level == "MUST") result.level = "MUST";
+        else if (check.level == "SHOULD" && result.level.empty()) result.level = "SHOULD";
         if (check.verdict == Verdict::pass) continue;
-        failed = true;
-        const bool server_error_status = server_error && check.name == "status";
-        if (level == suite::Level::should && !server_error_status) check.verdict = Verdict::warn;
+        if (check.level == "MUST") {
+            must_failed = true;
+            check.verdict = Verdict::fail;
+        } else {
+            should_failed = true;
+            check.verdict = Verdict::warn;
+        }
     }
-    if (!failed) {
+    if (!must_failed && !should_failed && !server_error) {
         result.verdict = Verdict::pass;
         return;
     }
-    result.verdict = level == suite::Level::should && !server_error ? Verdict::warn : Verdict::fail;
+    result.verdict = must_failed || server_error ? Verdict::fail : Verdict::warn;
     result.message = reports::failed_checks_message(result.checks);
-    if (server_error && level == suite::Level::should) result.message += " (a 5xx is a failure at any level)";
+    if (server_error && !must_failed)
+        result.message = (result.message.empty() ? std::string("a 5xx answer") : result.message) + " (a 5xx is a failure at any level)";
 }
 
 }  // namespace mx3pid::engine

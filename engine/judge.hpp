@@ -1,30 +1,51 @@
 #pragma once
-// Judges what the homeserver answered to one step, and turns a case's checks into its verdict.
+// Judges what the homeserver answered to one step, gives every check the sentences it tests and
+// their level, and turns a case's checks into its verdict.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "suite/case_model.hpp"
+#include "suite/catalogue.hpp"
 #include "net/message.hpp"
 #include "reports/run_result.hpp"
-#include "spec/edition.hpp"
 
 namespace mx3pid::engine {
 
-/// Every check one answer gets: its status among the expected ones; for an error status that is
-/// expected, the standard error body with the errcodes allowed for that status; for a 200 to a POST
-/// that is expected, the sid grammar and submit_url; from v1.4, Content-Type application/json on it.
-std::vector<reports::CheckResult> judge_answer(const std::string& method, const suite::StepExpectation& expect,
-                                               const net::Response& response, const spec::Edition& edition);
+/// What checks are judged against: the catalogue, and where (edition, endpoint, validation mode).
+struct Judging {
+    const suite::Catalogue& catalogue;
+    suite::JudgedIn where;
+};
 
-/// When a POST was answered as if the endpoint did not exist (404 or 405, or M_UNRECOGNIZED with
-/// any 4xx) where the step expected otherwise: why the endpoint looks unimplemented.
-std::optional<std::string> unimplemented_reason(const std::string& method, const suite::StepExpectation& expect,
-                                                const net::Response& response);
+/// Gives `check` the sentences `cited` (IDs or globs) resolve to where it is judged, apart into
+/// obligations and freedoms, and the level of its obligations. A failure that named the sentences it
+/// breaks keeps those among them; when none of them holds here, a judge's own check (`own`) passes,
+/// and a case file's check keeps all it tests. False when no obligation holds there: the check is
+/// not made (only freedoms hold, and anything is accepted).
+bool attach(reports::CheckResult& check, const std::vector<std::string>& cited, const Judging& judging, bool own = false);
 
-/// The case's verdict from its checks: a failed check is a FAIL in a MUST case and a WARN in a
-/// SHOULD case, except that a 5xx answer (`server_error`) is a FAIL whatever the case's level.
-/// The message names the first failing check and the names of the others.
-void conclude(reports::CaseResult& result, suite::Level level, bool server_error);
+/// attach(), and `check` joins `checks` when it is made.
+void add_check(std::vector<reports::CheckResult>& checks, reports::CheckResult check, const std::vector<std::string>& cited,
+               const Judging& judging, bool own = false);
+
+/// One of the judge's own checks (suite/check_plan.hpp names its sentences) joins `checks` when made.
+void add_own_check(std::vector<reports::CheckResult>& checks, reports::CheckResult check, const Judging& judging);
+
+/// Every check one answer to `step` gets: the status among the expected ones and its UTF-8; for an
+/// error status that is expected, the standard error body and the errcodes allowed for that status;
+/// for a 200 to a POST that is expected, the sid and submit_url; Content-Type application/json on
+/// either when it is JSON; the CORS headers when the step asks.
+std::vector<reports::CheckResult> judge_answer(const suite::Step& step, const net::Response& response, const Judging& judging);
+
+/// When a POST to the endpoint was answered as if it did not exist (404 or 405, or M_UNRECOGNIZED
+/// with any 4xx) where the step expected otherwise: why the endpoint looks unimplemented.
+std::optional<std::string> unimplemented_reason(const suite::Step& step, const net::Response& response);
+
+/// The case's verdict from its checks: FAIL when a MUST check failed or a 5xx came back
+/// (`server_error`), WARN when only SHOULD checks failed (their verdict becomes warn), else PASS.
+/// The case's level is the strongest of its checks'. The message names the first failing check
+/// and the names of the others.
+void conclude(reports::CaseResult& result, bool server_error);
 
 }  // namespace mx3pid::engine

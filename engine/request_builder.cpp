@@ -32,7 +32,13 @@ net::Request build_request(const spec::Endpoint& endpoint, const suite::RequestS
     net::Request request;
     request.method = step.method;
     request.target = endpoint_target(endpoint, context);
-    request.headers.emplace_back("Content-Type", step.content_type.value_or("application/json"));
+    if (step.path_medium) {
+        const std::string medium(spec::medium_name(endpoint.medium));
+        auto at = request.target.rfind("/" + medium + "/");
+        if (at != std::string::npos) request.target.replace(at + 1, medium.size(), *step.path_medium);
+    }
+    const auto content_type = step.content_type.value_or("application/json");
+    if (!content_type.empty()) request.headers.emplace_back("Content-Type", content_type);
     request.headers.emplace_back("Accept", "application/json");
     if (step.derived) {
         // The input changes the case's own valid body; its randomness (a boundary value's

@@ -4,10 +4,12 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "suite/check_plan.hpp"
 #include "suite/citation.hpp"
 #include "engine/detail/checks.hpp"
 #include "engine/detail/curl.hpp"
@@ -32,11 +34,25 @@ using detail::keep_tokens;
 constexpr int timeouts_before_stopping = 3;
 constexpr std::chrono::milliseconds stop_check_every{50};
 
-/// A case between its first request and its verdict.
-struct CaseRun {
-    std::size_t index = 0;
+/// One edition's view of a unit: the case as that edition selected it, and its result so far.
+struct View {
+    std::size_t edition = 0;  ///< index into the run's editions
     const suite::SelectedCase* selected = nullptr;
-    reports::CaseResult result;
+    reports::CaseResult result;                ///< the checks of the answers so far
+    std::optional<std::string> unimplemented;  ///< why the endpoint looks unimplemented in this edition
+};
+
+/// Why a unit could not be judged in any of its editions.
+struct Trouble {
+    Verdict verdict = Verdict::error;
+    bool not_run = false;  ///< a rate limit: skip, not run
+    std::string message;
+};
+
+/// A unit between its first request and its verdicts.
+struct UnitRun {
+    const Unit* unit = nullptr;
+    std::string label;  ///< the case ID, and in a run of several editions the unit's editions
     CaseValues values;
     detail::Secrets secrets;
     spec::Validation validation = spec::Validation::proxy;
@@ -44,82 +60,143 @@ struct CaseRun {
     json first_body;
     std::optional<net::Response> first_answer;
     std::optional<std::string> first_sid;
-    bool server_error = false;           ///< some step was answered with a 5xx
-    std::optional<std::string> unimplemented;  ///< why the endpoint looks unimplemented
-    bool errored = false;                ///< the case could not be judged (an error, or not run); result.message says why
+    bool server_error = false;  ///< some step was answered with a 5xx
+    std::optional<Trouble> trouble;
+    std::vector<reports::HttpExchange> exchanges;
+    std::vector<View> views;  ///< one per edition of the unit
     SteadyClock::time_point last_request{};
+
+    const suite::Case& instance() const { return views.front().selected->instance; }
+    bool judged_anywhere() const {
+        return std::any_of(views.begin(), views.end(), [](const View& view) { return !view.unimplemented; });
+    }
 };
 
-/// What the cases of one run share, and what they learn about the server for each other.
+/// What the units of one run share, and what they learn about the server for each other.
 class RunState {
 public:
-    explicit RunState(Environment& env)
+    RunState(Environment& env, const std::vector<EditionCases>& editions)
         : env(env),
+          editions(editions),
           asker(env.http, env.profile.max_rate_limit_wait, env.on_wait),
           side(env.identity, env.decoy, env.mailbox, env.redact, env.fixtures.next_link_prefix()),
-          context{env.homeserver.path,
-                  env.edition,
-                  {env.id_server.empty() ? env.identity.authority() : env.id_server, env.identity.register_access_token()},
-                  {env.decoy.authority(), env.decoy.register_access_token()}} {}
+          basis{{env.id_server.empty() ? env.identity.authority() : env.id_server, env.identity.register_access_token()},
+                {env.decoy.authority(), env.decoy.register_access_token()}},
+          plan(plan_units(editions, env.homeserver, env.profile, basis)) {}
 
     Environment& env;
+    const std::vector<EditionCases>& editions;
     Asker asker;
     SideChannel side;
-    RequestContext context;
+    RequestBasis basis;
+    UnitPlan plan;
     std::atomic<int> timeouts_in_a_row{0};
+    std::atomic<std::size_t> units_sent{0}, exchanges_sent{0}, judgements{0};
 
-    std::optional<std::string> unimplemented(const std::string& endpoint) {
+    const spec::Edition& edition(std::size_t index) const { return editions[index].edition; }
+    bool several_editions() const { return editions.size() > 1; }
+    std::size_t case_count() const { return editions.empty() ? 0 : editions.front().cases.size(); }
+    const std::string& case_id(std::size_t index) const { return editions.front().cases[index].instance.id; }
+
+    /// "r0.4.0–r0.6.1, v1.3": the run's editions at `indices`, neighbours in the run as one span.
+    std::string editions_text(const std::vector<std::size_t>& indices) const {
+        std::string text;
+        for (std::size_t i = 0; i < indices.size(); ++i) {
+            std::size_t last = i;
+            while (last + 1 < indices.size() && indices[last + 1] == indices[last] + 1) ++last;
+            text += (text.empty() ? "" : ", ") + edition(indices[i]).name();
+            if (last > i) text += "\u2013" + edition(indices[last]).name();
+            i = last;
+        }
+        return text;
+    }
+    /// The case ID, with the editions when the run has several: what warnings and the trace call a unit.
+    std::string label(const Unit& unit) const {
+        return several_editions() ? case_id(unit.case_index) + " in " + editions_text(unit.editions) : case_id(unit.case_index);
+    }
+
+    std::optional<std::string> unimplemented(std::size_t edition, const std::string& endpoint) {
         std::lock_guard lock(mutex_);
-        auto found = unimplemented_.find(endpoint);
+        auto found = unimplemented_.find({edition, endpoint});
         return found == unimplemented_.end() ? std::nullopt : std::optional(found->second);
     }
-    void mark_unimplemented(const std::string& endpoint, const std::string& reason) {
+    void mark_unimplemented(std::size_t edition, const std::string& endpoint, const std::string& reason) {
         std::lock_guard lock(mutex_);
-        unimplemented_.emplace(endpoint, reason);
+        unimplemented_.emplace(std::pair{edition, endpoint}, reason);
     }
-    /// Why a token-delivering case of this medium is not asked now, while the server's wait lasts.
-    std::optional<std::string> rate_limited(spec::Medium medium) {
+    /// Why a token-delivering unit of this medium is not sent to `server` now, while its wait lasts.
+    std::optional<std::string> rate_limited(const net::Url& server, spec::Medium medium) {
         std::lock_guard lock(mutex_);
-        auto found = limits_.find(medium);
+        auto found = limits_.find({server.origin(), medium});
         if (found == limits_.end() || SteadyClock::now() >= found->second.first) return std::nullopt;
         return found->second.second;
     }
-    /// Token cases of `medium` are not sent for `wait`, or for the rest of the run when there is none.
-    void limit(spec::Medium medium, std::optional<std::chrono::milliseconds> wait, const std::string& why) {
+    /// Token units of `medium` are not sent to `server` for `wait`, or for the rest of the run when there is none.
+    void limit(const net::Url& server, spec::Medium medium, std::optional<std::chrono::milliseconds> wait, const std::string& why) {
         std::lock_guard lock(mutex_);
-        limits_[medium] = {wait ? SteadyClock::now() + *wait : SteadyClock::time_point::max(), why};
+        limits_[{server.origin(), medium}] = {wait ? SteadyClock::now() + *wait : SteadyClock::time_point::max(), why};
     }
-    void keep(std::size_t index, Judged judged) {
+    void keep(std::size_t unit, std::vector<Judged> judged) {
         std::lock_guard lock(mutex_);
-        judged_[index] = std::move(judged);
+        judged_.erase(unit);
+        judged_.emplace(unit, std::move(judged));
     }
-    /// The case as judged, if its side channel was (not an error, not unimplemented). Call once the jobs are done.
-    Judged* judged(std::size_t index) {
+    /// The unit as judged in each edition whose verdict rests on its side channel. Call once the jobs are done.
+    std::vector<Judged>* judged(std::size_t unit) {
         std::lock_guard lock(mutex_);
-        auto found = judged_.find(index);
+        auto found = judged_.find(unit);
         return found == judged_.end() ? nullptr : &found->second;
     }
 
 private:
     std::mutex mutex_;
-    std::map<std::string, std::string> unimplemented_;
-    std::map<spec::Medium, std::pair<SteadyClock::time_point, std::string>> limits_;
-    std::map<std::size_t, Judged> judged_;
+    std::map<std::pair<std::size_t, std::string>, std::string> unimplemented_;
+    std::map<std::pair<std::string, spec::Medium>, std::pair<SteadyClock::time_point, std::string>> limits_;
+    std::map<std::size_t, std::vector<Judged>> judged_;
 };
 
 }  // namespace
 
-reports::CaseResult start_result(const suite::SelectedCase& selected, const spec::Edition& edition) {
+Judging judging_for(const suite::Case& instance, const Environment& environment, const spec::Edition& edition) {
+    return {environment.catalogue,
+            {edition, instance.endpoint, environment.profile.validation_for(instance.endpoint->medium)}};
+}
+
+reports::CaseResult start_result(const suite::SelectedCase& selected, const Environment& environment, const spec::Edition& edition) {
     const suite::Case& instance = selected.instance;
     reports::CaseResult result;
     result.id = instance.id;
     result.endpoint = std::string(instance.endpoint->key);
     result.kind = instance.source->kind;
     result.title = instance.source->title;
-    result.level = instance.source->level == suite::Level::must ? "MUST" : "SHOULD";
-    result.spec = suite::cite(instance, edition);
+    result.spec = suite::cite(instance, environment.catalogue, judging_for(instance, environment, edition).where);
     result.started = reports::Clock::now();
     return result;
+}
+
+std::vector<reports::Sentence> cited_sentences(const std::vector<reports::CaseResult>& results, const suite::Catalogue& catalogue,
+                                               const spec::Edition& edition) {
+    // Catalogue order, then endpoint order for sentences each endpoint's own section says.
+    std::set<std::pair<std::size_t, std::size_t>> wanted;
+    auto index = [&](const std::string& id) { return static_cast<std::size_t>(catalogue.find(id) - catalogue.sentences().data()); };
+    for (const auto& result : results) {
+        const auto* endpoint = spec::find_endpoint_by_key(result.endpoint);
+        if (!endpoint) continue;
+        const auto endpoint_index = static_cast<std::size_t>(endpoint - spec::endpoints().data());
+        for (const auto& check : result.checks)
+            for (const auto* ids : {&check.sentences, &check.freedoms})
+                for (const auto& id : *ids)
+                    if (catalogue.find(id)) wanted.emplace(index(id), endpoint_index);
+    }
+    std::vector<reports::Sentence> sentences;
+    for (const auto& [at, endpoint_index] : wanted) {
+        const auto& record = catalogue.sentences()[at];
+        auto placed = catalogue.placed(record, &spec::endpoints()[endpoint_index], edition);
+        bool seen = std::any_of(sentences.begin(), sentences.end(),
+                                [&](const reports::Sentence& s) { return s.id == placed.id && s.endpoint == placed.endpoint; });
+        if (!seen) sentences.push_back(std::move(placed));
+    }
+    return sentences;
 }
 
 namespace {
@@ -173,37 +250,92 @@ std::optional<Address> address_for(const suite::Case& instance, Environment& env
     }
 }
 
-/// The verdict of a case that is not sent at all, when it is not.
-std::optional<reports::CaseResult> not_asked(const suite::SelectedCase& selected, RunState& state) {
-    const auto& source = *selected.instance.source;
-    auto result = start_result(selected, state.env.edition);
-    if (selected.skip_reason) return ended(result, Verdict::skip, *selected.skip_reason);
-    if (selected.not_run_reason) return never_sent(result, *selected.not_run_reason);
-    if (auto reason = state.unimplemented(result.endpoint)) return ended(result, Verdict::not_implemented, *reason);
-    if (state.timeouts_in_a_row.load() >= timeouts_before_stopping)
-        return ended(result, Verdict::error,
-                     "not run: the homeserver stopped answering (" + std::to_string(timeouts_before_stopping) +
-                         " cases in a row timed out)");
-    if (may_deliver_token(source))
-        if (auto limited = state.rate_limited(selected.instance.endpoint->medium)) return never_sent(result, *limited);
-    return std::nullopt;
+/// The results of each case as they become known, whichever job produced them; a case's row is
+/// complete when every edition has its result.
+class Rows {
+public:
+    Rows(std::size_t cases, std::size_t editions) : editions_(editions), rows_(cases) {
+        for (auto& row : rows_) row.results.resize(editions);
+    }
+    void put(std::size_t case_index, std::size_t edition, reports::CaseResult result) {
+        std::lock_guard lock(mutex_);
+        auto& row = rows_[case_index];
+        row.results[edition] = std::move(result);
+        if (++row.filled == editions_) changed_.notify_all();
+    }
+    void job_done() {
+        std::lock_guard lock(mutex_);
+        ++jobs_done_;
+        changed_.notify_all();
+    }
+    /// Every edition's result for the case at `index`, or nothing once every job is done without them.
+    std::optional<std::vector<reports::CaseResult>> take(std::size_t index, std::size_t jobs) {
+        std::unique_lock lock(mutex_);
+        auto& row = rows_[index];
+        changed_.wait(lock, [&] { return row.filled == editions_ || jobs_done_ == jobs; });
+        if (row.filled != editions_) return std::nullopt;
+        std::vector<reports::CaseResult> results;
+        for (auto& result : row.results) results.push_back(std::move(*result));
+        return results;
+    }
+
+private:
+    struct Row {
+        std::vector<std::optional<reports::CaseResult>> results;
+        std::size_t filled = 0;
+    };
+    std::size_t editions_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<Row> rows_;
+    std::size_t jobs_done_ = 0;
+};
+
+/// The results of the editions in which the case is not asked at all: skipped, or not run for a fixture error.
+void put_unasked_editions(std::size_t case_index, RunState& state, Rows& rows) {
+    for (std::size_t e = 0; e < state.editions.size(); ++e) {
+        const auto& selected = state.editions[e].cases[case_index];
+        if (selected.skip_reason) rows.put(case_index, e, ended(start_result(selected, state.env, state.edition(e)), Verdict::skip, *selected.skip_reason));
+        else if (selected.not_run_reason) rows.put(case_index, e, never_sent(start_result(selected, state.env, state.edition(e)), *selected.not_run_reason));
+    }
 }
 
-CaseRun begin(const suite::SelectedCase& selected, std::size_t index, Address address, RunState& state) {
-    const suite::Case& instance = selected.instance;
+/// A unit that is not sent: each edition that found its endpoint unimplemented says so, the others get `unasked`.
+void put_unsent(std::vector<View>& views, std::size_t case_index, Rows& rows,
+                const std::function<reports::CaseResult(reports::CaseResult)>& unasked) {
+    for (auto& view : views)
+        rows.put(case_index, view.edition,
+                 view.unimplemented ? ended(std::move(view.result), Verdict::not_implemented, *view.unimplemented)
+                                    : unasked(std::move(view.result)));
+}
+
+/// The editions' views of `unit`, each knowing whether its endpoint was found unimplemented there.
+std::vector<View> views_of(const Unit& unit, RunState& state) {
+    std::vector<View> views;
+    for (auto e : unit.editions) {
+        const auto& selected = state.editions[e].cases[unit.case_index];
+        views.push_back({e, &selected, start_result(selected, state.env, state.edition(e)),
+                         state.unimplemented(e, std::string(selected.instance.endpoint->key))});
+    }
+    return views;
+}
+
+UnitRun begin(const Unit& unit, std::vector<View> views, Address address, RunState& state) {
     auto& env = state.env;
-    CaseRun run;
-    run.index = index;
-    run.selected = &selected;
-    run.result = start_result(selected, state.env.edition);
+    UnitRun run;
+    run.unit = &unit;
+    run.label = state.label(unit);
+    run.views = std::move(views);
+    const auto& instance = run.instance();
     run.secrets = detail::Secrets(env.redact);
-    const auto generated = env.fixtures.for_case(index, instance.id);
+    const auto generated = env.fixtures.for_unit(unit.id, instance.id, unit.ordinal);
     run.values = {std::move(address), generated.client_secret, generated.next_link, generated.send_attempt};
     run.validation = env.profile.validation_for(instance.endpoint->medium);
-    CaseIdentity identity{instance.id, run.values.address, {run.values.client_secret}, run.values.next_link, {}};
+    CaseIdentity identity{run.label, run.values.address, {run.values.client_secret}, run.values.next_link, {}};
     if (auto shared = shared_address_name(instance); !shared.empty()) identity.shared_fixture = "the profile's " + shared + " address";
+    const auto context = request_context(state.edition(unit.editions.front()), unit.homeserver, state.basis);
     for (const auto& step : instance.source->steps) {
-        run.requests.push_back(build_request(*instance.endpoint, step.request, run.values, state.context));
+        run.requests.push_back(build_request(*instance.endpoint, step.request, run.values, context));
         auto body = json::parse(run.requests.back().body, nullptr, false);
         if (body.is_object() && body.contains("client_secret") && body["client_secret"].is_string())
             identity.client_secrets.push_back(body["client_secret"].get<std::string>());
@@ -211,113 +343,196 @@ CaseRun begin(const suite::SelectedCase& selected, std::size_t index, Address ad
     for (const auto& secret : identity.client_secrets) run.secrets.keep(secret);
     run.first_body = json::parse(run.requests.front().body, nullptr, false);
     if (trace::on(trace::Level::debug))
-        trace::write(trace::Level::debug, "case: address " + run.values.address.describe() + ", next_link " + run.values.next_link +
+        trace::write(trace::Level::debug, std::string(state.several_editions() ? "unit " + state.editions_text(unit.editions) + ": " : "case: ") +
+                                              "address " + run.values.address.describe() + ", next_link " + run.values.next_link +
                                               ", client_secret " + trace::mask(run.values.client_secret, run.secrets.all()));
-    state.side.watch(index, std::move(identity));
+    state.side.watch(unit.id, std::move(identity));
     return run;
 }
 
-/// A 429 beyond --max-wait: the server may limit its rate, so the case is not run (its exchanges kept
-/// as the evidence), and its medium's token cases are not sent until the wait it asked for is over.
-void note_rate_limit(const Answer& answer, CaseRun& run, RunState& state) {
-    const auto medium = run.selected->instance.endpoint->medium;
+/// The unit about to be sent, or nothing when it is not (every edition's result is then put):
+/// its endpoint unimplemented in each of its editions, the server no longer answering, its medium
+/// still rate limited.
+std::optional<UnitRun> start_unit(const Unit& unit, RunState& state, Rows& rows) {
+    auto views = views_of(unit, state);
+    const auto& instance = views.front().selected->instance;
+    const auto case_index = unit.case_index;
+    if (std::all_of(views.begin(), views.end(), [](const View& view) { return view.unimplemented.has_value(); })) {
+        put_unsent(views, case_index, rows, {});
+        return std::nullopt;
+    }
+    if (state.timeouts_in_a_row.load() >= timeouts_before_stopping) {
+        put_unsent(views, case_index, rows, [](reports::CaseResult result) {
+            return ended(std::move(result), Verdict::error,
+                         "not run: the homeserver stopped answering (" + std::to_string(timeouts_before_stopping) +
+                             " cases in a row timed out)");
+        });
+        return std::nullopt;
+    }
+    const bool delivers = std::any_of(views.begin(), views.end(), [](const View& view) { return may_deliver_token(*view.selected->instance.source); });
+    if (delivers)
+        if (auto limited = state.rate_limited(unit.homeserver, instance.endpoint->medium)) {
+            put_unsent(views, case_index, rows, [&](reports::CaseResult result) { return never_sent(std::move(result), *limited); });
+            return std::nullopt;
+        }
+    auto address = address_for(instance, state.env, unit.id);
+    if (!address) {
+        const auto why = suite::profile_skip_reason(instance, state.env.profile).value_or("no address for this case");
+        put_unsent(views, case_index, rows, [&](reports::CaseResult result) { return ended(std::move(result), Verdict::skip, why); });
+        return std::nullopt;
+    }
+    return begin(unit, std::move(views), std::move(*address), state);
+}
+
+/// A 429 beyond --max-wait: the server may limit its rate, so the unit is not run (its exchanges kept
+/// as the evidence), and its medium's token units are not sent until the wait it asked for is over.
+void note_rate_limit(const Answer& answer, UnitRun& run, RunState& state) {
+    const auto medium = run.instance().endpoint->medium;
     const std::string requests = std::string(spec::medium_name(medium)) + " requests";
     const auto budget = seconds_text(state.asker.max_wait());
     std::string why;
     // A server that kept refusing after every wait it asked for gives no end to wait for.
     if (answer.retried_out) {
         why = "rate limited: the homeserver still answered " + requests + " 429 after every wait it asked for, within --max-wait " +
-              budget + ", when " + run.result.id + " was sent";
-        state.limit(medium, std::nullopt, why);
+              budget + ", when " + run.label + " was sent";
+        state.limit(run.unit->homeserver, medium, std::nullopt, why);
     } else {
         why = "rate limited: the homeserver asked " + requests + " to wait " + seconds_text(answer.asked_to_wait) +
-              ", beyond --max-wait " + budget + ", when " + run.result.id + " was sent";
-        state.limit(medium, answer.asked_to_wait, why);
+              ", beyond --max-wait " + budget + ", when " + run.label + " was sent";
+        state.limit(run.unit->homeserver, medium, answer.asked_to_wait, why);
     }
-    run.result.not_run = true;
-    run.result.verdict = Verdict::skip;
-    run.result.message = "not run: " + why;
+    run.trouble = Trouble{Verdict::skip, true, "not run: " + why};
 }
 
-void note_trouble(const Answer& answer, CaseRun& run, RunState& state) {
-    run.errored = true;
+void note_trouble(const Answer& answer, UnitRun& run, RunState& state) {
     if (answer.trouble == Answer::Trouble::rate_limited) return note_rate_limit(answer, run, state);
-    run.result.verdict = Verdict::error;
-    run.result.message = answer.error;
+    run.trouble = Trouble{Verdict::error, false, answer.error};
     if (answer.trouble == Answer::Trouble::timeout) ++state.timeouts_in_a_row;
 }
 
+/// Judges one answer in every edition still judging the unit; false when none is left (each found
+/// the endpoint unimplemented).
+bool judge_step(std::size_t step, const net::Response& response, UnitRun& run, RunState& state) {
+    bool judging = false;
+    for (auto& view : run.views) {
+        if (view.unimplemented) continue;
+        const auto& expected = view.selected->instance.source->steps[step];
+        auto checks = judge_answer(expected, response, judging_for(view.selected->instance, state.env, state.edition(view.edition)));
+        view.result.checks.insert(view.result.checks.end(), checks.begin(), checks.end());
+        if (auto reason = unimplemented_reason(expected, response)) {
+            view.unimplemented = reason;
+            state.mark_unimplemented(view.edition, view.result.endpoint, *reason);
+            continue;
+        }
+        judging = true;
+    }
+    return judging;
+}
+
+/// Judges every 429 among the exchanges from `from` on (the asker waited them out), in every edition
+/// still judging the unit.
+void judge_rate_limits(UnitRun& run, std::size_t from, RunState& state) {
+    for (auto& view : run.views) {
+        if (view.unimplemented) continue;
+        const auto& edition = state.edition(view.edition);
+        const auto judging = judging_for(view.selected->instance, state.env, edition);
+        for (std::size_t i = from; i < run.exchanges.size(); ++i)
+            if (run.exchanges[i].status == 429) add_own_check(view.result.checks, detail::check_rate_limit(run.exchanges[i], edition), judging);
+    }
+}
+
 /// Sends every step and judges each answer; stops at the first that cannot be judged.
-void send_steps(CaseRun& run, RunState& state) {
-    const auto& source = *run.selected->instance.source;
-    for (std::size_t i = 0; i < source.steps.size(); ++i) {
-        const auto& step = source.steps[i];
-        auto answer = state.asker.ask(state.env.homeserver, run.requests[i], run.secrets, run.result.exchanges, true);
+void send_steps(UnitRun& run, RunState& state) {
+    for (std::size_t i = 0; i < run.requests.size(); ++i) {
+        const auto asked_before = run.exchanges.size();
+        auto answer = state.asker.ask(run.unit->homeserver, run.requests[i], run.secrets, run.exchanges, true);
         run.last_request = SteadyClock::now();
+        judge_rate_limits(run, asked_before, state);
         if (!answer.response) {
             note_trouble(answer, run, state);
             return;
         }
         const auto& response = *answer.response;
-        auto checks = judge_answer(step.request.method, step.expect, response, state.env.edition);
-        run.result.checks.insert(run.result.checks.end(), checks.begin(), checks.end());
         run.server_error = run.server_error || response.status >= 500;
-        if (auto sid = detail::sid_of(response)) state.side.learn_sid(run.index, *sid);
+        if (auto sid = detail::sid_of(response)) state.side.learn_sid(run.unit->id, *sid);
         if (!run.first_answer) {
             run.first_answer = response;
             run.first_sid = detail::sid_of(response);
         }
-        if (auto reason = unimplemented_reason(step.request.method, step.expect, response)) {
-            run.unimplemented = reason;
-            state.mark_unimplemented(run.result.endpoint, *reason);
-            break;
-        }
+        if (!judge_step(i, response, run, state)) break;
     }
     state.timeouts_in_a_row = 0;
 }
 
-/// Judges what the side channel saw for the case, completes its validation when asked, and gives
-/// the verdict. The case's observation is closed.
-reports::CaseResult finish(CaseRun run, RunState& state) {
-    const auto& source = *run.selected->instance.source;
-    auto seen = state.side.observe(run.index);
-    keep_tokens(seen, run.secrets);
-    auto& result = run.result;
-    if (!run.errored && !run.unimplemented && source.side_channel.follow_link) {
-        auto follow = complete_validation(run.validation, state.env.edition, seen, run.first_answer, run.first_sid, run.values,
-                                          state.asker, run.secrets, result.exchanges);
-        if (!follow.error.empty()) {
-            run.errored = true;
-            result.verdict = Verdict::error;
-            result.message = follow.error;
-        } else if (follow.check) {
-            result.checks.push_back(*follow.check);
-        }
+/// Completes the validation once for the unit when one of its editions asks (its editions share the
+/// follow-up rules, engine/units.hpp); its checks, before each edition attaches its sentences, or the
+/// trouble that made the unit an error.
+std::vector<reports::CheckResult> follow_up(UnitRun& run, const Observation& seen, RunState& state) {
+    const bool asked = std::any_of(run.views.begin(), run.views.end(), [](const View& view) {
+        return !view.unimplemented && view.selected->instance.source->side_channel.follow_link;
+    });
+    if (!asked || run.trouble) return {};
+    auto follow = complete_validation(run.validation, follow_up_rules(state.edition(run.unit->editions.front())), seen, run.first_answer,
+                                      run.first_sid, run.values, state.asker, run.secrets, run.exchanges);
+    if (!follow.error.empty()) run.trouble = Trouble{Verdict::error, false, follow.error};
+    return std::move(follow.checks);
+}
+
+/// One edition's verdict on the unit, from its answer checks, the follow-up and the side channel.
+reports::CaseResult judge_view(View& view, const UnitRun& run, const Observation& seen, const std::vector<reports::CheckResult>& follow,
+                               RunState& state, std::vector<Judged>& judged) {
+    auto result = std::move(view.result);
+    if (run.trouble) {
+        result.verdict = run.trouble->verdict;
+        result.not_run = run.trouble->not_run;
+        result.message = run.trouble->message;
     }
-    if (!run.errored && !run.unimplemented) {
-        Judged judged{run.selected, run.validation, run.first_body, run.first_sid, run.secrets, run.values.address, result.checks,
-                      run.server_error};
-        judge_observation(judged, seen, result);
-        judged.verdict = result.verdict;
-        state.keep(run.index, std::move(judged));
-    } else {
+    if (run.trouble || view.unimplemented) {
         result.side_channel = describe(seen, run.values.address, run.secrets);
+        if (!run.trouble) {
+            result.verdict = Verdict::not_implemented;
+            result.message = *view.unimplemented;
+        }
+        return result;
     }
-    if (run.unimplemented) {
-        result.verdict = Verdict::not_implemented;
-        result.message = *run.unimplemented;
+    const auto judging = judging_for(view.selected->instance, state.env, state.edition(view.edition));
+    if (view.selected->instance.source->side_channel.follow_link)
+        for (const auto& check : follow) add_own_check(result.checks, check, judging);
+    Judged kept{view.edition, view.selected, judging, run.first_body, run.first_sid, run.secrets, run.values.address, result.checks,
+                run.server_error};
+    judge_observation(kept, seen, result);
+    kept.verdict = result.verdict;
+    judged.push_back(std::move(kept));
+    return result;
+}
+
+/// Judges, in each of the unit's editions, what the side channel saw for it, completing its
+/// validation when asked; puts the verdicts. The unit's observation is closed.
+void finish(UnitRun run, RunState& state, Rows& rows) {
+    auto seen = state.side.observe(run.unit->id);
+    keep_tokens(seen, run.secrets);
+    const auto follow = follow_up(run, seen, state);
+    const auto curl = detail::curl_line(run.unit->homeserver, run.requests.front(), run.secrets.all(), run.secrets.redacting());
+    const auto finished = run.exchanges.empty() ? reports::Clock::now() : run.exchanges.back().finished;
+    std::vector<Judged> judged;
+    std::vector<std::pair<std::size_t, reports::CaseResult>> results;
+    for (auto& view : run.views) {
+        auto result = judge_view(view, run, seen, follow, state, judged);
+        result.exchanges = run.exchanges;
+        result.curl = curl;
+        result.finished = finished;
+        if (trace::on(trace::Level::info))
+            trace::write(trace::Level::info, "verdict" + (state.several_editions() ? " in " + state.edition(view.edition).name() : std::string()) +
+                                                 ": " + std::string(reports::to_string(result.verdict)) +
+                                                 (result.message.empty() ? "" : ": " + trace::mask(result.message, run.secrets.all())));
+        results.emplace_back(view.edition, std::move(result));
     }
-    state.side.close(run.index);
-    if (trace::on(trace::Level::info))
-        trace::write(trace::Level::info, "verdict: " + std::string(reports::to_string(result.verdict)) +
-                                             (result.message.empty() ? "" : ": " + trace::mask(result.message, run.secrets.all())));
-    result.curl = detail::curl_line(state.env.homeserver, run.requests.front(), run.secrets.all(), run.secrets.redacting());
-    if (!result.exchanges.empty()) {
-        result.finished = result.exchanges.back().finished;
-    } else {
-        result.finished = reports::Clock::now();
-    }
-    return std::move(result);
+    state.keep(run.unit->id, std::move(judged));
+    state.side.close(run.unit->id);
+    if (!run.exchanges.empty()) ++state.units_sent;
+    state.exchanges_sent += run.exchanges.size();
+    state.judgements += results.size();
+    for (auto& [edition, result] : results) rows.put(run.unit->case_index, edition, std::move(result));
 }
 
 /// Waits until `deadline`, or until the run is stopped.
@@ -326,51 +541,37 @@ void wait_until(SteadyClock::time_point deadline, const Environment& env) {
         std::this_thread::sleep_for(std::min<SteadyClock::duration>(stop_check_every, deadline - SteadyClock::now()));
 }
 
-/// Cases that share a profile address run one after another in a lane; lanes run side by side.
-std::vector<std::vector<std::size_t>> lanes_of(const std::vector<suite::SelectedCase>& cases) {
+/// Cases that share a profile address in some edition run one after another in a lane; lanes run
+/// side by side. Lanes are in the order of their first case, each case in order.
+std::vector<std::vector<std::size_t>> lanes_of(const RunState& state) {
+    const auto cases = state.case_count();
+    std::vector<std::size_t> parent(cases);
+    for (std::size_t i = 0; i < cases; ++i) parent[i] = i;
+    const auto root = [&](std::size_t i) {
+        while (parent[i] != i) i = parent[i] = parent[parent[i]];
+        return i;
+    };
+    std::map<std::string, std::size_t> first_user;
+    for (std::size_t i = 0; i < cases; ++i)
+        for (const auto& edition : state.editions) {
+            const auto shared = shared_address_name(edition.cases[i].instance);
+            if (shared.empty()) continue;
+            auto [user, added] = first_user.emplace(shared, i);
+            if (!added) parent[root(i)] = root(user->second);
+        }
     std::vector<std::vector<std::size_t>> lanes;
-    std::map<std::string, std::size_t> lane_of_address;
-    for (std::size_t i = 0; i < cases.size(); ++i) {
-        const auto shared = shared_address_name(cases[i].instance);
-        auto [lane, added] = lane_of_address.emplace(shared.empty() ? "#" + std::to_string(i) : shared, lanes.size());
+    std::map<std::size_t, std::size_t> lane_of_root;
+    for (std::size_t i = 0; i < cases; ++i) {
+        auto [lane, added] = lane_of_root.emplace(root(i), lanes.size());
         if (added) lanes.emplace_back();
         lanes[lane->second].push_back(i);
     }
+    for (auto& lane : lanes) std::sort(lane.begin(), lane.end());
     return lanes;
 }
 
-/// The results, in order, as each becomes known, whichever job produced it.
-class Slots {
-public:
-    explicit Slots(std::size_t size) : slots_(size) {}
-    void put(std::size_t index, reports::CaseResult result) {
-        std::lock_guard lock(mutex_);
-        slots_[index] = std::move(result);
-        changed_.notify_all();
-    }
-    void job_done() {
-        std::lock_guard lock(mutex_);
-        ++jobs_done_;
-        changed_.notify_all();
-    }
-    /// The result at `index`, or nothing once every job is done without it.
-    std::optional<reports::CaseResult> take(std::size_t index, std::size_t jobs) {
-        std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return slots_[index].has_value() || jobs_done_ == jobs; });
-        auto result = std::move(slots_[index]);
-        slots_[index].reset();
-        return result;
-    }
-
-private:
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    std::vector<std::optional<reports::CaseResult>> slots_;
-    std::size_t jobs_done_ = 0;
-};
-
 /// Closes the observations a job kept open, together, one grace after its last request.
-void settle(std::vector<CaseRun>& open, SteadyClock::time_point last_request, RunState& state, Slots& slots) {
+void settle(std::vector<UnitRun>& open, SteadyClock::time_point last_request, RunState& state, Rows& rows) {
     const auto& env = state.env;
     if (open.empty()) return;
     const auto waited_from = SteadyClock::now();
@@ -384,135 +585,175 @@ void settle(std::vector<CaseRun>& open, SteadyClock::time_point last_request, Ru
                                                                 SteadyClock::now() - waited_from).count()) +
                                              " ms; judging what arrived");
     for (auto& run : open) {
-        trace::CaseScope scope(run.selected->instance.id);
-        auto index = run.index;
-        slots.put(index, finish(std::move(run), state));
+        trace::CaseScope scope(run.label);
+        finish(std::move(run), state, rows);
     }
 }
 
 /// One job: runs lanes until none is left, then closes the observations it kept open.
-void run_job(const std::vector<suite::SelectedCase>& cases, const std::vector<std::vector<std::size_t>>& lanes,
-             std::atomic<std::size_t>& next_lane, RunState& state, Slots& slots) {
+void run_job(const std::vector<std::vector<std::size_t>>& lanes, std::atomic<std::size_t>& next_lane, RunState& state, Rows& rows) {
     auto& env = state.env;
-    std::vector<CaseRun> open;
+    std::vector<UnitRun> open;
     SteadyClock::time_point last_request{};
     const bool defer = env.grace.count() > 0 && !env.settle_each_case;
     for (std::size_t lane = next_lane++; lane < lanes.size(); lane = next_lane++) {
         for (auto index : lanes[lane]) {
             if (env.stop && env.stop->load()) break;
-            const auto& selected = cases[index];
-            trace::CaseScope scope(selected.instance.id);
-            if (env.on_case_start) env.on_case_start(index, cases.size(), selected.instance.id);
-            if (auto result = not_asked(selected, state)) {
-                slots.put(index, std::move(*result));
-                continue;
+            trace::CaseScope scope(state.case_id(index));
+            if (env.on_case_start) env.on_case_start(index, state.case_count(), state.case_id(index));
+            put_unasked_editions(index, state, rows);
+            // A case's units close together: a later one may make the identity server act again on
+            // the session an earlier one opened (the same literal client secret, a shared address).
+            std::vector<UnitRun> of_case;
+            for (auto unit_id : state.plan.of_case[index]) {
+                auto run = start_unit(state.plan.units[unit_id], state, rows);
+                if (!run) continue;
+                send_steps(*run, state);
+                last_request = std::max(last_request, run->last_request);
+                (defer ? open : of_case).push_back(std::move(*run));
             }
-            auto address = address_for(selected.instance, env, index);
-            if (!address) {
-                slots.put(index, ended(start_result(selected, state.env.edition), Verdict::skip,
-                                       suite::profile_skip_reason(selected.instance, env.profile).value_or("no address for this case")));
-                continue;
-            }
-            auto run = begin(selected, index, std::move(*address), state);
-            send_steps(run, state);
-            last_request = std::max(last_request, run.last_request);
-            if (defer) {
-                open.push_back(std::move(run));
-                continue;
-            }
-            wait_until(run.last_request + env.grace, env);
-            slots.put(index, finish(std::move(run), state));
+            if (of_case.empty()) continue;
+            wait_until(of_case.back().last_request + env.grace, env);
+            for (auto& run : of_case) finish(std::move(run), state, rows);
         }
     }
-    settle(open, last_request, state, slots);
+    settle(open, last_request, state, rows);
 }
 
-/// An endpoint found unimplemented makes every case of it NOIMP, with the same reason.
-void apply_unimplemented(reports::CaseResult& result, RunState& state) {
+/// An endpoint found unimplemented in an edition makes every case of it there NOIMP, with the same reason.
+void apply_unimplemented(reports::CaseResult& result, std::size_t edition, RunState& state) {
     if (result.verdict != Verdict::pass && result.verdict != Verdict::warn && result.verdict != Verdict::fail) return;
-    if (auto reason = state.unimplemented(result.endpoint)) {
+    if (auto reason = state.unimplemented(edition, result.endpoint)) {
         result.verdict = Verdict::not_implemented;
         result.message = *reason;
     }
 }
 
-/// Judges again every case something reached after its observation closed, so that the reports
-/// hold its verdict on everything that came for it. A changed verdict is handed to `on_case` again.
-void judge_late_arrivals(std::vector<reports::CaseResult>& results, RunState& state, const CaseListener& on_case) {
-    for (auto& late : state.side.late_arrivals()) {
-        if (late.id >= results.size()) continue;
-        auto& result = results[late.id];
-        trace::CaseScope scope(result.id);
-        std::string what;
-        for (const auto& arrival : late.arrivals) what += (what.empty() ? "" : "; ") + arrival;
-        what += " came for " + result.id + " after its observation closed (timing.side_channel_grace_ms is shorter than the server takes)";
-        auto* judged = state.judged(late.id);
-        if (!judged) {
-            state.env.warnings.push_back(what + "; its verdict (" + reports::to_string(result.verdict) + ") does not rest on the side channel");
-            continue;
-        }
-        auto seen = state.side.observe(late.id);
-        keep_tokens(seen, judged->secrets);
+/// Judges again, in each of its editions, a unit something reached after its observation closed.
+/// Returns the changes ("PASS to FAIL in v1.2"); an empty list when every verdict stayed.
+std::vector<std::string> judge_again(std::vector<Judged>& judged, std::size_t unit, std::vector<std::vector<reports::CaseResult>>& results,
+                                     RunState& state) {
+    std::vector<std::string> changes;
+    const auto case_index = state.plan.units[unit].case_index;
+    for (auto& kept : judged) {
+        auto& result = results[kept.edition][case_index];
+        auto seen = state.side.observe(unit);
+        keep_tokens(seen, kept.secrets);
         auto revised = result;
         revised.known_failure_reason.clear();
         revised.known_failure_entry.clear();
-        judge_observation(*judged, seen, revised);
-        apply_unimplemented(revised, state);
-        const auto before = judged->verdict;
-        judged->verdict = revised.verdict;
+        judge_observation(kept, seen, revised);
+        apply_unimplemented(revised, kept.edition, state);
+        const auto before = kept.verdict;
+        kept.verdict = revised.verdict;
         if (revised.verdict == before) {
             result.checks = std::move(revised.checks);
             result.side_channel = std::move(revised.side_channel);
-            state.env.warnings.push_back(what + "; judged again, its verdict stays " + reports::to_string(before));
             continue;
         }
         const std::string change = std::string(reports::to_string(before)) + " to " + reports::to_string(revised.verdict);
         if (trace::on(trace::Level::warn))
             trace::write(trace::Level::warn, "verdict revised from " + change + (revised.message.empty() ? "" : ": " + revised.message));
-        state.env.warnings.push_back(what + "; judged again, its verdict was revised from " + change);
+        changes.push_back(change + (state.several_editions() ? " in " + state.edition(kept.edition).name() : std::string()));
         result = std::move(revised);
-        if (on_case) on_case(result);
+    }
+    return changes;
+}
+
+/// Judges again every unit something reached after its observation closed, so that the reports
+/// hold its verdicts on everything that came for it. A case whose verdict changed is handed to
+/// `on_row` again.
+void judge_late_arrivals(std::vector<std::vector<reports::CaseResult>>& results, RunState& state, const RowListener& on_row) {
+    const std::size_t judged_cases = results.empty() ? 0 : results.front().size();
+    for (auto& late : state.side.late_arrivals()) {
+        if (late.id >= state.plan.units.size()) continue;
+        const auto& unit = state.plan.units[late.id];
+        if (unit.case_index >= judged_cases) continue;
+        const auto label = state.label(unit);
+        trace::CaseScope scope(label);
+        std::string what;
+        for (const auto& arrival : late.arrivals) what += (what.empty() ? "" : "; ") + arrival;
+        what += " came for " + label + " after its observation closed (timing.side_channel_grace_ms is shorter than the server takes)";
+        auto* judged = state.judged(late.id);
+        if (!judged || judged->empty()) {
+            const auto& first = results[unit.editions.front()][unit.case_index];
+            state.env.warnings.push_back(what + "; its verdict (" + reports::to_string(first.verdict) + ") does not rest on the side channel");
+            continue;
+        }
+        const auto changes = judge_again(*judged, late.id, results, state);
+        if (changes.empty()) {
+            const auto stays = results[judged->front().edition][unit.case_index].verdict;
+            state.env.warnings.push_back(what + "; judged again, its verdict stays " + reports::to_string(stays));
+            continue;
+        }
+        std::string revised;
+        for (const auto& change : changes) revised += (revised.empty() ? "" : ", ") + change;
+        state.env.warnings.push_back(what + "; judged again, its verdict was revised from " + revised);
+        if (!on_row) continue;
+        std::vector<reports::CaseResult> row;
+        for (auto& edition : results) row.push_back(edition[unit.case_index]);
+        on_row(row);
+        for (std::size_t e = 0; e < results.size(); ++e) results[e][unit.case_index] = std::move(row[e]);
     }
 }
 
 }  // namespace
 
-std::vector<reports::CaseResult> run_cases(const std::vector<suite::SelectedCase>& cases, Environment& environment,
-                                           const CaseListener& on_case) {
-    RunState state(environment);
-    const auto lanes = lanes_of(cases);
+std::vector<std::vector<reports::CaseResult>> run_editions(const std::vector<EditionCases>& editions, Environment& environment,
+                                                           const RowListener& on_row) {
+    RunState state(environment, editions);
+    const auto lanes = lanes_of(state);
     const unsigned jobs = std::max(1u, std::min<unsigned>(environment.jobs, static_cast<unsigned>(lanes.size())));
-    if (trace::on(trace::Level::info))
-        trace::write(trace::Level::info, "run: " + std::to_string(cases.size()) + " cases in " + std::to_string(lanes.size()) +
+    if (trace::on(trace::Level::info)) {
+        std::vector<std::size_t> all(editions.size());
+        for (std::size_t e = 0; e < all.size(); ++e) all[e] = e;
+        const auto judged_as = state.several_editions() ? state.editions_text(all) + " (" + std::to_string(editions.size()) + " editions)"
+                                                        : environment.edition.name();
+        trace::write(trace::Level::info, "run: " + std::to_string(state.case_count()) + " cases in " + std::to_string(lanes.size()) +
                                              " lanes, " + std::to_string(jobs) + (jobs == 1 ? " job" : " jobs") + ", against " +
-                                             environment.homeserver.origin() + " as " + environment.edition.name() +
-                                             ", side-channel grace " + std::to_string(environment.grace.count()) + " ms");
-    Slots slots(cases.size());
+                                             environment.homeserver.origin() + " as " + judged_as + ", side-channel grace " +
+                                             std::to_string(environment.grace.count()) + " ms");
+    }
+    Rows rows(state.case_count(), editions.size());
     std::atomic<std::size_t> next_lane{0};
     std::vector<std::thread> workers;
     for (unsigned i = 0; i < jobs; ++i)
         workers.emplace_back([&] {
-            run_job(cases, lanes, next_lane, state, slots);
-            slots.job_done();
+            run_job(lanes, next_lane, state, rows);
+            rows.job_done();
         });
 
-    std::vector<reports::CaseResult> results;
-    results.reserve(cases.size());
-    for (std::size_t index = 0; index < cases.size(); ++index) {
-        auto result = slots.take(index, jobs);
-        if (!result) break;  // stopped before this case ran
-        apply_unimplemented(*result, state);
-        if (on_case) on_case(*result);
-        results.push_back(std::move(*result));
+    std::vector<std::vector<reports::CaseResult>> results(editions.size());
+    for (std::size_t index = 0; index < state.case_count(); ++index) {
+        auto row = rows.take(index, jobs);
+        if (!row) break;  // stopped before this case ran
+        for (std::size_t e = 0; e < row->size(); ++e) apply_unimplemented((*row)[e], e, state);
+        if (on_row) on_row(*row);
+        for (std::size_t e = 0; e < row->size(); ++e) results[e].push_back(std::move((*row)[e]));
     }
     for (auto& worker : workers) worker.join();
     environment.rate_limited = state.asker.rate_limited();
-    judge_late_arrivals(results, state, on_case);
+    judge_late_arrivals(results, state, on_row);
+    environment.units_sent = state.units_sent;
+    environment.exchanges_sent = state.exchanges_sent;
+    environment.judgements = state.judgements;
     auto unattributed = state.side.unattributed();
     environment.unattributed.insert(environment.unattributed.end(), unattributed.begin(), unattributed.end());
     if (trace::on(trace::Level::info))
-        trace::write(trace::Level::info, "run: done; " + std::to_string(unattributed.size()) + " side-channel arrivals credited to no case");
+        trace::write(trace::Level::info, "run: done; " + std::to_string(state.units_sent.load()) + " units sent (" +
+                                             std::to_string(state.exchanges_sent.load()) + " exchanges) for " +
+                                             std::to_string(state.judgements.load()) + " judgements; " +
+                                             std::to_string(unattributed.size()) + " side-channel arrivals credited to no case");
     return results;
+}
+
+std::vector<reports::CaseResult> run_cases(const std::vector<suite::SelectedCase>& cases, Environment& environment,
+                                           const CaseListener& on_case) {
+    const std::vector<EditionCases> one{{environment.edition, cases, std::nullopt}};
+    RowListener on_row;
+    if (on_case) on_row = [&](std::vector<reports::CaseResult>& row) { on_case(row.front()); };
+    auto results = run_editions(one, environment, on_row);
+    return std::move(results.front());
 }
 
 }  // namespace mx3pid::engine

@@ -49,6 +49,16 @@ std::string clock_time(std::chrono::system_clock::time_point when) {
 
 }  // namespace
 
+json parameters_of(const mock_identity::ReceivedRequest& request) {
+    if (request.body.is_object()) return request.body;
+    std::string text = request.raw_body;
+    for (auto& c : text)
+        if (static_cast<unsigned char>(c) >= 0x80) c = '?';
+    auto body = json::parse(text, nullptr, false);
+    if (body.is_array() && body.size() == 1) body = body[0];
+    return body.is_object() ? body : json::object();
+}
+
 bool carries_token(const smtp_sink::ReceivedMail& mail) { return mail.validation || !mail.bare_token.empty(); }
 
 bool is_request_token(const mock_identity::ReceivedRequest& request) {
@@ -166,7 +176,7 @@ void SideChannel::collect_requests(mock_identity::IdentityServer& server, std::u
         seq = std::max(seq, request.sequence);
         Pending arrival;
         arrival.kind = kind;
-        const auto& body = request.body;
+        const auto body = parameters_of(request);
         arrival.keys.next_link = string_at(body, "next_link");
         add_if(arrival.keys.secrets, string_at(body, "client_secret"));
         add_if(arrival.keys.sids, string_at(body, "sid"));

@@ -38,6 +38,9 @@ struct Observation {
 };
 
 bool carries_token(const smtp_sink::ReceivedMail& mail);
+/// What a request to an identity server carries: its parameters as an object, also when its JSON is
+/// not UTF-8 (those bytes read as '?') or is wrapped in an array; empty when it has none.
+nlohmann::json parameters_of(const mock_identity::ReceivedRequest& request);
 bool is_request_token(const mock_identity::ReceivedRequest& request);
 
 /// What a case is recognised by.

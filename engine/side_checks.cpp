@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "engine/detail/checks.hpp"
+#include "suite/check_plan.hpp"
 #include "spec/grammar.hpp"
+#include "spec/utf8.hpp"
 
 namespace mx3pid::engine {
 namespace {
@@ -12,6 +14,7 @@ using detail::failed;
 using detail::passed;
 using nlohmann::json;
 using reports::CheckResult;
+namespace check = suite::check;
 
 std::string field_text(const json& body, const char* key) {
     auto it = body.is_object() ? body.find(key) : body.end();
@@ -19,27 +22,42 @@ std::string field_text(const json& body, const char* key) {
     return it->is_string() ? it->get<std::string>() : it->dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-CheckResult count_check(const char* name, int wanted, std::size_t actual) {
+CheckResult count_check(std::string_view name, int wanted, std::size_t actual) {
     auto expected = std::to_string(wanted);
     return actual == static_cast<std::size_t>(wanted) ? passed(name, expected, std::to_string(actual))
                                                       : failed(name, expected, std::to_string(actual));
 }
 
-/// Does the request the identity server received carry what the client sent?
+/// What passing a request on to the identity server breaks when it goes wrong, whatever field.
+const std::vector<std::string> forwarding{"cs.validation.proxies.r0_4", "cs.validation.proxied_request.r0_5",
+                                          "cs.validation.forwarded_request.r0_6"};
+
+std::vector<std::string> with(std::vector<std::string> ids, std::initializer_list<const char*> more) {
+    ids.insert(ids.end(), more.begin(), more.end());
+    return ids;
+}
+
+/// Does the request the identity server received carry what the client sent? A wrong address is
+/// the address's sentences too; a wrong country or number, where it is dialled from.
 CheckResult check_forwarded(const mock_identity::ReceivedRequest& forwarded, const json& sent, const detail::Secrets& secrets) {
-    std::vector<std::string> wrong;
+    std::vector<std::string> wrong, breaks = forwarding;
     for (const char* key : {"client_secret", "email", "country", "phone_number", "send_attempt", "next_link"}) {
         if (!sent.contains(key)) continue;
         auto expected = field_text(sent, key);
-        auto actual = field_text(forwarded.body, key);
-        bool same = std::string_view(key) == "email" ? spec::ascii_lower(actual) == spec::ascii_lower(expected) : actual == expected;
-        if (!same) wrong.push_back(std::string(key) + "=" + detail::one_line(secrets.redact(actual), 60));
+        auto actual = field_text(parameters_of(forwarded), key);
+        const std::string_view name = key;
+        bool same = name == "email" ? spec::ascii_lower(actual) == spec::ascii_lower(expected) : actual == expected;
+        if (same) continue;
+        wrong.push_back(std::string(key) + "=" + detail::one_line(secrets.redact(actual), 60));
+        if (name == "email") breaks.push_back("cs.request.email.target");
+        if (name == "country" || name == "phone_number")
+            breaks.insert(breaks.end(), {"cs.request.phone_number.target", "cs.request.country.dialled_from"});
     }
     const std::string expected = "one request with the client's client_secret, address, send_attempt and next_link";
-    if (wrong.empty()) return passed("delivered", expected, "one request, all as sent");
+    if (wrong.empty()) return passed(check::delivered, expected, "one request, all as sent");
     std::string actual;
     for (const auto& item : wrong) actual += (actual.empty() ? "" : ", ") + item;
-    return failed("delivered", expected, actual);
+    return failed(check::delivered, expected, actual, breaks);
 }
 
 CheckResult check_delivered(spec::Validation validation, const Observation& seen, const json& sent,
@@ -50,17 +68,25 @@ CheckResult check_delivered(spec::Validation validation, const Observation& seen
         for (const auto& mail : seen.mails)
             if (carries_token(mail)) carrying.push_back(&mail);
         if (carrying.size() != 1)
-            return failed("delivered", expected, std::to_string(carrying.size()) + " mails with a token, " +
-                                                     std::to_string(seen.mails.size()) + " in all");
+            return failed(check::delivered, expected,
+                          std::to_string(carrying.size()) + " mails with a token, " + std::to_string(seen.mails.size()) + " in all",
+                          {"cs.request.email.target"});
         const auto& mail = *carrying.front();
         auto secret = field_text(sent, "client_secret");
         if (mail.validation && !mail.validation->client_secret.empty() && mail.validation->client_secret != secret)
-            return failed("delivered", expected, "the link carries another client_secret");
-        return passed("delivered", expected, mail.validation ? "one mail with a validation link" : "one mail with a code");
+            return failed(check::delivered, expected, "the link carries another client_secret", {"cs.response.sid.session"});
+        return passed(check::delivered, expected, mail.validation ? "one mail with a validation link" : "one mail with a code");
     }
     const auto forwarded = seen.distinct_forwards();
-    if (forwarded.size() != 1)
-        return failed("delivered", "exactly one requestToken at the trusted identity server", std::to_string(forwarded.size()));
+    if (forwarded.size() != 1) {
+        // In proxy mode the trusted identity server is the one id_server names.
+        auto breaks = validation == spec::Validation::proxy
+                          ? with(forwarding, {"cs.request.id_server.target.r0_4", "cs.validation.proxy_to_id_server.r0_5",
+                                              "index.deprecation.still_implemented"})
+                          : forwarding;
+        return failed(check::delivered, "exactly one requestToken at the trusted identity server", std::to_string(forwarded.size()),
+                      breaks);
+    }
     return check_forwarded(*forwarded.front(), sent, secrets);
 }
 
@@ -70,28 +96,143 @@ CheckResult check_sid_matches(spec::Validation validation, const Observation& se
         std::optional<std::string> mailed;
         for (const auto& mail : seen.mails)
             if (mail.validation && !mail.validation->sid.empty()) mailed = mail.validation->sid;
-        if (!mailed) return passed("sid matches", "the mailed link's sid", "the link carries no sid to compare");
-        return mailed == answered ? passed("sid matches", "\"" + *mailed + "\" (from the mailed link)", actual)
-                                  : failed("sid matches", "\"" + *mailed + "\" (from the mailed link)", actual);
+        if (!mailed) return passed(check::sid_matches, "the mailed link's sid", "the link carries no sid to compare");
+        return mailed == answered ? passed(check::sid_matches, "\"" + *mailed + "\" (from the mailed link)", actual)
+                                  : failed(check::sid_matches, "\"" + *mailed + "\" (from the mailed link)", actual);
     }
     std::optional<std::string> issued;
     for (const auto& message : seen.messages) issued = message.sid;
-    if (!issued) return failed("sid matches", "the identity server's sid", actual + "; the identity server issued none");
-    return answered == issued ? passed("sid matches", "\"" + *issued + "\" (issued by the identity server)", actual)
-                              : failed("sid matches", "\"" + *issued + "\" (issued by the identity server)", actual);
+    if (!issued) return failed(check::sid_matches, "the identity server's sid", actual + "; the identity server issued none");
+    return answered == issued ? passed(check::sid_matches, "\"" + *issued + "\" (issued by the identity server)", actual)
+                              : failed(check::sid_matches, "\"" + *issued + "\" (issued by the identity server)", actual);
 }
+
+/// How the homeserver called the identity server's requestToken, by the sentences of its edition:
+/// the API version, the access token and where it goes, the body's form, encoding and keys.
+class IdentityRequestJudge {
+public:
+    IdentityRequestJudge(const Judging& judging, const json& sent) : edition_(judging.where.edition), mode_(judging.where.mode), sent_(sent) {
+        medium_ = judging.where.endpoint->medium;
+    }
+
+    CheckResult judge(const std::vector<mock_identity::ReceivedRequest>& requests) {
+        bool v2_seen = false;
+        std::size_t judged = 0;
+        for (const auto& request : requests) {
+            if (!is_request_token(request)) continue;
+            ++judged;
+            const bool v2 = request.path.rfind("/_matrix/identity/v2/", 0) == 0;
+            const bool v1 = request.path.rfind("/_matrix/identity/api/v1/", 0) == 0;
+            if (!v1 && !v2) {
+                wrong("an identity API path no edition has (" + detail::one_line(request.path, 60) + ")",
+                      {"is.request.path.v1", "is.request.path.r0_6", "is.request.path"});
+                judge_body(request);
+                continue;
+            }
+            judge_path(v2, v2_seen);
+            v2_seen = v2_seen || v2;
+            if (v2) judge_token(request);
+            judge_body(request);
+        }
+        const std::string expected = "requestToken by this edition's identity API, authenticated as it asks, with a JSON object body";
+        if (judged == 0) return passed(check::identity_request, expected, "no requestToken to judge");
+        if (wrong_.empty()) return passed(check::identity_request, expected, std::to_string(judged) + " as asked");
+        std::string actual;
+        for (const auto& item : wrong_) actual += (actual.empty() ? "" : "; ") + item;
+        return failed(check::identity_request, expected, actual, breaks_);
+    }
+
+private:
+    bool since(std::string_view name) const { return !(edition_ < *spec::Edition::parse(name)); }
+
+    void wrong(std::string what, std::initializer_list<const char*> sentences) {
+        if (std::find(wrong_.begin(), wrong_.end(), what) == wrong_.end()) wrong_.push_back(std::move(what));
+        for (const char* id : sentences)
+            if (std::find(breaks_.begin(), breaks_.end(), id) == breaks_.end()) breaks_.push_back(id);
+    }
+
+    void judge_path(bool v2, bool v2_seen) {
+        if (!since("r0.6.0") && v2) wrong("the v2 API, which this edition's identity service lacks", {"is.request.path.v1"});
+        if (since("r0.6.0") && !since("v1.1") && !v2 && !v2_seen) wrong("the deprecated v1 API without trying v2 first", {"is.v1_deprecation.v2_first"});
+        if (since("v1.1") && !v2) wrong("the v1 API, which this edition no longer has", {"is.request.path"});
+    }
+
+    void judge_token(const mock_identity::ReceivedRequest& request) {
+        std::optional<std::string> header_token, query_token;
+        for (const auto& [name, value] : request.headers)
+            if (spec::ascii_lower(name) == "authorization" && spec::ascii_lower(value).rfind("bearer ", 0) == 0)
+                header_token = value.substr(7);
+        for (const auto& [name, value] : net::parse_form(request.query))
+            if (name == "access_token" && !query_token) query_token = value;
+        if (!header_token && !query_token) return wrong("a v2 request with no access token", {"is.request.auth_required"});
+        if (!header_token) wrong("the access token in the query, not an Authorization header", {"is.auth.header.r0_6", "is.auth.header"});
+        const auto token = header_token ? *header_token : *query_token;
+        if (mode_ == spec::Validation::proxy && sent_.contains("id_access_token") && sent_["id_access_token"].is_string() &&
+            token != sent_["id_access_token"].get<std::string>())
+            wrong("a token other than the client's id_access_token",
+                  {"cs.request.id_access_token.presented.r0_6", "cs.request.id_access_token.presented"});
+    }
+
+    void judge_body(const mock_identity::ReceivedRequest& request) {
+        std::string type;
+        for (const auto& [name, value] : request.headers)
+            if (spec::ascii_lower(name) == "content-type") type = spec::ascii_lower(value.substr(0, value.find(';')));
+        while (!type.empty() && type.back() == ' ') type.pop_back();
+        std::string text = request.raw_body;
+        if (!spec::is_valid_utf8(text)) {
+            wrong("a body that is not UTF-8", {"is.api.utf8.r0", "is.api.utf8"});
+            for (auto& c : text)
+                if (static_cast<unsigned char>(c) >= 0x80) c = '?';  // judged as it would read in UTF-8
+        }
+        if (type == "application/x-www-form-urlencoded") return judge_keys(parameters_of(request));  // a freedom: is.request.form_encoded
+        auto body = json::parse(text, nullptr, false);
+        if (body.is_discarded() || !body.is_object()) {
+            wrong("a body that is not a JSON object",
+                  {"is.api.request_object", "is.request.email.required_keys", "is.request.msisdn.required_keys"});
+            return;
+        }
+        if (type != "application/json") wrong("JSON sent as " + (type.empty() ? std::string("no Content-Type") : type),
+                                               {"is.api.json.r0", "is.api.request_content_type"});
+        judge_keys(body);
+    }
+
+    void judge_keys(const json& body) {
+        std::vector<const char*> keys{"client_secret", "send_attempt"};
+        if (medium_ == spec::Medium::email) keys.push_back("email");
+        else keys.insert(keys.end(), {"country", "phone_number"});
+        for (const char* key : keys)
+            if (!body.is_object() || !body.contains(key))
+                wrong(std::string("no ") + key, {"is.request.email.required_keys", "is.request.msisdn.required_keys"});
+    }
+
+    spec::Edition edition_;
+    spec::Validation mode_;
+    spec::Medium medium_ = spec::Medium::email;
+    const json& sent_;
+    std::vector<std::string> wrong_, breaks_;
+};
+
 
 }  // namespace
 
-std::vector<CheckResult> judge_side_channel(const suite::SideChannelExpectation& expect, spec::Validation validation,
-                                            const Observation& seen, const json& sent,
-                                            const std::optional<std::string>& answered_sid, const detail::Secrets& secrets) {
+std::vector<CheckResult> judge_side_channel(const suite::SideChannelExpectation& expect, const Observation& seen, const json& sent,
+                                            const std::optional<std::string>& answered_sid, const detail::Secrets& secrets,
+                                            const Judging& judging) {
+    const auto mode = judging.where.mode;
+    const auto& sentences = expect.sentences;
     std::vector<CheckResult> checks;
-    if (expect.tokens_delivered) checks.push_back(count_check("validation tokens delivered", *expect.tokens_delivered, seen.tokens_delivered()));
-    if (expect.decoy_requests)
-        checks.push_back(count_check("untrusted identity server requests", *expect.decoy_requests, seen.decoy_request_tokens()));
-    if (expect.delivered) checks.push_back(check_delivered(validation, seen, sent, secrets));
-    if (expect.sid_matches) checks.push_back(check_sid_matches(validation, seen, answered_sid));
+    auto count = [&](std::string_view name, const char* key, int wanted, std::size_t actual) {
+        add_check(checks, count_check(name, wanted, actual), sentences.at(key).for_count(wanted, static_cast<long long>(actual)), judging);
+    };
+    if (expect.tokens_delivered) count(check::tokens, "tokens_delivered", *expect.tokens_delivered, seen.tokens_delivered());
+    if (expect.decoy_requests) count(check::decoy, "decoy_requests", *expect.decoy_requests, seen.decoy_request_tokens());
+    if (expect.delivered) {
+        add_check(checks, check_delivered(mode, seen, sent, secrets), sentences.at("delivered").all(), judging);
+        if (mode != spec::Validation::self)
+            add_own_check(checks, IdentityRequestJudge(judging, sent).judge(seen.trusted), judging);
+    }
+    if (expect.sid_matches)
+        add_check(checks, check_sid_matches(mode, seen, answered_sid), sentences.at("sid_matches").all(), judging);
     return checks;
 }
 

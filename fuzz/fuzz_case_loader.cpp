@@ -4,13 +4,16 @@
 #include "fuzz/fuzz_support.hpp"
 #include "suite/case_model.hpp"
 #include "suite/config_error.hpp"
+#include "suite/locations.hpp"
 
 using namespace mx3pid;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    // The shipped sentences, from the build tree's share/mx3pid/cases beside the binary.
+    static const auto catalogue = suite::load_catalogue(suite::default_cases_dir() + "/sentences");
     std::string text(fuzz::as_text(data, size));
     try {
-        auto templates = suite::load_case_text(text, "fuzz.yaml");
+        auto templates = suite::load_case_text(text, "fuzz.yaml", catalogue);
         for (const auto& expanded : suite::expand(templates)) {
             fuzz::expect(expanded.source && expanded.endpoint, "expand: a case without its template or endpoint");
             fuzz::expect(expanded.id == std::string(expanded.endpoint->key) + "/" + expanded.source->kind,

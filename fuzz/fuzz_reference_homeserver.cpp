@@ -185,7 +185,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Mailed mailed;
     detail::RequestTokenService service(
         config,
-        [&](const std::string& url, const std::string& body, const std::string&) {
+        [&](const std::string& url, const std::string& body, const std::string&, const std::string&) {
             if (url.size() > 17 && url.substr(url.size() - 17) == "/account/register")
                 return detail::ForwardResult{true, 200, R"({"token":"fuzz-token"})"};
             ++forwarded.calls;

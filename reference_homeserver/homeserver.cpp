@@ -15,10 +15,12 @@ detail::Poster poster_trusting(const std::string& ca_file) {
     options.read_timeout = std::chrono::seconds(10);
     options.max_response_bytes = 64 * 1024;
     options.ca_file = ca_file;
-    return [options](const std::string& url, const std::string& body, const std::string& bearer) -> detail::ForwardResult {
+    return [options](const std::string& url, const std::string& body, const std::string& bearer,
+                     const std::string& content_type) -> detail::ForwardResult {
         auto parsed = net::Url::parse(url);
         if (!parsed) return {};
-        net::Request request{"POST", parsed->path, {{"Content-Type", "application/json"}}, body, ""};
+        net::Request request{"POST", parsed->path, {}, body, ""};
+        if (!content_type.empty()) request.headers.emplace_back("Content-Type", content_type);
         if (!bearer.empty()) request.headers.emplace_back("Authorization", "Bearer " + bearer);
         auto outcome = net::send(*parsed, std::move(request), options);
         if (!outcome) return {};

@@ -22,6 +22,9 @@ struct Variant;
 struct Config {
     /// The newest edition the server advertises in /versions, e.g. "r0.4.0" or "v1.11".
     std::string edition = "r0.4.0";
+    /// What GET /_matrix/client/versions lists instead of every known edition up to `edition`
+    /// (a real server lists editions no requestToken rule depends on, r0.0.1 say); empty: those.
+    std::vector<std::string> advertised;
     std::vector<std::string> denied_email_domains;
     std::vector<std::string> denied_msisdn_countries;
     std::vector<std::string> bound_emails;
@@ -38,6 +41,9 @@ struct Config {
     /// Media ("email", "msisdn") the server does not let users add on /account/3pid: answered 400
     /// M_THREEPID_MEDIUM_NOT_SUPPORTED (an errcode of v1.13 on).
     std::vector<std::string> unsupported_3pid_media;
+    /// false: only the OAuth 2.0 API is offered, so from v1.15 registration and password reset
+    /// (legacy API) answer as unknown endpoints (404 M_UNRECOGNIZED).
+    bool legacy_api = true;
     /// Accounts for mx3pid's self-made fixtures (detail/accounts.hpp): POST /register with the dummy
     /// stage when open; Synapse-style shared-secret registration when a secret is given.
     bool registration_open = false;

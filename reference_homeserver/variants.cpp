@@ -17,13 +17,20 @@ const std::vector<Variant>& variants() {
     static const std::vector<Variant> table = [] {
         std::vector<Variant> all{
             {.name = "reference", .behaviour = Behaviour::conformant, .description = "the spec-correct reference homeserver",
-             .profiles = {"builtin", "builtin-delegate", "builtin-self", "builtin-enumeration", "builtin-no-3pid-msisdn"}},
+             .profiles = {"builtin", "builtin-delegate", "builtin-self", "builtin-enumeration", "builtin-no-3pid-msisdn",
+                          "builtin-oauth-only"},
+             // The freedoms its modes (the built-in profiles) use.
+             .uses = {"cs.validation.choice.r0_5", "cs.validation.self.r0_6", "cs.validation.proxy_to_id_server.3pid.r0_5",
+                      "cs.register.in_use.conceal", "cs.register.200.error_notice", "cs.password.not_found.notice",
+                      "cs.request.id_access_token.optional_for_r0_5*", "cs.request.id_server.ignored*",
+                      "cs.request.password_msisdn.no_id_fields", "cs.contact.may_keep", "cs.auth.legacy_optional",
+                      "cs.response.submit_url.optional", "cs.response.sid.opaque", "cs.gap.*", "cs.error.common*",
+                      "cs.3pid.untrusted.errcode*", "cs.password.untrusted.errcode"}},
         };
         for (auto family : {family::faulty_answers, family::faulty_input, family::faulty_state, family::faulty_delivery,
-                            family::faulty_checks, family::faulty_derived, family::forwarding_faulty, family::conformant,
-                            family::forwarding_conformant, family::hostile})
+                            family::faulty_checks, family::faulty_http, family::faulty_identity, family::faulty_derived, family::forwarding_faulty,
+                            family::conformant, family::conformant_freedoms, family::forwarding_conformant, family::hostile})
             for (auto& variant : family()) all.push_back(std::move(variant));
-        family::add_derived_successes(all);
         return all;
     }();
     return table;

@@ -5,6 +5,7 @@
 
 #include "reports/detail/case_text.hpp"
 #include "reports/detail/causes.hpp"
+#include "reports/detail/editions.hpp"
 #include "reports/detail/text.hpp"
 #include "reports/detail/time_format.hpp"
 #include "reports/writers.hpp"
@@ -77,9 +78,10 @@ std::string indented(const std::string& text, std::string_view indent) {
     return out;
 }
 
-void write_summary_entry(const CaseResult& result, std::ostream& out, const ConsoleOptions& options) {
+void write_summary_entry(const CaseResult& result, const RunResult& run, std::ostream& out, const ConsoleOptions& options) {
     out << verdict_tag(result.verdict, options)
         << ' ' << one_line(result.id);
+    if (run.several_editions()) out << " [" << one_line(run.edition_of(result)) << ']';
     if (!result.title.empty()) out << " \u2014 " << one_line(result.title);
     out << '\n';
     for (const auto& ref : result.spec) out << "      spec: " << one_line(detail::spec_text(ref), 1000) << '\n';
@@ -88,6 +90,8 @@ void write_summary_entry(const CaseResult& result, std::ostream& out, const Cons
         if (check.verdict == Verdict::pass) continue;
         out << "      " << one_line(check.name) << ": expected " << one_line(check.expected) << ", got "
             << one_line(check.actual) << '\n';
+        for (const auto& line : detail::broken_lines(check, result, run))
+            out << "        breaks " << one_line(line, 1000) << '\n';
         checks_shown = true;
     }
     if (!checks_shown || result.verdict == Verdict::error || result.verdict == Verdict::xpass)
@@ -100,12 +104,12 @@ std::string case_count(std::size_t count) { return std::to_string(count) + (coun
 void write_cause(const detail::Cause& cause, const RunResult& run, std::ostream& out, const ConsoleOptions& options) {
     out << verdict_tag(cause.verdict, options) << ' ' << one_line(cause.title, 1000) << " (";
     if (!cause.level.empty()) out << cause.level << ", ";
-    out << case_count(cause.cases.size()) << ")\n";
+    out << case_count(cause.cases.size()) << detail::in_editions(run, cause.editions) << ")\n";
     if (!cause.sentence.empty() || !cause.url.empty())
         out << "      rule: " << one_line(cause.sentence + (cause.sentence.empty() || cause.url.empty() ? "" : " ") + cause.url, 1000)
             << '\n';
     if (const auto example = cause.example_line(); !example.empty()) out << "      e.g. " << one_line(example, 1000) << '\n';
-    if (cause.cases.size() > 1) out << "      cases: " << one_line(detail::cases_compactly(cause.cases, run.cases), 2000) << '\n';
+    if (cause.cases.size() > 1) out << "      cases: " << one_line(detail::cases_compactly(cause.cases, run.case_list()), 2000) << '\n';
     if (options.repro)
         if (const auto command = options.repro(*cause.example); !command.empty())
             out << "      reproduce: " << one_line(command, 2000) << '\n';
@@ -115,14 +119,15 @@ void write_cause(const detail::Cause& cause, const RunResult& run, std::ostream&
 void write_case_details(const RunResult& run, std::ostream& out, const ConsoleOptions& options) {
     bool any = false;
     for (const bool unexpected : {true, false})
-        for (const auto& result : run.cases) {
+        for (const auto* each : run.all_cases()) {
+            const auto& result = *each;
             if (!(unexpected ? is_unexpected(result.verdict) : result.verdict == Verdict::warn) || result.not_run) continue;
             if (!any) {
                 if (options.github) out << "::group::mx3pid: every failure and warning in detail\n";
                 out << "\nfailures and warnings, case by case:\n";
             }
             any = true;
-            write_summary_entry(result, out, options);
+            write_summary_entry(result, run, out, options);
         }
     if (any && options.github) out << "::endgroup::\n";
 }
@@ -130,7 +135,8 @@ void write_case_details(const RunResult& run, std::ostream& out, const ConsoleOp
 /// How many cases were not run and why, with what avoids it; an endpoint none of whose cases ran is named once.
 void write_not_run(const RunResult& run, std::ostream& out) {
     for (const auto& reason : detail::not_run_by_reason(run)) {
-        out << "\nnot run: " << case_count(reason.cases.size()) << ", " << one_line(reason.reason, 1000);
+        out << "\nnot run: " << case_count(reason.cases.size()) << detail::in_editions(run, reason.editions) << ", "
+            << one_line(reason.reason, 1000);
         if (!reason.whole_endpoints.empty()) {
             std::string endpoints;
             for (const auto& endpoint : reason.whole_endpoints) endpoints += (endpoints.empty() ? "" : ", ") + endpoint;
@@ -139,6 +145,88 @@ void write_not_run(const RunResult& run, std::ostream& out) {
         out << '\n';
         if (const auto advice = detail::not_run_advice(reason.reason); !advice.empty()) out << "      to avoid it: " << advice << '\n';
     }
+}
+
+/// A case line: verdict, ID, time, and `message` (cut to the width) when it is not empty; with -v
+/// every check, and the transcript of a failure or warning.
+void write_case_line(const CaseResult& result, const std::string& message, std::ostream& out, const ConsoleOptions& options) {
+    if (options.quiet && !is_unexpected(result.verdict) && result.verdict != Verdict::warn) return;
+    std::string time = detail::decimal_seconds(seconds_between(result.started, result.finished)) + "s";
+    if (time.size() < 8) time.insert(0, 8 - time.size(), ' ');
+    const auto id = id_cell(one_line(result.id), options.id_width);
+    out << verdict_tag(result.verdict, options) << ' ' << id << ' ' << time;
+    if (!message.empty()) {
+        const auto text = one_line(message);
+        const auto used = 5 + 1 + display_width(id) + 1 + time.size() + 2;
+        out << "  " << (options.width == 0 ? text : cut_at_word(text, options.width > used ? options.width - used : 0));
+    }
+    out << '\n';
+    if (!options.verbose) return;
+    for (const auto& check : result.checks)
+        out << "      " << one_line(detail::check_summary(check)) << " [" << to_string(check.verdict) << "]\n";
+    if (is_unexpected(result.verdict) || result.verdict == Verdict::warn)
+        for (const auto& exchange : result.exchanges)
+            out << indented(detail::visible_text(detail::transcript(exchange)), "    ");
+}
+
+/// "FAIL r0.4.0–r0.5.0 · PASS r0.6.0–v1.19": which editions say what of one case.
+std::string spans_line(const std::vector<const CaseResult*>& row, const std::vector<std::string>& names) {
+    std::string text;
+    for (const auto& span : detail::verdict_spans(row)) {
+        std::string word = span.not_run ? "NOT RUN" : tag(span.verdict);
+        while (!word.empty() && word.back() == ' ') word.pop_back();
+        text += (text.empty() ? "" : " \u00B7 ") + word + ' ' + detail::span_text(names, span.first, span.last);
+    }
+    return text;
+}
+
+/// A counts line per edition, then every case whose verdict differs between editions where it matters.
+void write_editions(const RunResult& run, std::ostream& out, const ConsoleOptions& options) {
+    const auto names = detail::edition_names(run);
+    std::size_t width = 0;
+    for (const auto& name : names) width = std::max(width, display_width(name));
+    out << "\neditions judged (" << names.size() << "):\n";
+    for (std::size_t e = 0; e < run.editions.size(); ++e)
+        out << "  " << padded(one_line(names[e]), width) << "  " << detail::count_summary(run.editions[e].counts(), false) << '\n';
+    bool heading = false;
+    for (std::size_t i = 0; i < run.case_list().size(); ++i) {
+        const auto row = detail::row_of(run, i);
+        if (!detail::differs_with_trouble(row)) continue;
+        if (!heading) out << "\ncases whose verdict differs between editions:\n";
+        heading = true;
+        const auto& telling = detail::most_telling(row);
+        out << verdict_tag(telling.verdict, options) << ' ' << id_cell(one_line(telling.id), options.id_width) << "  "
+            << one_line(spans_line(row, names), 2000) << '\n';
+    }
+}
+
+/// The causes, the cases not run, the 429s and the last line.
+void write_causes_and_counts(const RunResult& run, std::ostream& out, const ConsoleOptions& options) {
+    const auto causes = detail::causes_of(run);
+    for (const bool failures : {true, false}) {
+        bool heading = false;
+        for (const auto& cause : causes) {
+            if (detail::is_failure(cause) != failures) continue;
+            if (!heading) out << (failures ? "\nfailures by cause:\n" : "\nwarnings (SHOULD) by cause:\n");
+            heading = true;
+            write_cause(cause, run, out, options);
+        }
+    }
+    if (options.verbose) write_case_details(run, out, options);
+    write_not_run(run, out);
+    const auto counts = run.counts();
+    auto line = detail::count_summary(counts, run.interrupted);
+    if (run.several_editions()) {
+        const auto& shared = run.sharing;
+        out << "\nexchanges shared between editions: " << shared.units << " execution units (" << shared.exchanges
+            << " HTTP exchanges) judged " << shared.judgements << " times\n";
+        line = std::to_string(run.editions.size()) + " editions, " + line + "; conform: " + detail::conforming_text(run);
+    }
+    const bool conformant = counts.failed + counts.not_implemented + counts.errors + counts.xpassed == 0 && !run.interrupted;
+    if (run.rate_limited)
+        out << "\nthe homeserver answered " << run.rate_limited << (run.rate_limited == 1 ? " request" : " requests")
+            << " with 429 (rate limited)\n";
+    out << '\n' << painted(line, conformant ? "\x1b[1;32m" : "\x1b[1;31m", options) << '\n';
 }
 
 }  // namespace
@@ -168,45 +256,24 @@ void write_console_header(const RunResult& run, std::ostream& out, const Console
 }
 
 void write_console_case(const CaseResult& result, std::ostream& out, const ConsoleOptions& options) {
-    if (options.quiet && !is_unexpected(result.verdict) && result.verdict != Verdict::warn) return;
-    std::string time = detail::decimal_seconds(seconds_between(result.started, result.finished)) + "s";
-    if (time.size() < 8) time.insert(0, 8 - time.size(), ' ');
-    const auto id = id_cell(one_line(result.id), options.id_width);
-    out << verdict_tag(result.verdict, options) << ' ' << id << ' ' << time;
-    if (result.verdict != Verdict::pass) {
-        const auto message = one_line(detail::headline(result));
-        const auto used = 5 + 1 + display_width(id) + 1 + time.size() + 2;
-        out << "  " << (options.width == 0 ? message : cut_at_word(message, options.width > used ? options.width - used : 0));
-    }
-    out << '\n';
-    if (!options.verbose) return;
-    for (const auto& check : result.checks)
-        out << "      " << one_line(detail::check_summary(check)) << " [" << to_string(check.verdict) << "]\n";
-    if (is_unexpected(result.verdict) || result.verdict == Verdict::warn)
-        for (const auto& exchange : result.exchanges)
-            out << indented(detail::visible_text(detail::transcript(exchange)), "    ");
+    write_case_line(result, result.verdict == Verdict::pass ? std::string() : detail::headline(result), out, options);
+}
+
+void write_console_row(const std::vector<CaseResult>& row, const std::vector<std::string>& editions, std::ostream& out,
+                       const ConsoleOptions& options) {
+    if (row.empty()) return;
+    std::vector<const CaseResult*> results;
+    for (const auto& result : row) results.push_back(&result);
+    const auto& telling = detail::most_telling(results);
+    if (detail::verdict_spans(results).size() == 1) return write_console_case(telling, out, options);
+    auto message = spans_line(results, editions);
+    if (telling.verdict != Verdict::pass && telling.verdict != Verdict::skip) message += ": " + detail::headline(telling);
+    write_case_line(telling, message, out, options);
 }
 
 void write_console_summary(const RunResult& run, std::ostream& out, const ConsoleOptions& options) {
-    const auto causes = detail::causes_of(run);
-    for (const bool failures : {true, false}) {
-        bool heading = false;
-        for (const auto& cause : causes) {
-            if (detail::is_failure(cause) != failures) continue;
-            if (!heading) out << (failures ? "\nfailures by cause:\n" : "\nwarnings (SHOULD) by cause:\n");
-            heading = true;
-            write_cause(cause, run, out, options);
-        }
-    }
-    if (options.verbose) write_case_details(run, out, options);
-    write_not_run(run, out);
-    const auto counts = run.counts();
-    const auto line = detail::count_summary(counts, run.interrupted);
-    const bool conformant = counts.failed + counts.not_implemented + counts.errors + counts.xpassed == 0 && !run.interrupted;
-    if (run.rate_limited)
-        out << "\nthe homeserver answered " << run.rate_limited << (run.rate_limited == 1 ? " request" : " requests")
-            << " with 429 (rate limited)\n";
-    out << '\n' << painted(line, conformant ? "\x1b[1;32m" : "\x1b[1;31m", options) << '\n';
+    if (run.several_editions()) write_editions(run, out, options);
+    write_causes_and_counts(run, out, options);
 }
 
 }  // namespace mx3pid::reports

@@ -4,6 +4,7 @@
 
 #include "reports/detail/case_text.hpp"
 #include "reports/detail/causes.hpp"
+#include "reports/detail/editions.hpp"
 #include "reports/detail/text.hpp"
 #include "reports/writers.hpp"
 
@@ -38,7 +39,7 @@ std::string case_count(std::size_t count) { return std::to_string(count) + (coun
 std::string annotation(const detail::Cause& cause, const RunResult& run, const GithubOptions& options) {
     const char* command = detail::is_failure(cause) ? "::error" : "::warning";
     std::string title = "mx3pid: " + detail::one_line(cause.title, 200);
-    std::string message = case_count(cause.cases.size()) + ": " + detail::cases_compactly(cause.cases, run.cases) + ".";
+    std::string message = case_count(cause.cases.size()) + detail::in_editions(run, cause.editions) + ": " + detail::cases_compactly(cause.cases, run.case_list()) + ".";
     // The title is cut and escaped; the message always says the example in full.
     if (cause.example) message += " e.g. " + cause.example->id + ": " + cause.example_text + ".";
     if (!cause.level.empty()) message += " Broken " + cause.level + ".";
@@ -70,7 +71,7 @@ void write_github_annotations(const RunResult& run, std::ostream& out, const Git
                 << "::" << escaped_data(std::to_string(total - written) + " more causes: the job summary and the HTML report list them all") << '\n';
     }
     for (const auto& reason : detail::not_run_by_reason(run)) {
-        std::string message = case_count(reason.cases.size()) + " not run: " + reason.reason + ".";
+        std::string message = case_count(reason.cases.size()) + detail::in_editions(run, reason.editions) + " not run: " + reason.reason + ".";
         if (const auto advice = detail::not_run_advice(reason.reason); !advice.empty()) message += " To avoid it: " + advice + ".";
         out << "::warning title=" << escaped_property("mx3pid: cases not run") << "::" << escaped_data(detail::visible_text(message)) << '\n';
     }

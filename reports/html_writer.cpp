@@ -6,6 +6,7 @@
 
 #include "reports/detail/case_text.hpp"
 #include "reports/detail/causes.hpp"
+#include "reports/detail/editions.hpp"
 #include "reports/detail/grouping.hpp"
 #include "reports/detail/html_page.hpp"
 #include "reports/detail/text.hpp"
@@ -17,8 +18,7 @@ namespace {
 
 using detail::one_line;
 
-/// What the filter and the colours know a case by: its verdict, or "not-run".
-std::string state_of(const CaseResult& result) { return result.not_run ? "not-run" : to_string(result.verdict); }
+using detail::state_of;  // what the filter and the colours know a case by: its verdict, or "not-run"
 
 std::string label_of(const std::string& state) {
     if (state == "not-implemented") return "NOIMP";
@@ -64,6 +64,40 @@ std::string link(std::string_view text, std::string_view url) {
 
 std::string case_anchor(std::size_t index) { return "case-" + std::to_string(index + 1); }
 
+/// A case's section as the page shows it: with several editions, one per stretch of editions with
+/// one verdict, named after the first ("case-7-r0.4.0").
+struct Shown {
+    const CaseResult* result;
+    std::string anchor;
+    std::string editions;  ///< with several editions: the stretch ("r0.4.0–v1.2"); else empty
+};
+
+std::vector<Shown> shown_cases(const RunResult& run) {
+    std::vector<Shown> shown;
+    if (!run.several_editions()) {
+        for (std::size_t i = 0; i < run.cases.size(); ++i) shown.push_back({&run.cases[i], case_anchor(i), ""});
+        return shown;
+    }
+    const auto names = detail::edition_names(run);
+    for (std::size_t i = 0; i < run.case_list().size(); ++i) {
+        const auto row = detail::row_of(run, i);
+        for (const auto& span : detail::verdict_spans(row))
+            shown.push_back({row[span.first], case_anchor(i) + "-" + names[span.first], detail::span_text(names, span.first, span.last)});
+    }
+    return shown;
+}
+
+/// The anchor of the section that shows `result` (one of the run's).
+std::string anchor_of(const RunResult& run, const CaseResult& result) {
+    if (!run.several_editions()) return case_anchor(static_cast<std::size_t>(&result - run.cases.data()));
+    const auto edition = run.edition_index(result);
+    const auto index = static_cast<std::size_t>(&result - run.editions[edition].cases.data());
+    const auto row = detail::row_of(run, index);
+    for (const auto& span : detail::verdict_spans(row))
+        if (span.first <= edition && edition <= span.last) return case_anchor(index) + "-" + run.editions[span.first].edition;
+    return case_anchor(index);
+}
+
 void write_header(const RunResult& run, const Counts& counts, std::ostream& out) {
     out << "<header>\n<h1>mx3pid conformance report</h1>\n<dl class=\"run\">\n";
     const auto row = [&](const char* name, const std::string& value) {
@@ -88,11 +122,10 @@ void write_header(const RunResult& run, const Counts& counts, std::ostream& out)
     out << "</header>\n";
 }
 
-void write_filter(const RunResult& run, std::ostream& out) {
+void write_filter(const std::vector<Shown>& shown, std::ostream& out) {
     out << "<fieldset id=\"filter\"><legend>show</legend>\n";
     for (const auto state : states_in_order) {
-        const auto count = std::count_if(run.cases.begin(), run.cases.end(),
-                                         [&](const CaseResult& result) { return state_of(result) == state; });
+        const auto count = std::count_if(shown.begin(), shown.end(), [&](const Shown& one) { return state_of(*one.result) == state; });
         if (count == 0) continue;
         out << "<label class=\"v-" << state << "\"><input type=\"checkbox\" value=\"" << state << "\" checked> "
             << label_of(std::string(state)) << " (" << count << ")</label>\n";
@@ -127,16 +160,63 @@ void write_grid(const RunResult& run, std::ostream& out) {
     out << "</tbody>\n</table>\n";
 }
 
-std::size_t index_of(const RunResult& run, const CaseResult& result) { return static_cast<std::size_t>(&result - run.cases.data()); }
-
 std::string case_link(const RunResult& run, const CaseResult& result) {
-    return "<a href=\"#" + case_anchor(index_of(run, result)) + "\"><code>" + line(result.id) + "</code></a>";
+    return "<a href=\"#" + anchor_of(run, result) + "\"><code>" + line(result.id) + "</code></a>";
+}
+
+/// "Sentences broken by this server": each with its level, words and link, and the cases (with
+/// several editions, and the editions) that show it.
+void write_broken_sentences(const RunResult& run, std::ostream& out) {
+    const auto broken = broken_sentences(run);
+    if (broken.empty()) return;
+    out << "<section id=\"broken\">\n<h2>sentences broken by this server</h2>\n<ul class=\"broken\">\n";
+    for (const auto& entry : broken) {
+        const auto& sentence = *entry.sentence;
+        out << "<li><code>" << line(sentence.id) << "</code> (" << line(sentence.level) << "): " << line(sentence.says) << " "
+            << link(sentence.section.empty() ? sentence.id : sentence.section, sentence.url);
+        if (!entry.editions.empty()) out << esc(detail::in_editions(run, entry.editions));
+        out << "<br>";
+        for (const auto* result : entry.cases) out << "<a href=\"#" << anchor_of(run, *result) << "\">" << line(result->id) << "</a> ";
+        out << "</li>\n";
+    }
+    out << "</ul>\n</section>\n";
+}
+
+/// A run of several editions: the counts of each, then the case × edition matrix, compact.
+void write_edition_matrix(const RunResult& run, std::ostream& out) {
+    const auto names = detail::edition_names(run);
+    out << "<section id=\"editions\">\n<h2>Editions</h2>\n<p class=\"conform\">conform: " << line(detail::conforming_text(run))
+        << "</p>\n<table class=\"editions\"><thead><tr><th>edition</th><th>cases</th></tr></thead><tbody>\n";
+    for (const auto& edition : run.editions)
+        out << "<tr class=\"v-" << (edition.conforms() ? "pass" : "fail") << "\"><th>" << line(edition.edition) << "</th><td>"
+            << line(detail::count_summary(edition.counts(), false)) << "</td></tr>\n";
+    out << "</tbody></table>\n";
+    const auto matrix = detail::edition_matrix(run);
+    if (!matrix.rows.empty()) {
+        out << "<table id=\"matrix\"><thead><tr><th>case</th>";
+        for (const auto& [first, last] : matrix.columns) out << "<th>" << line(detail::span_text(names, first, last)) << "</th>";
+        out << "</tr></thead>\n<tbody>\n";
+        for (const auto index : matrix.rows) {
+            out << "<tr><th><code>" << line(run.case_list()[index].id) << "</code></th>";
+            for (const auto& column : matrix.columns) {
+                const auto& result = run.editions[column.first].cases[index];
+                const auto state = state_of(result);
+                out << "<td class=\"v-" << state << "\" data-verdict=\"" << state << "\"><a href=\"#" << anchor_of(run, result)
+                    << "\" title=\"" << line(detail::headline(result)) << "\">" << label_of(state) << "</a></td>";
+            }
+            out << "</tr>\n";
+        }
+        out << "</tbody>\n</table>\n";
+    }
+    out << "<p>" << matrix.passing_everywhere << " more cases pass in every edition; " << matrix.skipped_everywhere
+        << " are skipped in every edition.</p>\n</section>\n";
 }
 
 void write_cause(const RunResult& run, const detail::Cause& cause, std::ostream& out) {
     const std::string state = to_string(cause.verdict);
     out << "<div class=\"cause v-" << state << "\">\n<h3><span class=\"badge\">" << label_of(state) << "</span> "
         << line(cause.title) << " \u2014 " << cause.cases.size() << (cause.cases.size() == 1 ? " case" : " cases");
+    out << esc(detail::in_editions(run, cause.editions));
     if (!cause.level.empty()) out << " (" << line(cause.level) << ")";
     out << "</h3>\n<p>";
     if (!cause.sentence.empty() || !cause.url.empty())
@@ -147,7 +227,7 @@ void write_cause(const RunResult& run, const detail::Cause& cause, std::ostream&
     }
     out << "</p>\n";
     if (cause.cases.size() > 1) {
-        out << "<p class=\"compact\">" << line(detail::cases_compactly(cause.cases, run.cases)) << "</p>\n<p class=\"ids\">";
+        out << "<p class=\"compact\">" << line(detail::cases_compactly(cause.cases, run.case_list())) << "</p>\n<p class=\"ids\">";
         for (const auto* result : cause.cases) out << case_link(run, *result) << ' ';
         out << "</p>\n";
     }
@@ -171,7 +251,9 @@ void write_causes(const RunResult& run, std::ostream& out) {
         if (!failures || not_run.empty()) continue;
         out << "<h2>Not run</h2>\n<ul class=\"not-run\">\n";
         for (const auto& reason : not_run) {
-            out << "<li>" << reason.cases.size() << (reason.cases.size() == 1 ? " case" : " cases") << ": " << line(reason.reason);
+            out << "<li>" << reason.cases.size() << (reason.cases.size() == 1 ? " case" : " cases");
+            out << esc(detail::in_editions(run, reason.editions));
+            out << ": " << line(reason.reason);
             if (const auto advice = detail::not_run_advice(reason.reason); !advice.empty()) out << ". To avoid it: " << line(advice);
             out << "</li>\n";
         }
@@ -180,19 +262,22 @@ void write_causes(const RunResult& run, std::ostream& out) {
     out << "</section>\n";
 }
 
-void write_case(const CaseResult& result, std::size_t index, std::ostream& out) {
+void write_case(const Shown& shown, std::ostream& out) {
+    const auto& result = *shown.result;
     const auto state = state_of(result);
     const bool open = is_unexpected(result.verdict) || result.verdict == Verdict::warn;
-    out << "<section class=\"case v-" << state << "\" id=\"" << case_anchor(index) << "\" data-verdict=\"" << state
+    out << "<section class=\"case v-" << state << "\" id=\"" << shown.anchor << "\" data-verdict=\"" << state
         << "\" data-id=\"" << line(result.id) << "\">\n<details" << (open ? " open" : "") << ">\n<summary><span class=\"badge\">"
-        << label_of(state) << "</span> <code>" << line(result.id) << "</code> " << line(result.title) << "</summary>\n";
+        << label_of(state) << "</span> <code>" << line(result.id) << "</code> ";
+    if (!shown.editions.empty()) out << "<span class=\"editions\">" << line(shown.editions) << "</span> ";
+    out << line(result.title) << "</summary>\n";
     out << "<p class=\"headline\">" << line(detail::headline(result)) << "</p>\n<dl class=\"facts\">\n";
     if (!result.level.empty()) out << "<dt>level</dt><dd>" << line(result.level) << "</dd>\n";
     if (!result.spec.empty()) {
         out << "<dt>spec</dt><dd><ul class=\"spec\">";
-        for (const auto& ref : result.spec) {
-            out << "<li>" << link(ref.edition + " \u2014 " + ref.section, ref.url);
-            if (!ref.judged_edition.empty()) out << " (" << link("in " + ref.judged_edition, ref.judged_url) << ")";
+        for (const auto* ref : detail::distinct_places(result)) {
+            out << "<li>" << link(ref->edition + " \u2014 " + ref->section, ref->url);
+            if (!ref->judged_edition.empty()) out << " (" << link("in " + ref->judged_edition, ref->judged_url) << ")";
             out << "</li>";
         }
         out << "</ul></dd>\n";
@@ -201,11 +286,15 @@ void write_case(const CaseResult& result, std::size_t index, std::ostream& out) 
         << line(detail::iso8601_ms(result.finished)) << " ("
         << detail::decimal_seconds(seconds_between(result.started, result.finished)) << " s)</dd>\n</dl>\n";
     if (!result.checks.empty()) {
-        out << "<table class=\"checks\"><thead><tr><th>check</th><th>verdict</th><th>expected</th><th>actual</th></tr></thead><tbody>\n";
-        for (const auto& check : result.checks)
+        out << "<table class=\"checks\"><thead><tr><th>check</th><th>verdict</th><th>expected</th><th>actual</th>"
+               "<th>level</th><th>sentences</th></tr></thead><tbody>\n";
+        for (const auto& check : result.checks) {
             out << "<tr class=\"v-" << to_string(check.verdict) << "\"><td>" << line(check.name) << "</td><td>"
                 << to_string(check.verdict) << "</td><td>" << line(check.expected) << "</td><td>" << line(check.actual)
-                << "</td></tr>\n";
+                << "</td><td>" << line(check.level) << "</td><td>";
+            for (const auto& id : check.sentences) out << "<code>" << line(id) << "</code> ";
+            out << "</td></tr>\n";
+        }
         out << "</tbody></table>\n";
     }
     if (!result.side_channel.empty()) {
@@ -232,17 +321,17 @@ void write_html(const RunResult& run, std::ostream& out) {
         << "<title>mx3pid: " << line(run.target) << " \u00B7 " << line(run.edition) << "</title>\n<style>\n"
         << detail::html_style << "</style>\n</head>\n<body>\n";
     write_header(run, counts, out);
-    if (!run.cases.empty()) {
-        write_filter(run, out);
-        write_grid(run, out);
+    auto shown = shown_cases(run);
+    if (!shown.empty()) {
+        write_filter(shown, out);
+        if (run.several_editions()) write_edition_matrix(run, out);
+        else write_grid(run, out);
         write_causes(run, out);
     }
-    std::vector<std::size_t> order(run.cases.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return rank(run.cases[a]) < rank(run.cases[b]); });
+    write_broken_sentences(run, out);
+    std::stable_sort(shown.begin(), shown.end(), [&](const Shown& a, const Shown& b) { return rank(*a.result) < rank(*b.result); });
     out << "<main id=\"cases\">\n";
-    for (const auto index : order) write_case(run.cases[index], index, out);
+    for (const auto& one : shown) write_case(one, out);
     out << "</main>\n<script>\n" << detail::html_script << "</script>\n</body>\n</html>\n";
 }
 

@@ -3,6 +3,7 @@
 #include <ostream>
 #include <string_view>
 
+#include "reports/detail/editions.hpp"
 #include "reports/detail/text.hpp"
 #include "reports/detail/time_format.hpp"
 #include "reports/writers.hpp"
@@ -78,6 +79,9 @@ Json case_json(const CaseResult& result) {
     for (const auto& check : result.checks)
         out["checks"].push_back({{"name", text(check.name)},
                                  {"verdict", to_string(check.verdict)},
+                                 {"level", text(check.level)},
+                                 {"sentences", lines(check.sentences)},
+                                 {"freedoms", lines(check.freedoms)},
                                  {"expected", text(check.expected)},
                                  {"actual", text(check.actual)}});
     out["exchanges"] = Json::array();
@@ -91,6 +95,62 @@ Json case_json(const CaseResult& result) {
     out["finished"] = time(result.finished);
     out["seconds"] = seconds(result.started, result.finished);
     return out;
+}
+
+Json cases_json(const std::vector<CaseResult>& cases) {
+    auto array = Json::array();
+    for (const auto& result : cases) array.push_back(case_json(result));
+    return array;
+}
+
+Json sentence_json(const Sentence& sentence) {
+    return {{"id", text(sentence.id)},   {"level", text(sentence.level)}, {"says", text(sentence.says)},
+            {"section", text(sentence.section)}, {"url", text(sentence.url)}, {"endpoint", text(sentence.endpoint)}};
+}
+
+Json sentences_json(const std::vector<Sentence>& sentences) {
+    auto array = Json::array();
+    for (const auto& sentence : sentences) array.push_back(sentence_json(sentence));
+    return array;
+}
+
+/// Each broken sentence with the case IDs that show it, and with several editions the editions.
+Json broken_json(const RunResult& run) {
+    auto array = Json::array();
+    for (const auto& entry : broken_sentences(run)) {
+        auto one = sentence_json(*entry.sentence);
+        one.erase("endpoint");
+        one["cases"] = Json::array();
+        for (const auto* result : entry.cases) one["cases"].push_back(text(result->id));
+        if (run.several_editions()) {
+            one["editions"] = Json::array();
+            for (const auto index : entry.editions) one["editions"].push_back(text(run.editions[index].edition));
+        }
+        array.push_back(std::move(one));
+    }
+    return array;
+}
+
+/// Each edition as a run of it alone would report it, and the verdict of every case in every edition.
+void add_editions(const RunResult& run, Json& document) {
+    document["editions"] = Json::array();
+    for (const auto& edition : run.editions)
+        document["editions"].push_back({{"edition", text(edition.edition)},
+                                        {"conforms", edition.conforms()},
+                                        {"counts", counts_json(edition.counts())},
+                                        {"cases", cases_json(edition.cases)},
+                                        {"sentences", sentences_json(edition.sentences)}});
+    auto matrix = Json::object();
+    for (std::size_t i = 0; i < run.case_list().size(); ++i) {
+        auto verdicts = Json::object();
+        for (const auto* result : detail::row_of(run, i)) verdicts[text(run.edition_of(*result)).get<std::string>()] = detail::state_of(*result);
+        matrix[text(run.case_list()[i].id).get<std::string>()] = std::move(verdicts);
+    }
+    document["matrix"] = std::move(matrix);
+    auto conforming = Json::array();
+    for (const auto index : detail::conforming_editions(run)) conforming.push_back(text(run.editions[index].edition));
+    document["conforming_editions"] = std::move(conforming);
+    document["shared"] = {{"units", run.sharing.units}, {"exchanges", run.sharing.exchanges}, {"judgements", run.sharing.judgements}};
 }
 
 }  // namespace
@@ -120,8 +180,10 @@ void write_json(const RunResult& run, std::ostream& out) {
     document["planned"] = run.planned;
     document["counts"] = counts_json(run.counts());
     document["rate_limited"] = run.rate_limited;
-    document["cases"] = Json::array();
-    for (const auto& result : run.cases) document["cases"].push_back(case_json(result));
+    document["cases"] = cases_json(run.cases);
+    document["sentences"] = sentences_json(run.sentences);
+    document["broken_sentences"] = broken_json(run);
+    if (run.several_editions()) add_editions(run, document);
     out << document.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }
 

@@ -54,10 +54,10 @@ void add_property(pugi::xml_node properties, std::string_view name, std::string_
     set(property, "value", value);
 }
 
-void add_properties(pugi::xml_node suite, const RunResult& run, const Counts& counts) {
+void add_properties(pugi::xml_node suite, const RunResult& run, const std::string& edition, const Counts& counts) {
     auto properties = suite.append_child("properties");
     add_property(properties, "target", run.target);
-    add_property(properties, "edition", run.edition);
+    add_property(properties, "edition", edition);
     add_property(properties, "edition_source", run.edition_source);
     add_property(properties, "advertised_editions", joined(run.advertised_editions, ", "));
     if (!run.edition_note.empty()) add_property(properties, "edition_note", run.edition_note);
@@ -87,13 +87,13 @@ pugi::xml_node add_outcome(pugi::xml_node testcase, const char* element, const c
     return outcome;
 }
 
-void add_testcase(pugi::xml_node suite, const std::string& classname, const CaseResult& result) {
+void add_testcase(pugi::xml_node suite, const std::string& classname, const CaseResult& result, const RunResult& run) {
     auto testcase = suite.append_child("testcase");
     set(testcase, "name", detail::kind_of(result));
     set(testcase, "classname", classname);
     set(testcase, "time", detail::decimal_seconds(seconds_between(result.started, result.finished)));
 
-    const auto details = detail::case_details(result);
+    const auto details = detail::case_details(result, run);
     const auto headline = detail::headline(result);
     if (result.not_run) {
         add_outcome(testcase, "skipped", "not-run", headline);
@@ -129,9 +129,17 @@ void add_testcase(pugi::xml_node suite, const std::string& classname, const Case
     }
 }
 
-void add_suite(pugi::xml_node root, const RunResult& run, const std::string& name,
-               const std::vector<const CaseResult*>& cases, Clock::time_point timestamp, const std::string& host,
-               bool first) {
+/// One <testsuite>: `name`, the cases judged in `edition`.
+struct SuitePlan {
+    std::string name;
+    std::string edition;
+    std::vector<const CaseResult*> cases;
+    Clock::time_point timestamp;
+    std::vector<std::string> classnames = {};  ///< per case; none: the suite's name
+};
+
+void add_suite(pugi::xml_node root, const RunResult& run, const SuitePlan& plan, const std::string& host, bool first) {
+    const auto& [name, edition, cases, timestamp, classnames] = plan;
     const auto counts = detail::tally(cases);
     auto suite = root.append_child("testsuite");
     set(suite, "name", name);
@@ -139,14 +147,49 @@ void add_suite(pugi::xml_node root, const RunResult& run, const std::string& nam
     set(suite, "time", detail::decimal_seconds(detail::total_seconds(cases)));
     set(suite, "timestamp", detail::junit_timestamp(timestamp));
     set(suite, "hostname", host);
-    add_properties(suite, run, counts);
-    for (const auto* result : cases) add_testcase(suite, name, *result);
+    add_properties(suite, run, edition, counts);
+    for (std::size_t i = 0; i < cases.size(); ++i) add_testcase(suite, classnames.empty() ? name : classnames[i], *cases[i], run);
     const auto notes = detail::run_notes(run);
     if (first && !notes.empty()) {
         std::string text;
         for (const auto& note : notes) text += "mx3pid: warning: " + one_line(note) + "\n";
         set_text(suite.append_child("system-err"), text);
     }
+}
+
+/// The suffix with "{edition}" replaced by `edition`.
+std::string suffix_for(std::string suffix, const std::string& edition) {
+    constexpr std::string_view placeholder = "{edition}";
+    for (auto at = suffix.find(placeholder); at != std::string::npos; at = suffix.find(placeholder, at + edition.size()))
+        suffix.replace(at, placeholder.size(), edition);
+    return suffix;
+}
+
+/// A run of one edition: a suite per endpoint (one empty suite when no case ran).
+std::vector<SuitePlan> endpoint_suites(const RunResult& run, const JunitOptions& options) {
+    std::vector<SuitePlan> plans;
+    const auto suffix = suffix_for(options.suffix, run.edition);
+    for (auto& group : detail::group_by_endpoint(run.cases))
+        plans.push_back({suite_name(group.endpoint, suffix), run.edition, group.cases, group.cases.front()->started});
+    if (plans.empty()) plans.push_back({"mx3pid" + suffix, run.edition, {}, run.started});
+    return plans;
+}
+
+/// A run of several editions: a suite per edition, named after it ("mx3pid.v1.2"), its testcases
+/// classed by edition and endpoint ("mx3pid.v1.2.register.email").
+std::vector<SuitePlan> edition_suites(const RunResult& run, const JunitOptions& options) {
+    std::vector<SuitePlan> plans;
+    for (const auto& edition : run.editions) {
+        const auto suffix = suffix_for(options.suffix, edition.edition);
+        SuitePlan plan{"mx3pid." + edition.edition + suffix, edition.edition, {}, run.started};
+        for (const auto& result : edition.cases) {
+            plan.cases.push_back(&result);
+            plan.classnames.push_back(suite_name(edition.edition + "/" + detail::endpoint_of(result), suffix));
+        }
+        if (!plan.cases.empty()) plan.timestamp = plan.cases.front()->started;
+        plans.push_back(std::move(plan));
+    }
+    return plans;
 }
 
 }  // namespace
@@ -162,11 +205,8 @@ void write_junit(const RunResult& run, std::ostream& out, const JunitOptions& op
     set(root, "time", detail::decimal_seconds(seconds_between(run.started, run.finished)));
 
     const auto host = host_name();
-    const auto groups = detail::group_by_endpoint(run.cases);
-    if (groups.empty()) add_suite(root, run, "mx3pid" + options.suffix, {}, run.started, host, true);
-    for (const auto& group : groups)
-        add_suite(root, run, suite_name(group.endpoint, options.suffix), group.cases, group.cases.front()->started, host,
-                  &group == &groups.front());
+    const auto plans = run.several_editions() ? edition_suites(run, options) : endpoint_suites(run, options);
+    for (const auto& plan : plans) add_suite(root, run, plan, host, &plan == &plans.front());
 
     document.save(out, "  ", pugi::format_indent, pugi::encoding_utf8);
 }

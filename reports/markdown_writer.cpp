@@ -6,6 +6,7 @@
 
 #include "reports/detail/case_text.hpp"
 #include "reports/detail/causes.hpp"
+#include "reports/detail/editions.hpp"
 #include "reports/detail/grouping.hpp"
 #include "reports/detail/text.hpp"
 #include "reports/writers.hpp"
@@ -30,6 +31,7 @@ const char* mark(Verdict verdict) {
 }
 
 const char* mark(const CaseResult& result) { return result.not_run ? not_run_mark : mark(result.verdict); }
+
 
 // One line of inline Markdown that renders as the literal text, safe inside a table cell: the
 // characters that start markup or HTML, and the cell separator, are backslash-escaped.
@@ -63,12 +65,18 @@ std::string link(std::string_view text, std::string_view url) {
     return "[" + inline_text(text) + "](" + link_target(url) + ")";
 }
 
+/// " in r0.4.0–v1.2" after a count in a run of several editions.
+std::string editions_note(const RunResult& run, const std::vector<std::size_t>& editions) {
+    const auto note = detail::in_editions(run, editions);
+    return note.empty() ? note : " " + inline_text(note);
+}
+
 std::string spec_links(const CaseResult& result) {
     std::string out;
-    for (const auto& ref : result.spec) {
+    for (const auto* ref : detail::distinct_places(result)) {
         if (!out.empty()) out += "; ";
-        out += link(ref.edition.empty() ? ref.section : ref.edition + " \u2014 " + ref.section, ref.url);
-        if (!ref.judged_edition.empty()) out += " (" + link("in " + ref.judged_edition, ref.judged_url) + ")";
+        out += link(ref->edition.empty() ? ref->section : ref->edition + " \u2014 " + ref->section, ref->url);
+        if (!ref->judged_edition.empty()) out += " (" + link("in " + ref->judged_edition, ref->judged_url) + ")";
     }
     return out;
 }
@@ -95,8 +103,9 @@ void write_matrix(const RunResult& run, std::ostream& out) {
     }
 }
 
-std::string entry(const CaseResult& result) {
-    std::string line = std::string("- ") + mark(result) + " **" + inline_text(result.id) + "** (" +
+std::string entry(const RunResult& run, const CaseResult& result) {
+    std::string line = std::string("- ") + mark(result) + " **" + inline_text(result.id) + "**" +
+                       (run.several_editions() ? " in " + inline_text(run.edition_of(result)) : std::string()) + " (" +
                        (result.verdict == Verdict::not_implemented ? "not implemented" : to_string(result.verdict)) + ") \u2014 " +
                        inline_text(detail::headline(result));
     if (const auto spec = spec_links(result); !spec.empty()) line += " \u00B7 " + spec;
@@ -107,7 +116,7 @@ std::string case_count(std::size_t count) { return std::to_string(count) + (coun
 
 std::string cause_text(const detail::Cause& cause, const RunResult& run, const MarkdownOptions& options) {
     std::string text = std::string("\n### ") + mark(cause.verdict) + ' ' + inline_text(cause.title) + " \u2014 " +
-                       case_count(cause.cases.size());
+                       case_count(cause.cases.size()) + editions_note(run, cause.editions);
     if (!cause.level.empty()) text += " (" + cause.level + ")";
     text += "\n\n";
     std::string facts;
@@ -116,14 +125,15 @@ std::string cause_text(const detail::Cause& cause, const RunResult& run, const M
     if (const auto example = cause.example_line(); !example.empty())
         facts += (facts.empty() ? "" : " \u00B7 ") + std::string("e.g. ") + inline_text(example);
     if (!facts.empty()) text += facts + "\n";
-    if (cause.cases.size() > 1) text += "\nCases: " + inline_text(detail::cases_compactly(cause.cases, run.cases)) + "\n";
+    if (cause.cases.size() > 1) text += "\nCases: " + inline_text(detail::cases_compactly(cause.cases, run.case_list())) + "\n";
     if (options.repro)
         if (const auto command = options.repro(*cause.example); !command.empty()) text += "\nReproduce: " + inline_text(command) + "\n";
     return text;
 }
 
-std::string not_run_text(const detail::NotRunReason& reason) {
-    std::string text = std::string("- ") + not_run_mark + ' ' + case_count(reason.cases.size()) + ": " + inline_text(reason.reason);
+std::string not_run_text(const RunResult& run, const detail::NotRunReason& reason) {
+    std::string text = std::string("- ") + not_run_mark + ' ' + case_count(reason.cases.size()) + editions_note(run, reason.editions) +
+                       ": " + inline_text(reason.reason);
     if (!reason.whole_endpoints.empty()) {
         std::string endpoints;
         for (const auto& endpoint : reason.whole_endpoints) endpoints += (endpoints.empty() ? "" : ", ") + inline_text(endpoint);
@@ -205,7 +215,10 @@ std::string header_text(const RunResult& run) {
     std::string text = "# mx3pid conformance report\n\n**Target:** " + inline_text(run.target) + " \u00B7 **edition:** " + editions_line(run);
     if (!run.profile.empty()) text += " \u00B7 **profile:** " + inline_text(run.profile);
     if (!run.seed.empty()) text += " \u00B7 **seed:** " + inline_text(run.seed);
-    return text + "\n\n**" + detail::count_summary(run.counts(), run.interrupted) + "**\n";
+    text += "\n\n**" + detail::count_summary(run.counts(), run.interrupted) + "**\n";
+    if (run.several_editions())
+        text += "\n**" + std::to_string(run.editions.size()) + " editions; conform: " + inline_text(detail::conforming_text(run)) + "**\n";
+    return text;
 }
 
 std::string legend() {
@@ -231,6 +244,42 @@ Section grid_section(const RunResult& run) {
     return section;
 }
 
+/// A run of several editions: each stretch of neighbouring editions with the same counts in a row,
+/// then the case × edition matrix.
+Section editions_section(const RunResult& run) {
+    const auto names = detail::edition_names(run);
+    std::string table = "\n| editions | cases | conform |\n|---|---|:---:|\n";
+    for (std::size_t first = 0; first < run.editions.size(); ++first) {
+        const auto summary = detail::count_summary(run.editions[first].counts(), false);
+        const bool conforms = run.editions[first].conforms();
+        auto last = first;
+        while (last + 1 < run.editions.size() && run.editions[last + 1].conforms() == conforms &&
+               detail::count_summary(run.editions[last + 1].counts(), false) == summary)
+            ++last;
+        table += "| " + inline_text(detail::span_text(names, first, last)) + " | " + inline_text(summary) + " | " +
+                 mark(conforms ? Verdict::pass : Verdict::fail) + " |\n";
+        first = last;
+    }
+    Section section{"\n## Editions\n", {{table, 0}}, "", "case rows"};
+    const auto matrix = detail::edition_matrix(run);
+    if (!matrix.rows.empty()) {
+        std::string head = "\n| case |", rule = "|---|";
+        for (const auto& [first, last] : matrix.columns) {
+            head += ' ' + inline_text(detail::span_text(names, first, last)) + " |";
+            rule += ":---:|";
+        }
+        section.parts.push_back({head + "\n" + rule + "\n", 0});
+        for (const auto index : matrix.rows) {
+            std::string row = "| " + inline_text(run.case_list()[index].id) + " |";
+            for (const auto& column : matrix.columns) row += std::string(" ") + mark(run.editions[column.first].cases[index]) + " |";
+            section.parts.push_back({row + "\n", 3});
+        }
+    }
+    section.tail = "\n" + std::to_string(matrix.passing_everywhere) + " more cases pass in every edition; " +
+                   std::to_string(matrix.skipped_everywhere) + " are skipped in every edition.\n\n" + legend();
+    return section;
+}
+
 Section cause_section(const RunResult& run, const std::vector<detail::Cause>& causes, bool failures, int rank,
                       const MarkdownOptions& options) {
     Section section{failures ? "\n## Failures by cause\n" : "\n## Warnings (SHOULD) by cause\n", {}, "", "causes"};
@@ -242,7 +291,7 @@ Section cause_section(const RunResult& run, const std::vector<detail::Cause>& ca
 
 Section not_run_section(const RunResult& run) {
     Section section{"", {}, "", "reasons"};
-    for (const auto& reason : detail::not_run_by_reason(run)) section.parts.push_back({not_run_text(reason), 0});
+    for (const auto& reason : detail::not_run_by_reason(run)) section.parts.push_back({not_run_text(run, reason), 0});
     if (!section.parts.empty()) section.head = "\n## Not run\n\n";
     return section;
 }
@@ -250,9 +299,9 @@ Section not_run_section(const RunResult& run) {
 Section details_section(const RunResult& run) {
     Section section{"", {}, "", "cases"};
     for (const bool unexpected : {true, false})
-        for (const auto& result : run.cases)
-            if (!result.not_run && (unexpected ? is_unexpected(result.verdict) : result.verdict == Verdict::warn))
-                section.parts.push_back({entry(result), 1});
+        for (const auto* result : run.all_cases())
+            if (!result->not_run && (unexpected ? is_unexpected(result->verdict) : result->verdict == Verdict::warn))
+                section.parts.push_back({entry(run, *result), 1});
     if (section.parts.empty()) return section;
     section.head = "\n<details><summary>Every failure and warning, case by case (" + std::to_string(section.parts.size()) +
                    ")</summary>\n\n";
@@ -266,7 +315,7 @@ void write_markdown(const RunResult& run, std::ostream& out, const MarkdownOptio
     const auto causes = detail::causes_of(run);
     std::vector<Section> sections;
     sections.push_back(header_section(run));
-    sections.push_back(grid_section(run));
+    sections.push_back(run.several_editions() ? editions_section(run) : grid_section(run));
     sections.push_back(cause_section(run, causes, true, 4, options));
     sections.push_back(not_run_section(run));
     sections.push_back(cause_section(run, causes, false, 2, options));

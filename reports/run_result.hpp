@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,6 +46,9 @@ struct Sentence {
     std::string says;     ///< what it requires, in mx3pid's own words
     std::string section;  ///< the public section title
     std::string url;      ///< the judged edition's rendered page, with the anchor
+    /// The endpoint whose own section says it (its URL is that endpoint's operation); empty for a
+    /// sentence of a section every endpoint shares.
+    std::string endpoint;
 };
 
 /// One assertion about the answer or the side channel.
@@ -56,7 +60,11 @@ struct CheckResult {
     /// "MUST" or "SHOULD": the strongest obligation among the sentences the check tests (a schema
     /// requirement is a MUST). A failed MUST check fails the case; a failed SHOULD check warns.
     std::string level;
-    std::vector<std::string> sentences;  ///< IDs of the sentences it tests; RunResult::sentences has their words
+    /// IDs of the sentences it tests (obligations: MUST, schema, SHOULD); a failed check lists those
+    /// its failure breaks. RunResult::sentences has their words.
+    std::vector<std::string> sentences;
+    /// IDs of MAY sentences and freedoms that widen what the check accepts; never broken.
+    std::vector<std::string> freedoms;
 };
 
 /// One request mx3pid sent and what came back, secrets already redacted.
@@ -116,10 +124,30 @@ struct UnattributedArrival {
 /// "side channel: a mail to … (carried: …) was credited to no case: <reason>"
 std::string describe(const UnattributedArrival& arrival);
 
+/// One edition of a run that judged several (RunResult::editions): its cases, as a run of that
+/// edition alone would hold them.
+struct EditionResult {
+    std::string edition;  ///< e.g. "v1.2"
+    std::vector<CaseResult> cases;  ///< the run's case IDs, in the same order in every edition
+    std::vector<Sentence> sentences;  ///< as RunResult::sentences, placed in this edition
+
+    Counts counts() const;
+    /// No case is unexpected (FAIL, NOIMP, ERROR, XPASS) and none was left not run.
+    bool conforms() const;
+};
+
+/// What a run shared: each execution unit (a case's requests, identical in several editions) was
+/// sent once and judged in each of its editions.
+struct Sharing {
+    std::size_t units = 0;       ///< execution units that sent a request
+    std::size_t exchanges = 0;   ///< their HTTP exchanges, validation follow-ups and 429s included
+    std::size_t judgements = 0;  ///< case results judged on those exchanges, over every edition
+};
+
 struct RunResult {
     std::string tool_version;
     std::string target;          ///< URL or "builtin:NAME"
-    std::string edition;         ///< the edition judged, e.g. "r0.4.0"
+    std::string edition;         ///< the edition judged, e.g. "r0.4.0"; with several, their span, e.g. "r0.4.0–v1.19"
     std::string edition_source;  ///< "given" or "detected"
     std::vector<std::string> advertised_editions;  ///< what GET /_matrix/client/versions named, in its order
     std::string edition_note;    ///< one sentence when `edition` is not among advertised_editions, else empty
@@ -130,19 +158,56 @@ struct RunResult {
     std::vector<UnattributedArrival> unattributed;  ///< side-channel arrivals credited to no case
     std::size_t rate_limited = 0;       ///< every 429 answer received, waited out or given up on
     std::size_t planned = 0;            ///< cases selected; more than cases.size() when the run was interrupted
-    std::vector<CaseResult> cases;      ///< in the order they were selected
+    std::vector<CaseResult> cases;      ///< in the order they were selected; empty when `editions` holds them
     /// Every sentence some check of this run cites, in catalogue order, placed in the edition judged.
     std::vector<Sentence> sentences;
+    /// A run judging several editions (--spec all, a range): each one's results, in the order judged
+    /// (oldest first); `cases` and `sentences` are then empty. Empty for a run of one edition.
+    std::vector<EditionResult> editions;
+    Sharing sharing;  ///< with several editions: what their judgements shared
     bool interrupted = false;
     Clock::time_point started{};
     Clock::time_point finished{};
 
+    /// Every case's verdict counted once per edition it was judged in.
     Counts counts() const;
+    bool several_editions() const { return !editions.empty(); }
+    /// The run's cases: `cases`, or with several editions the first edition's (the same IDs in each).
+    const std::vector<CaseResult>& case_list() const;
+    /// Every case result of the run, edition by edition.
+    std::vector<const CaseResult*> all_cases() const;
+    /// The edition `result` (one of this run's) was judged in: its place in `editions`, or 0 with one edition.
+    std::size_t edition_index(const CaseResult& result) const;
+    /// The name of the edition `result` was judged in.
+    const std::string& edition_of(const CaseResult& result) const;
+    /// The sentences of the edition `result` was judged in: `sentences`, or its edition's.
+    const std::vector<Sentence>& sentences_of(const CaseResult& result) const;
+    /// Where `result` is in its edition's cases (the same place in every edition).
+    std::size_t position_of(const CaseResult& result) const;
 };
 
-/// "status: expected 400, got 200 (and 2 more: errcode, identity server requests)": the first
-/// check that did not pass, and the names of the others, for a case's one-line message.
+/// "status: expected 400, got 200 [cs.invalid.status] (and 2 more: errcode, identity server
+/// requests)": the first check that did not pass with the sentences it breaks, and the names of
+/// the others, for a case's one-line message.
 std::string failed_checks_message(const std::vector<CheckResult>& checks);
+
+/// The run's entry for sentence `id` as cited by `result`: placed in the edition it was judged in,
+/// on its endpoint (its own, or the one every endpoint shares).
+const Sentence* find_sentence(const RunResult& run, std::string_view id, const CaseResult& result);
+
+/// A sentence the server broke: some check that did not pass names it.
+struct BrokenSentence {
+    /// Its words and URL, placed on the first case's endpoint (with several editions, in the first
+    /// edition that shows it).
+    const Sentence* sentence = nullptr;
+    /// The cases that show it, in run order, each case ID once (with several editions, its first result).
+    std::vector<const CaseResult*> cases;
+    std::vector<std::size_t> editions;  ///< with several editions: those (indices into RunResult::editions) that show it
+};
+
+/// "Sentences broken by this server": every sentence a failed or warned check names, in catalogue
+/// order (RunResult::sentences, or each edition's in turn), each with the cases that show it.
+std::vector<BrokenSentence> broken_sentences(const RunResult& run);
 
 double seconds_between(Clock::time_point from, Clock::time_point to);
 

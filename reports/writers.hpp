@@ -33,7 +33,8 @@ std::size_t id_column(const std::vector<std::string>& ids, std::size_t width);
 
 struct JunitOptions {
     /// Appended to every suite name and classname, so that reports of several runs (editions, say)
-    /// merge without two testcases sharing a (classname, name) pair.
+    /// merge without two testcases sharing a (classname, name) pair. "{edition}" in it becomes the
+    /// suite's edition.
     std::string suffix;
 };
 
@@ -61,7 +62,14 @@ void write_html(const RunResult& run, std::ostream& out);
 void write_console_header(const RunResult& run, std::ostream& out, const ConsoleOptions& options);
 /// One line for a finished case, printed as soon as it finishes.
 void write_console_case(const CaseResult& result, std::ostream& out, const ConsoleOptions& options);
-/// The failures again with expected vs actual, then the counts line.
+/// One line for a case judged in several editions (`row`: its result in each of `editions`), printed
+/// once every edition has judged it: the verdict a reader must see first, and when the editions
+/// disagree, which say what ("FAIL r0.4.0–r0.5.0 · PASS r0.6.0–v1.19").
+void write_console_row(const std::vector<CaseResult>& row, const std::vector<std::string>& editions, std::ostream& out,
+                       const ConsoleOptions& options);
+/// The failures again with expected vs actual, then the counts line. With several editions: a
+/// counts line per edition, each case whose verdict differs between them, the failures by cause
+/// across editions, and a last line naming the editions that conform.
 void write_console_summary(const RunResult& run, std::ostream& out, const ConsoleOptions& options);
 
 struct GithubOptions {

@@ -33,9 +33,50 @@ const std::vector<Edition>& Edition::all() {
     return editions;
 }
 
+std::vector<Edition> Edition::span(const Edition& first, const Edition& last) {
+    std::vector<Edition> editions;
+    for (std::size_t i = first.index_; i <= last.index_; ++i) editions.push_back(Edition(i));
+    return editions;
+}
+
 const std::string& Edition::name() const { return names()[index_]; }
 bool Edition::is_v1() const { return name().front() == 'v'; }
 std::string_view Edition::client_prefix() const { return is_v1() ? "v3" : "r0"; }
+
+std::string describe(const std::vector<Edition>& editions) {
+    std::string text;
+    for (std::size_t i = 0; i < editions.size(); ++i) {
+        std::size_t last = i;
+        while (last + 1 < editions.size() && editions[last + 1].index_ == editions[last].index_ + 1) ++last;
+        text += (text.empty() ? "" : ", ") + editions[i].name();
+        if (last > i) text += "\u2013" + editions[last].name();
+        i = last;
+    }
+    return text;
+}
+
+std::optional<EditionChoice> EditionChoice::parse(std::string_view text, std::string* error) {
+    auto fail = [&](const std::string& why) -> std::optional<EditionChoice> {
+        if (error) *error = why;
+        return std::nullopt;
+    };
+    if (text == "auto") return EditionChoice{Kind::newest, {}};
+    if (text == "all") return EditionChoice{Kind::all, {}};
+    const auto dots = text.find("..");
+    if (dots == std::string_view::npos) {
+        auto edition = Edition::parse(text);
+        if (!edition) return fail("unknown edition '" + std::string(text) + "'");
+        return EditionChoice{Kind::given, {*edition}};
+    }
+    const auto first_text = text.substr(0, dots), last_text = text.substr(dots + 2);
+    auto first = Edition::parse(first_text), last = Edition::parse(last_text);
+    if (!first || !last)
+        return fail("'" + std::string(text) + "' is no span of editions: unknown edition '" +
+                    std::string(first ? last_text : first_text) + "'");
+    if (*last < *first)
+        return fail("'" + std::string(text) + "' is no span of editions: " + last->name() + " is older than " + first->name());
+    return EditionChoice{Kind::given, Edition::span(*first, *last)};
+}
 
 std::optional<EditionRange> EditionRange::parse(std::string_view text, std::string* error) {
     EditionRange range;

@@ -3,6 +3,9 @@
 #include "spec/fields.hpp"
 
 namespace mx3pid::spec {
+namespace {
+bool is_ascii_alnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+}  // namespace
 
 bool is_opaque_id(std::string_view text) { return opaque_id_grammar().fits(text); }
 
@@ -17,6 +20,15 @@ bool is_plausible_email(std::string_view text) {
     for (unsigned char c : text)
         if (c <= ' ' || c == 0x7f) return false;
     return true;
+}
+
+bool is_absolute_uri(std::string_view text) {
+    auto colon = text.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return false;
+    if (!is_ascii_alnum(text[0]) || (text[0] >= '0' && text[0] <= '9')) return false;
+    for (char c : text.substr(0, colon))
+        if (!is_ascii_alnum(c) && c != '+' && c != '.' && c != '-') return false;
+    return text.find_first_of(" \t\r\n\"<>") == std::string_view::npos;
 }
 
 bool is_plausible_phone_number(std::string_view text) {

@@ -20,6 +20,10 @@ bool is_plausible_email(std::string_view text);
 /// A plausible national phone number: 1–20 digits, optionally with spaces or dashes between them.
 bool is_plausible_phone_number(std::string_view text);
 
+/// An absolute URI as a schema's `uri` format reads it: a scheme (a letter, then letters, digits,
+/// '+', '.', '-'), ':', something after it, and no space, quote or angle bracket anywhere.
+bool is_absolute_uri(std::string_view text);
+
 /// `text` with ASCII letters in lower case: how addresses are compared (homeserver-interop.md).
 std::string ascii_lower(std::string_view text);
 

@@ -4,14 +4,18 @@
 #include <map>
 
 #include "suite/case_model.hpp"
-#include "suite/citation.hpp"
 #include "suite/derived_cases.hpp"
+#include "suite/detail/case_citations.hpp"
 #include "suite/detail/yaml_reader.hpp"
 
 namespace mx3pid::suite {
 namespace {
 
 using detail::YamlReader;
+
+const std::initializer_list<std::string_view> step_checks = {"status", "errcode", "cors"};
+const std::initializer_list<std::string_view> side_checks = {"tokens_delivered", "decoy_requests", "delivered", "sid_matches"};
+const std::initializer_list<std::string_view> count_checks = {"tokens_delivered", "decoy_requests"};
 
 /// What one case file may expand to: YAML aliases and !repeat can multiply a few bytes of YAML into
 /// gigabytes, so the JSON values a file spells are bounded in nodes and bytes.
@@ -87,7 +91,7 @@ RequestSpec read_request(const YamlReader& reader, const YAML::Node& node, JsonB
     if (node.IsNull()) return request;
     reader.expect_map(node,
                       {"method", "id_server", "id_access_token", "set", "remove", "raw_body", "content_type",
-                       "send_attempt_increment"},
+                       "send_attempt_increment", "path_medium"},
                       "send");
     if (node["send_attempt_increment"])
         request.send_attempt_increment = static_cast<int>(reader.integer(node["send_attempt_increment"], "send_attempt_increment"));
@@ -115,11 +119,17 @@ RequestSpec read_request(const YamlReader& reader, const YAML::Node& node, JsonB
         request.raw_body = value.get<std::string>();
     }
     if (node["content_type"]) request.content_type = reader.string(node["content_type"], "content_type");
+    if (auto medium = node["path_medium"]) {
+        request.path_medium = reader.string(medium, "path_medium");
+        if (request.path_medium->empty() ||
+            request.path_medium->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
+            reader.fail(medium, "path_medium must be lower-case letters, digits, '_' and '-'");
+    }
     return request;
 }
 
 StepExpectation read_expectation(const YamlReader& reader, const YAML::Node& node) {
-    reader.expect_map(node, {"status", "errcode", "sid"}, "expect");
+    reader.expect_map(node, {"status", "errcode", "cors"}, "expect");
     StepExpectation expect;
     if (!node["status"]) reader.fail(node, "expect needs a status");
     expect.status = read_statuses(reader, node["status"]);
@@ -133,15 +143,12 @@ StepExpectation read_expectation(const YamlReader& reader, const YAML::Node& nod
     } else if (errcode) {
         expect.errcode = reader.strings(errcode, "errcode");
     }
-    if (auto sid = node["sid"]) {
-        if (reader.string(sid, "sid") != "valid") reader.fail(sid, "sid can only be 'valid'");
-        expect.sid = true;
-    }
+    if (node["cors"]) expect.cors = reader.boolean(node["cors"], "cors");
     return expect;
 }
 
-SideChannelExpectation read_side_channel(const YamlReader& reader, const YAML::Node& node) {
-    reader.expect_map(node, {"tokens_delivered", "decoy_requests", "delivered", "sid_matches", "follow_link"},
+SideChannelExpectation read_side_channel(const YamlReader& reader, const YAML::Node& node, const Catalogue& catalogue) {
+    reader.expect_map(node, {"tokens_delivered", "decoy_requests", "delivered", "sid_matches", "follow_link", "sentences"},
                       "side_channel");
     SideChannelExpectation side;
     auto count = [&](const char* key, std::optional<int>& out) {
@@ -155,11 +162,12 @@ SideChannelExpectation read_side_channel(const YamlReader& reader, const YAML::N
     if (node["delivered"]) side.delivered = reader.boolean(node["delivered"], "delivered");
     if (node["sid_matches"]) side.sid_matches = reader.boolean(node["sid_matches"], "sid_matches");
     if (node["follow_link"]) side.follow_link = reader.boolean(node["follow_link"], "follow_link");
+    if (node["sentences"]) side.sentences = detail::read_citations(reader, node["sentences"], side_checks, count_checks, catalogue);
     return side;
 }
 
 Requirements read_requirements(const YamlReader& reader, const YAML::Node& node) {
-    reader.expect_map(node, {"validation", "enumeration_protection", "medium_unsupported"}, "requires");
+    reader.expect_map(node, {"validation", "enumeration_protection", "medium_unsupported", "legacy_api"}, "requires");
     Requirements requirements;
     if (auto validation = node["validation"]) {
         for (const auto& text : reader.strings(validation, "validation")) {
@@ -172,19 +180,8 @@ Requirements read_requirements(const YamlReader& reader, const YAML::Node& node)
         requirements.enumeration_protection = reader.boolean(node["enumeration_protection"], "enumeration_protection");
     if (node["medium_unsupported"])
         requirements.medium_unsupported = reader.boolean(node["medium_unsupported"], "medium_unsupported");
+    if (node["legacy_api"]) requirements.legacy_api = reader.boolean(node["legacy_api"], "legacy_api");
     return requirements;
-}
-
-Citation read_citation(const YamlReader& reader, const YAML::Node& node) {
-    reader.expect_map(node, {"edition", "section", "says"}, "a spec reference");
-    for (const char* key : {"edition", "section", "says"})
-        if (!node[key]) reader.fail(node, std::string("a spec reference needs '") + key + "'");
-    Citation citation{reader.string(node["edition"], "edition"), reader.string(node["section"], "section"),
-                      reader.string(node["says"], "says")};
-    if (!spec::Edition::parse(citation.edition)) reader.fail(node["edition"], "unknown edition '" + citation.edition + "'");
-    if (auto why = citation_problem(citation)) reader.fail(node["section"], *why);
-    if (citation.says.empty()) reader.fail(node["says"], "says must say what the spec says");
-    return citation;
 }
 
 AddressChoice read_address(const YamlReader& reader, const YAML::Node& node) {
@@ -213,20 +210,19 @@ DerivePattern read_derive(const YamlReader& reader, const YAML::Node& node) {
     return derive;
 }
 
-CaseTemplate read_template(const YamlReader& reader, const YAML::Node& node, JsonBudget& budget) {
+CaseTemplate read_template(const YamlReader& reader, const YAML::Node& node, JsonBudget& budget, const Catalogue& catalogue) {
     reader.expect_map(node,
-                      {"kind", "derive", "title", "endpoints", "editions", "spec", "level", "address", "requires", "steps",
+                      {"kind", "derive", "title", "endpoints", "editions", "address", "requires", "steps",
                        "side_channel"},
                       "a case");
     CaseTemplate result;
     result.file = reader.file();
     result.line = detail::line_of(node);
-    // A derived case's kind is its field and input; its citations come from the catalogue.
+    // A derived case's kind is its field and input.
     const bool derived = static_cast<bool>(node["derive"]);
     if (derived && node["kind"]) reader.fail(node["kind"], "a derive entry names no kind: each input makes its own");
-    for (const char* key : {"kind", "title", "endpoints", "spec", "steps"})
-        if (!node[key] && !(derived && (key == std::string_view("kind") || key == std::string_view("spec"))))
-            reader.fail(node, std::string("a case needs '") + key + "'");
+    for (const char* key : {"kind", "title", "endpoints", "steps"})
+        if (!node[key] && !(derived && key == std::string_view("kind"))) reader.fail(node, std::string("a case needs '") + key + "'");
     if (!derived) result.kind = reader.string(node["kind"], "kind");
     if (!derived &&
         (result.kind.empty() || result.kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos))
@@ -246,29 +242,23 @@ CaseTemplate read_template(const YamlReader& reader, const YAML::Node& node, Jso
     } else {
         result.editions = *spec::EditionRange::parse("*");
     }
-    if (auto refs = node["spec"]) {
-        reader.expect_sequence(refs, "spec");
-        if (refs.size() == 0) reader.fail(refs, "a case must cite at least one spec reference");
-        for (const auto& ref : refs) result.spec.push_back(read_citation(reader, ref));
-    }
-    if (auto level = node["level"]) {
-        auto text = reader.string(level, "level");
-        if (text == "MUST") result.level = Level::must;
-        else if (text == "SHOULD") result.level = Level::should;
-        else reader.fail(level, "level must be MUST or SHOULD");
-    }
     if (node["address"]) result.address = read_address(reader, node["address"]);
     if (node["requires"]) result.requires_profile = read_requirements(reader, node["requires"]);
     auto steps = node["steps"];
     reader.expect_sequence(steps, "steps");
     if (steps.size() == 0) reader.fail(steps, "a case needs at least one step");
     for (const auto& step : steps) {
-        reader.expect_map(step, {"send", "expect"}, "a step");
+        reader.expect_map(step, {"send", "expect", "sentences"}, "a step");
         if (!step["expect"]) reader.fail(step, "a step needs expect");
         result.steps.push_back({step["send"] ? read_request(reader, step["send"], budget) : RequestSpec{},
                                 read_expectation(reader, step["expect"])});
+        if (step["sentences"])
+            result.steps.back().expect.sentences =
+                detail::read_citations(reader, step["sentences"], step_checks, {}, catalogue);
     }
-    if (node["side_channel"]) result.side_channel = read_side_channel(reader, node["side_channel"]);
+    if (node["side_channel"]) result.side_channel = read_side_channel(reader, node["side_channel"], catalogue);
+    // A derive entry's citations hold `$field` until each input names its sentences (suite/derived_cases).
+    if (!derived) detail::check_citations(result, catalogue);
     return result;
 }
 
@@ -283,7 +273,8 @@ bool Requirements::overlaps(const Requirements& other) const {
                              *enumeration_protection == *other.enumeration_protection;
     // Absent and false both mean "not where the medium is unsupported".
     bool medium_meets = medium_unsupported.value_or(false) == other.medium_unsupported.value_or(false);
-    return validation_meets && enumeration_meets && medium_meets;
+    bool legacy_meets = legacy_api.value_or(true) == other.legacy_api.value_or(true);
+    return validation_meets && enumeration_meets && medium_meets && legacy_meets;
 }
 
 AddressChoice resolve_address(AddressChoice choice, const spec::Endpoint& endpoint) {
@@ -294,49 +285,73 @@ AddressChoice resolve_address(AddressChoice choice, const spec::Endpoint& endpoi
     return choice;
 }
 
+std::vector<std::string> Cited::all() const {
+    auto ids = any;
+    for (const auto* list : {&none, &fewer, &more}) ids.insert(ids.end(), list->begin(), list->end());
+    for (const auto& [status, codes] : by_status) ids.insert(ids.end(), codes.begin(), codes.end());
+    return ids;
+}
+
+std::vector<std::string> Cited::for_count(long long expected, long long actual) const {
+    if (actual == expected) return all();
+    auto ids = any;
+    auto add = [&](const std::vector<std::string>& list) { ids.insert(ids.end(), list.begin(), list.end()); };
+    if (actual > expected) add(more);
+    if (actual < expected) add(fewer);
+    if (actual < expected && actual == 0) add(none);
+    return ids;
+}
+
+std::vector<std::string> Cited::for_status(int status) const {
+    auto found = by_status.find(status);
+    return found == by_status.end() ? any : found->second;
+}
+
 bool glob_match(const std::string& glob, const std::string& text) {
     return fnmatch(glob.c_str(), text.c_str(), 0) == 0;
 }
 
 namespace {
 
-std::vector<CaseTemplate> read_case_file(const YamlReader& reader, const YAML::Node& root, const SentenceTable& sentences) {
+std::vector<CaseTemplate> read_case_file(const YamlReader& reader, const YAML::Node& root, const Catalogue& catalogue) {
     if (root.IsNull()) return {};
     reader.expect_sequence(root, "a case file");
     std::vector<CaseTemplate> templates;
     JsonBudget budget;
     for (const auto& node : root) {
-        auto read = read_template(reader, node, budget);
+        auto read = read_template(reader, node, budget, catalogue);
         if (!node["derive"]) {
             templates.push_back(std::move(read));
             continue;
         }
         if (read.steps.size() != 1) reader.fail(node["steps"], "a derive entry has one step: the request the input changes");
-        auto made = derive_templates(read, read_derive(reader, node["derive"]), sentences);
+        auto made = derive_templates(read, read_derive(reader, node["derive"]), catalogue);
         if (made.empty()) reader.fail(node["derive"], "the field's definitions give no such input where this entry holds");
         templates.insert(templates.end(), made.begin(), made.end());
     }
     return templates;
 }
 
-/// The catalogue beside the case files: a case file in cases/ reads cases/sentences/.
-SentenceTable sentences_beside(const std::string& path) {
-    return load_sentence_table((std::filesystem::path(path).parent_path() / "sentences").string());
-}
-
 }  // namespace
 
-std::vector<CaseTemplate> load_case_file(const std::string& path) {
+std::vector<CaseTemplate> load_case_file(const std::string& path, const Catalogue& catalogue) {
     YamlReader reader(path);
-    return read_case_file(reader, reader.load(), sentences_beside(path));
+    return read_case_file(reader, reader.load(), catalogue);
 }
 
-std::vector<CaseTemplate> load_case_text(const std::string& text, const std::string& name) {
+std::vector<CaseTemplate> load_case_text(const std::string& text, const std::string& name, const Catalogue& catalogue) {
     YamlReader reader(name);
-    return read_case_file(reader, reader.parse(text), sentences_beside(name));
+    return read_case_file(reader, reader.parse(text), catalogue);
 }
 
-std::vector<CaseTemplate> load_cases(const std::string& directory, Depth depth) {
+Suite load_suite(const std::string& directory, Depth depth) {
+    Suite suite;
+    suite.catalogue = load_catalogue((std::filesystem::path(directory) / "sentences").string());
+    suite.templates = load_cases(directory, suite.catalogue, depth);
+    return suite;
+}
+
+std::vector<CaseTemplate> load_cases(const std::string& directory, const Catalogue& catalogue, Depth depth) {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (!fs::is_directory(directory, ec)) throw ConfigError(directory, 0, "is not a directory of case files");
@@ -345,10 +360,8 @@ std::vector<CaseTemplate> load_cases(const std::string& directory, Depth depth) 
         if (entry.is_regular_file() && entry.path().extension() == ".yaml") files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     std::vector<CaseTemplate> templates;
-    const auto sentences = load_sentence_table(directory + "/sentences");
     for (const auto& file : files) {
-        YamlReader reader(file.string());
-        for (auto& loaded : read_case_file(reader, reader.load(), sentences))
+        for (auto& loaded : load_case_file(file.string(), catalogue))
             if (depth == Depth::full || loaded.depth == Depth::quick) templates.push_back(std::move(loaded));
     }
     // Two templates may share an ID only for editions that do not overlap.

@@ -7,14 +7,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "suite/catalogue.hpp"
 #include "suite/derive.hpp"
 #include "spec/edition.hpp"
 #include "spec/endpoints.hpp"
 #include "spec/validation.hpp"
 
 namespace mx3pid::suite {
-
-enum class Level { must, should };
 
 /// Which address a case uses, in terms of what the endpoint wants.
 enum class AddressChoice {
@@ -27,13 +26,39 @@ enum class AddressChoice {
 
 enum class IdServerChoice { trusted, untrusted, omit };
 
+/// The sentences one check tests, as a case file names them: catalogue IDs, or globs over IDs
+/// (`cs.check.unbound*`). Only those holding where the check is judged count (suite/catalogue.hpp).
+/// A check whose sentences hold only freedoms there (MAY) is not made: anything is accepted.
+struct Cited {
+    std::vector<std::string> any;    ///< whichever way the check fails
+    std::vector<std::string> none;   ///< a count only: what nothing arriving breaks (with `fewer`)
+    std::vector<std::string> fewer;  ///< a count only: what fewer arrivals than expected break
+    std::vector<std::string> more;   ///< a count only: what more arrivals than expected break
+    std::map<int, std::vector<std::string>> by_status;  ///< errcode only: what the code of each error status tests
+    int line = 0;                    ///< where the case file names them
+
+    /// Every ID and glob, in the order written.
+    std::vector<std::string> all() const;
+    /// What a count that came out `actual` against `expected` breaks: `any` and the direction's lists
+    /// (all of them when it came out right: what the count tests).
+    std::vector<std::string> for_count(long long expected, long long actual) const;
+    /// What the errcode of an answer with `status` tests: its own list, else `any`.
+    std::vector<std::string> for_status(int status) const;
+};
+
+/// Each check a step or the side channel makes, by its key in the case file ("status", "errcode",
+/// "tokens_delivered", …), with the sentences it tests.
+using Citations = std::map<std::string, Cited>;
+
 struct RequestSpec {
     std::string method = "POST";
     IdServerChoice id_server = IdServerChoice::trusted;
     nlohmann::json set = nlohmann::json::object();  ///< fields replaced in (or added to) the valid body
     std::vector<std::string> remove;                ///< fields taken out of the valid body
     std::optional<std::string> raw_body;            ///< sent instead of any JSON body; "{client_secret}" becomes the case's
-    std::optional<std::string> content_type;        ///< default application/json
+    std::optional<std::string> content_type;        ///< default application/json; "" sends no Content-Type
+    /// Sent to the endpoint's path with its medium segment replaced by this (an endpoint that does not exist).
+    std::optional<std::string> path_medium;
     int send_attempt_increment = 0;                 ///< added to the case's send_attempt (a resend)
     /// From r0.6.0 every id_server goes with an id_access_token the runner registered at its mock
     /// identity server; false (`id_access_token: omit`) leaves it out.
@@ -48,7 +73,8 @@ struct StepExpectation {
     std::vector<std::string> errcode;   ///< allowed errcodes when the status is an error
     /// Allowed errcodes for one status, where they differ by status (`errcode: {403: [...], 400: [...]}`).
     std::map<int, std::vector<std::string>> errcode_by_status;
-    bool sid = false;                   ///< a sid that follows the grammar
+    bool cors = false;                  ///< the answer carries the CORS headers the spec recommends
+    Citations sentences;                ///< what `status`, `errcode` and `cors` test
 };
 
 struct Step {
@@ -71,6 +97,9 @@ struct SideChannelExpectation {
     /// Complete the validation as a user would (submit_url with the code the mock received, or the
     /// mailed link) and see it accepted.
     bool follow_link = false;
+    /// What `tokens_delivered`, `decoy_requests`, `delivered` and `sid_matches` test (the follow-up's
+    /// sentences are the judge's: they depend on the way the validation completes).
+    Citations sentences;
 };
 
 /// Profile conditions a template needs; a case whose conditions fail is skipped with the reason.
@@ -80,18 +109,12 @@ struct Requirements {
     /// true: only on an /account/3pid endpoint whose medium the profile lists in unsupported_3pid_media;
     /// absent or false: never there.
     std::optional<bool> medium_unsupported;
+    /// false: only on register and password reset, from v1.15, where the profile says the server
+    /// offers no legacy API (legacy_api: false); absent or true: never there.
+    std::optional<bool> legacy_api;
 
     /// Can one profile satisfy both?
     bool overlaps(const Requirements& other) const;
-};
-
-/// One spec sentence a case relies on, as a case file writes it; harness/citation.hpp makes it a link.
-struct Citation {
-    std::string edition;  ///< the edition whose text says it, e.g. "r0.5.0"
-    /// "endpoint" (the case's endpoint), "identity endpoint" (the identity server's requestToken for the
-    /// case's medium), or a section title harness/citation.hpp knows, e.g. "Standard error response".
-    std::string section;
-    std::string says;  ///< what the sentence says, in the case author's words
 };
 
 struct CaseTemplate {
@@ -101,8 +124,6 @@ struct CaseTemplate {
     std::string title;
     std::vector<std::string> endpoints;  ///< globs over endpoint keys
     spec::EditionRange editions;
-    std::vector<Citation> spec;
-    Level level = Level::must;
     AddressChoice address = AddressChoice::acceptable;
     Requirements requires_profile;
     std::vector<Step> steps;
@@ -121,14 +142,25 @@ struct Case {
 /// `acceptable` and `conflicting` made concrete for one endpoint; other choices unchanged.
 AddressChoice resolve_address(AddressChoice choice, const spec::Endpoint& endpoint);
 
-/// Loads every *.yaml file directly in `directory`, sorted by name, its `derive:` entries made into
-/// one template per derived input (suite/derived_cases.hpp), keeping those `depth` asks. Throws ConfigError.
-std::vector<CaseTemplate> load_cases(const std::string& directory, Depth depth = Depth::full);
+/// Loads every *.yaml file directly in `directory`, sorted by name (the sentences/ and profiles/
+/// folders beside them are not cases), its `derive:` entries made into one template per derived
+/// input (suite/derived_cases.hpp), keeping those `depth` asks. Every sentence a case cites must be
+/// in `catalogue`. Throws ConfigError.
+std::vector<CaseTemplate> load_cases(const std::string& directory, const Catalogue& catalogue, Depth depth = Depth::full);
 
 /// Reads one case file. Throws ConfigError.
-std::vector<CaseTemplate> load_case_file(const std::string& path);
+std::vector<CaseTemplate> load_case_file(const std::string& path, const Catalogue& catalogue);
 /// The same for `text`, with `name` standing for the file in errors.
-std::vector<CaseTemplate> load_case_text(const std::string& text, const std::string& name);
+std::vector<CaseTemplate> load_case_text(const std::string& text, const std::string& name, const Catalogue& catalogue);
+
+/// What a run asks: the sentence catalogue and the case templates that cite it.
+struct Suite {
+    Catalogue catalogue;
+    std::vector<CaseTemplate> templates;
+};
+
+/// `directory`/sentences/, then the cases in `directory` that `depth` asks. Throws ConfigError.
+Suite load_suite(const std::string& directory, Depth depth = Depth::full);
 
 /// Every template bound to every endpoint it names, in file order, then endpoint table order.
 std::vector<Case> expand(const std::vector<CaseTemplate>& templates);

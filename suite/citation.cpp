@@ -1,40 +1,12 @@
 #include "suite/citation.hpp"
 
-#include <array>
+#include <algorithm>
 #include <cctype>
 
 namespace mx3pid::suite {
 namespace {
 
-enum class Api { client_server, identity };
-
-/// A section heading a case may cite by its title, and the first edition whose page has it.
-struct Section {
-    std::string_view name;   ///< as a case file writes it
-    std::string_view title;  ///< the heading on the rendered page
-    Api api;
-    std::string_view since;
-};
-
-constexpr std::string_view endpoint_section = "endpoint";
-constexpr std::string_view identity_endpoint_section = "identity endpoint";
-constexpr std::string_view identity_prefix = "Identity Service API: ";
-
-constexpr std::array<Section, 7> sections{{
-    {"API Standards", "API Standards", Api::client_server, "r0.4.0"},
-    {"Standard error response", "Standard error response", Api::client_server, "r0.4.0"},
-    {"Common error codes", "Common error codes", Api::client_server, "v1.1"},
-    {"Other error codes", "Other error codes", Api::client_server, "v1.1"},
-    {"Web Browser Clients", "Web Browser Clients", Api::client_server, "r0.4.0"},
-    {"Identity Service API: API standards", "API standards", Api::identity, "r0.4.0"},
-    {"Identity Service API: Standard error response", "Standard error response", Api::identity, "r0.4.0"},
-}};
-
-const Section* find_section(std::string_view name) {
-    for (const auto& section : sections)
-        if (section.name == name) return &section;
-    return nullptr;
-}
+using Api = SectionRecord::Api;
 
 /// The identity service release published with a client-server r0 edition (v1.x share one number).
 std::string identity_edition(const spec::Edition& edition) {
@@ -50,6 +22,7 @@ std::string_view identity_prefix_path(const spec::Edition& edition) {
 }
 
 std::string page(Api api, const spec::Edition& edition) {
+    if (api == Api::index) return "https://spec.matrix.org/" + edition.name() + "/";
     if (edition.is_v1())
         return "https://spec.matrix.org/" + edition.name() +
                (api == Api::client_server ? "/client-server-api/" : "/identity-service-api/");
@@ -88,74 +61,48 @@ std::string hugo_operation_id(std::string_view method, std::string_view path) {
     return id;
 }
 
-/// Where a citation points in one edition: the heading's title and the page with its anchor.
-struct Place {
-    std::string title;
-    std::string url;
-};
-
 Place operation_place(Api api, std::string_view path, const spec::Edition& edition) {
     const std::string title = "POST " + std::string(path);
     const auto anchor = edition.is_v1() ? hugo_operation_id("POST", path) : docutils_id(title);
     return {title, page(api, edition) + "#" + anchor};
 }
 
-std::optional<Place> place(const Citation& citation, const spec::Endpoint& endpoint, const spec::Edition& edition) {
-    if (citation.section == endpoint_section) {
-        auto path = "/_matrix/client/" + std::string(edition.client_prefix()) + std::string(endpoint.path);
-        return operation_place(Api::client_server, path, edition);
-    }
-    if (citation.section == identity_endpoint_section) {
-        auto path = std::string(identity_prefix_path(edition)) + "/validate/" + std::string(spec::medium_name(endpoint.medium)) +
+}  // namespace
+
+Place place_section(const SectionRecord& section, const spec::Endpoint* endpoint, const spec::Edition& edition) {
+    if (section.operation && endpoint) {
+        if (section.api == Api::client_server)
+            return operation_place(Api::client_server,
+                                   "/_matrix/client/" + std::string(edition.client_prefix()) + std::string(endpoint->path), edition);
+        auto path = std::string(identity_prefix_path(edition)) + "/validate/" + std::string(spec::medium_name(endpoint->medium)) +
                     "/requestToken";
         return operation_place(Api::identity, path, edition);
     }
-    const Section* section = find_section(citation.section);
-    if (!section || edition < *spec::Edition::parse(section->since)) return std::nullopt;
-    const auto anchor = edition.is_v1() ? hugo_heading_id(section->title) : docutils_id(section->title);
-    std::string title(section->title);
-    if (section->api == Api::identity) title += " (Identity Service API)";
-    return Place{title, page(section->api, edition) + "#" + anchor};
+    const auto& own = edition.is_v1() ? section.anchor_v1 : section.anchor_r0;
+    const auto anchor = !own.empty() ? own : edition.is_v1() ? hugo_heading_id(section.title) : docutils_id(section.title);
+    std::string title = section.title;
+    if (section.api == Api::identity) title += " (Identity Service API)";
+    return {title, page(section.api, edition) + "#" + anchor};
 }
 
-}  // namespace
-
-std::optional<std::string> citation_problem(const Citation& citation) {
-    if (citation.section == endpoint_section || citation.section == identity_endpoint_section) return std::nullopt;
-    const Section* section = find_section(citation.section);
-    if (!section) {
-        std::string known = "'endpoint', 'identity endpoint'";
-        for (const auto& s : sections) known += ", '" + std::string(s.name) + "'";
-        return "unknown section '" + citation.section + "' (known: " + known + ")";
-    }
-    auto edition = spec::Edition::parse(citation.edition);
-    if (edition && *edition < *spec::Edition::parse(section->since))
-        return "section '" + citation.section + "' is in editions from " + std::string(section->since) + ", not " +
-               citation.edition;
-    return std::nullopt;
-}
-
-reports::SpecRef cite(const Citation& citation, const spec::Endpoint& endpoint, const spec::Edition& judged) {
-    reports::SpecRef ref;
-    ref.edition = citation.edition;
-    ref.says = citation.says;
-    auto source = spec::Edition::parse(citation.edition);
-    if (!source) return ref;
-    if (auto at = place(citation, endpoint, *source)) {
-        ref.section = at->title;
-        ref.url = at->url;
-    }
-    if (judged == *source) return ref;
-    if (auto at = place(citation, endpoint, judged)) {
-        ref.judged_edition = judged.name();
-        ref.judged_url = at->url;
-    }
-    return ref;
-}
-
-std::vector<reports::SpecRef> cite(const Case& instance, const spec::Edition& judged) {
+std::vector<reports::SpecRef> cite(const Case& instance, const Catalogue& catalogue, const JudgedIn& where) {
+    std::vector<std::string> cited;
+    auto add = [&](const Citations& citations) {
+        for (const auto& [key, one] : citations) {
+            auto resolved = catalogue.resolve(one.all(), where);
+            for (auto* list : {&resolved.obligations, &resolved.freedoms})
+                for (auto& id : *list)
+                    if (std::find(cited.begin(), cited.end(), id) == cited.end()) cited.push_back(id);
+        }
+    };
+    for (const auto& step : instance.source->steps) add(step.expect.sentences);
+    add(instance.source->side_channel.sentences);
     std::vector<reports::SpecRef> refs;
-    for (const auto& citation : instance.source->spec) refs.push_back(cite(citation, *instance.endpoint, judged));
+    for (const auto& id : cited) {
+        const auto* sentence = catalogue.find(id);
+        auto placed = catalogue.placed(*sentence, instance.endpoint, where.edition);
+        refs.push_back({where.edition.name(), placed.section, placed.url, "", "", sentence->says});
+    }
     return refs;
 }
 

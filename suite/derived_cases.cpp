@@ -1,10 +1,9 @@
 #include "suite/derived_cases.hpp"
 
 #include <algorithm>
-#include <filesystem>
 
-#include "suite/citation.hpp"
-#include "suite/detail/yaml_reader.hpp"
+#include "suite/config_error.hpp"
+#include "suite/detail/case_citations.hpp"
 
 namespace mx3pid::suite {
 namespace {
@@ -21,44 +20,38 @@ std::vector<std::string> shared_endpoints(const CaseTemplate& pattern, const spe
     return keys;
 }
 
-std::optional<spec::Edition> first_shared(const spec::EditionRange& a, const spec::EditionRange& b) {
-    for (const auto& edition : spec::Edition::all())
-        if (a.contains(edition) && b.contains(edition)) return edition;
-    return std::nullopt;
-}
-
-/// The level and the citations of the sentences `ids` (IDs or globs) name, where the case holds.
-struct Cited {
-    std::optional<Level> level;
-    std::vector<Citation> citations;
-};
-
-Cited cite_sentences(const std::vector<std::string>& ids, const SentenceTable& table, const spec::EditionRange& editions,
-                     const std::vector<std::string>& endpoints) {
-    Cited cited;
-    for (const auto& id : ids)
-        for (const auto& [name, facts] : table) {
-            if (!glob_match(id, name)) continue;
-            const auto edition = first_shared(editions, facts.editions);
-            const bool on_endpoint = facts.endpoints.empty() || std::any_of(endpoints.begin(), endpoints.end(), [&](const std::string& key) {
-                                         return names_endpoint(facts.endpoints, key);
-                                     });
-            if (!edition || !on_endpoint || facts.level == "MAY") continue;
-            const auto level = facts.level == "SHOULD" ? Level::should : Level::must;
-            if (!cited.level || level == Level::must) cited.level = level;
-            Citation citation{edition->name(), facts.section, facts.says};
-            if (!citation_problem(citation)) cited.citations.push_back(std::move(citation));
-        }
-    return cited;
-}
-
 std::string replaced(std::string title, std::string_view placeholder, const std::string& by) {
     if (auto at = title.find(placeholder); at != std::string::npos) title.replace(at, placeholder.size(), by);
     return title;
 }
 
+/// `ids` with `$field` replaced by `sentences`.
+void put_sentences(std::vector<std::string>& ids, const std::vector<std::string>& sentences) {
+    const auto at = std::find(ids.begin(), ids.end(), detail::field_sentences);
+    if (at == ids.end()) return;
+    const auto index = ids.erase(at) - ids.begin();
+    ids.insert(ids.begin() + index, sentences.begin(), sentences.end());
+}
+
+void put_sentences(Citations& citations, const std::vector<std::string>& sentences) {
+    for (auto& [key, cited] : citations) {
+        for (auto* list : {&cited.any, &cited.none, &cited.fewer, &cited.more}) put_sentences(*list, sentences);
+        for (auto& [status, ids] : cited.by_status) put_sentences(ids, sentences);
+    }
+}
+
+/// Every sentence the input names is in the catalogue.
+void check_input(const CaseTemplate& pattern, const DerivedInput& input, const Catalogue& catalogue) {
+    for (const auto& id : input.sentences)
+        if (catalogue.matching(id).empty())
+            throw ConfigError(pattern.file, pattern.line,
+                              "derived input " + input.field + "." + input.name + " names unknown sentence '" + id +
+                                  "' (no ID in cases/sentences/ matches it)");
+}
+
 CaseTemplate one_template(const CaseTemplate& pattern, const DerivedInput& input, spec::EditionRange editions,
-                          std::vector<std::string> endpoints, const SentenceTable& sentences) {
+                          std::vector<std::string> endpoints, const Catalogue& catalogue) {
+    check_input(pattern, input, catalogue);
     CaseTemplate made = pattern;
     made.kind = input.field + "." + input.name;
     made.title = replaced(pattern.title, "{input}", input.describes);
@@ -66,44 +59,15 @@ CaseTemplate one_template(const CaseTemplate& pattern, const DerivedInput& input
     made.endpoints = std::move(endpoints);
     made.depth = input.depth;
     made.steps.front().request.derived = input;
-    auto cited = cite_sentences(input.sentences, sentences, made.editions, made.endpoints);
-    if (cited.level) made.level = *cited.level;
-    made.spec.insert(made.spec.begin(), cited.citations.begin(), cited.citations.end());
+    for (auto& step : made.steps) put_sentences(step.expect.sentences, input.sentences);
+    put_sentences(made.side_channel.sentences, input.sentences);
+    detail::check_citations(made, catalogue);
     return made;
 }
 
 }  // namespace
 
-SentenceTable load_sentence_table(const std::string& directory) {
-    namespace fs = std::filesystem;
-    SentenceTable table;
-    std::error_code ec;
-    if (!fs::is_directory(directory, ec)) return table;
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(directory, ec))
-        if (entry.path().extension() == ".yaml" && entry.path().filename() != "sections.yaml") files.push_back(entry.path());
-    std::sort(files.begin(), files.end());
-    for (const auto& file : files) {
-        detail::YamlReader reader(file.string());
-        const auto root = reader.load();
-        reader.expect_sequence(root, "a sentence file");
-        for (const auto& record : root) {
-            const auto id = reader.string(record["id"], "id");
-            SentenceFacts facts{reader.string(record["level"], "level"), *spec::EditionRange::parse("*"), {},
-                                record["section"] ? reader.string(record["section"], "section") : std::string(),
-                                record["says"] ? reader.string(record["says"], "says") : std::string()};
-            std::string why;
-            auto editions = spec::EditionRange::parse(reader.string(record["editions"], "editions"), &why);
-            if (!editions) reader.fail(record["editions"], "editions: " + why);
-            facts.editions = *editions;
-            if (record["endpoints"]) facts.endpoints = reader.strings(record["endpoints"], "endpoints");
-            table.emplace(id, std::move(facts));
-        }
-    }
-    return table;
-}
-
-std::vector<CaseTemplate> derive_templates(const CaseTemplate& pattern, const DerivePattern& derive, const SentenceTable& sentences) {
+std::vector<CaseTemplate> derive_templates(const CaseTemplate& pattern, const DerivePattern& derive, const Catalogue& catalogue) {
     std::vector<CaseTemplate> made;
     for (const auto& field : spec::fields()) {
         if (field.name != derive.field) continue;
@@ -114,7 +78,7 @@ std::vector<CaseTemplate> derive_templates(const CaseTemplate& pattern, const De
         if (!editions || endpoints.empty()) continue;
         for (const auto& input : derive_inputs(field, derive.family)) {
             const auto narrowed = editions->intersect(*spec::EditionRange::parse(input.editions));
-            if (narrowed) made.push_back(one_template(pattern, input, *narrowed, endpoints, sentences));
+            if (narrowed) made.push_back(one_template(pattern, input, *narrowed, endpoints, catalogue));
         }
     }
     return made;

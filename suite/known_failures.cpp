@@ -1,5 +1,7 @@
 #include "suite/known_failures.hpp"
 
+#include <algorithm>
+
 #include "suite/case_model.hpp"
 #include "suite/detail/yaml_reader.hpp"
 
@@ -40,18 +42,23 @@ std::vector<KnownFailure> load_expectations(const std::string& path) {
 }
 
 KnownFailures::KnownFailures(std::vector<KnownFailure> entries, const spec::Edition& edition, std::string target)
-    : entries_(std::move(entries)), matched_(entries_.size(), false), passing_(entries_.size()) {
-    for (const auto& entry : entries_)
-        in_scope_.push_back((!entry.editions || entry.editions->contains(edition)) &&
-                            (!entry.target_glob || glob_match(*entry.target_glob, target)));
+    : KnownFailures(std::move(entries), std::vector{edition}, std::move(target)) {}
+
+KnownFailures::KnownFailures(std::vector<KnownFailure> entries, std::vector<spec::Edition> editions, std::string target)
+    : entries_(std::move(entries)), editions_(std::move(editions)), matched_(entries_.size(), false), passing_(entries_.size()) {
+    for (const auto& entry : entries_) for_target_.push_back(!entry.target_glob || glob_match(*entry.target_glob, target));
 }
 
-void KnownFailures::apply(reports::CaseResult& result) {
+bool KnownFailures::in_scope(std::size_t entry, const spec::Edition& edition) const {
+    return for_target_[entry] && (!entries_[entry].editions || entries_[entry].editions->contains(edition));
+}
+
+void KnownFailures::apply(reports::CaseResult& result, const spec::Edition& edition) {
     using reports::Verdict;
     bool decided = false;  // the first entry that lists a case decides
     for (std::size_t i = 0; i < entries_.size(); ++i) {
         const auto& entry = entries_[i];
-        if (!in_scope_[i] || !glob_match(entry.case_glob, result.id)) continue;
+        if (!in_scope(i, edition) || !glob_match(entry.case_glob, result.id)) continue;
         matched_[i] = true;
         if (decided) continue;
         decided = true;
@@ -59,7 +66,7 @@ void KnownFailures::apply(reports::CaseResult& result) {
                             result.verdict == Verdict::warn;
         if (!failed && result.verdict != Verdict::pass) continue;
         if (!failed && is_glob(entry.case_glob)) {
-            passing_[i].push_back(result.id);
+            if (std::find(passing_[i].begin(), passing_[i].end(), result.id) == passing_[i].end()) passing_[i].push_back(result.id);
             continue;
         }
         result.verdict = failed ? Verdict::xfail : Verdict::xpass;

@@ -21,16 +21,20 @@ struct KnownFailure {
 /// Reads a YAML list of {case, reason, edition?, target?}. Throws ConfigError naming file and line.
 std::vector<KnownFailure> load_expectations(const std::string& path);
 
-/// Applies a known-failures list to one run's cases as they finish.
+/// Applies a known-failures list to one run's cases as they finish, in each edition judged.
 class KnownFailures {
 public:
     KnownFailures(std::vector<KnownFailure> entries, const spec::Edition& edition, std::string target);
+    /// For a run judging several editions: an entry with `edition` holds only in those it names.
+    KnownFailures(std::vector<KnownFailure> entries, std::vector<spec::Edition> editions, std::string target);
 
     /// A listed failure (or warning) becomes xfail; a pass listed by its exact ID becomes xpass
     /// ("remove this entry"). A pass matched only by a glob stays a pass and makes the entry wrong
     /// (see glob_errors). Errors and skips stay as they are: a case that could not be judged says
-    /// nothing either way.
-    void apply(reports::CaseResult& result);
+    /// nothing either way. `result` was judged in `edition`.
+    void apply(reports::CaseResult& result, const spec::Edition& edition);
+    /// apply() for a run of one edition.
+    void apply(reports::CaseResult& result) { apply(result, editions_.front()); }
     /// One warning for every entry that matched no case so far.
     std::vector<std::string> unmatched() const;
     /// One error for every glob entry that matched passing cases, naming file, line and the cases:
@@ -38,8 +42,11 @@ public:
     std::vector<std::string> glob_errors() const;
 
 private:
+    bool in_scope(std::size_t entry, const spec::Edition& edition) const;
+
     std::vector<KnownFailure> entries_;
-    std::vector<bool> in_scope_, matched_;
+    std::vector<spec::Edition> editions_;
+    std::vector<bool> for_target_, matched_;
     std::vector<std::vector<std::string>> passing_;  ///< per glob entry: the passing case IDs it matched
 };
 

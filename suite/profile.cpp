@@ -73,13 +73,15 @@ Profile read_profile(const detail::YamlReader& reader, const YAML::Node& root) {
     if (root.IsNull()) return profile;
     reader.expect_map(root,
                       {"homeserver", "spec", "validation", "fresh", "bound", "denied", "identity", "smtp",
-                       "enumeration_protection", "unsupported_3pid_media", "timing", "registration"},
+                       "enumeration_protection", "unsupported_3pid_media", "legacy_api", "timing", "registration"},
                       "the profile");
     if (root["homeserver"]) profile.homeserver = reader.string(root["homeserver"], "homeserver");
     if (auto node = root["spec"]) {
         profile.spec = reader.string(node, "spec");
-        if (profile.spec != "auto" && !spec::Edition::parse(profile.spec))
-            reader.fail(node, "unknown edition '" + profile.spec + "' (r0.4.0 … v1.19, or auto)");
+        std::string why;
+        if (!spec::EditionChoice::parse(profile.spec, &why))
+            reader.fail(node, "spec: " + why + " (auto, all, an edition r0.4.0 … " + spec::Edition::all().back().name() +
+                                  ", or a span such as r0.6.0..v1.4)");
     }
     if (auto node = root["validation"]) {
         reader.expect_map(node, {"email", "msisdn"}, "validation");
@@ -143,6 +145,7 @@ Profile read_profile(const detail::YamlReader& reader, const YAML::Node& root) {
     }
     if (auto node = root["enumeration_protection"])
         profile.enumeration_protection = reader.boolean(node, "enumeration_protection");
+    if (auto node = root["legacy_api"]) profile.legacy_api = reader.boolean(node, "legacy_api");
     if (auto node = root["unsupported_3pid_media"]) {
         for (const auto& medium : reader.strings(node, "unsupported_3pid_media")) {
             if (medium != "email" && medium != "msisdn")

@@ -62,6 +62,9 @@ struct Profile {
     bool enumeration_protection = false;
     /// Media the server does not support on /account/3pid (v1.13+: M_THREEPID_MEDIUM_NOT_SUPPORTED).
     std::vector<spec::Medium> unsupported_3pid_media;
+    /// false: the server offers only the OAuth 2.0 API, not the legacy one that registration and
+    /// password reset belong to (a freedom from v1.15, cs.auth.legacy_optional).
+    bool legacy_api = true;
 
     /// How long to keep watching the identity server and the mailbox after the last request, for
     /// servers that act after answering. Unset: the target's own (1 s for a URL; a built-in declares its own).

@@ -17,6 +17,17 @@ bool passes_filters(const std::string& id, const std::vector<std::string>& filte
 
 }  // namespace
 
+std::optional<std::string> legacy_api_skip_reason(const Case& instance, const Profile& profile, const spec::Edition& edition) {
+    const bool legacy_endpoint = instance.endpoint->purpose != spec::Purpose::add_threepid;
+    const bool offered = profile.legacy_api || !legacy_endpoint || edition < *spec::Edition::parse("v1.15");
+    const bool wants_offered = instance.source->requires_profile.legacy_api.value_or(true);
+    if (offered == wants_offered) return std::nullopt;
+    if (wants_offered)
+        return "the profile says the server offers only the OAuth 2.0 API (legacy_api: false): from v1.15 it need not serve "
+               "registration or password reset";
+    return std::string("for servers without the legacy API (legacy_api: false) on registration and password reset, from v1.15");
+}
+
 std::optional<std::string> profile_skip_reason(const Case& instance, const Profile& profile) {
     const auto& endpoint = *instance.endpoint;
     const bool email = endpoint.medium == spec::Medium::email;
@@ -60,6 +71,7 @@ std::vector<SelectedCase> select_cases(const std::vector<CaseTemplate>& template
     auto skip_reason = [&](const Case& instance) -> std::optional<std::string> {
         if (!instance.source->editions.contains(edition))
             return "applies to editions " + instance.source->editions.text() + ", not " + edition.name();
+        if (auto reason = legacy_api_skip_reason(instance, profile, edition)) return reason;
         return profile_skip_reason(instance, profile);
     };
     for (const auto& instance : expand(templates)) {

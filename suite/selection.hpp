@@ -22,6 +22,9 @@ struct SelectedCase {
 std::vector<SelectedCase> select_cases(const std::vector<CaseTemplate>& templates, const spec::Edition& edition,
                                        const Profile& profile, const std::vector<std::string>& filters);
 
+/// Why `instance` does not run in `edition` because of the profile's legacy_api, if it does not.
+std::optional<std::string> legacy_api_skip_reason(const Case& instance, const Profile& profile, const spec::Edition& edition);
+
 /// Why `instance` cannot run against this profile, if it cannot.
 std::optional<std::string> profile_skip_reason(const Case& instance, const Profile& profile);
 

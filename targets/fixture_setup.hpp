@@ -34,6 +34,10 @@ struct FixtureContext {
     /// check waits this long before it reads "no token was sent".
     std::chrono::milliseconds grace{0};
     std::chrono::milliseconds token_wait{10000};  ///< how long a token mx3pid waits for may take
+    /// Which of a run's servers this is (a run of several editions may start one per stretch of
+    /// editions): the same addresses are made on each, with secrets of their own, so that one
+    /// server's set-up never lands in another's validation session at the shared identity server.
+    std::size_t server = 0;
 };
 
 /// A profile address the cases cannot rely on: those cases are not run, for `reason`.

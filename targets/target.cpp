@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "net/tls.hpp"
+#include "reference_homeserver/epochs.hpp"
 #include "reference_homeserver/homeserver.hpp"
 #include "reference_homeserver/variants.hpp"
 
@@ -102,6 +103,7 @@ reference_homeserver::Config reference_config(const suite::Profile& profile, con
     config.delegate_identity_url = profile.identity_scheme + "://" + identity_authority;
     config.smtp_authority = smtp_authority;
     config.enumeration_protection = profile.enumeration_protection;
+    config.legacy_api = profile.legacy_api;
     config.registration_open = profile.registration && profile.registration->open;
     if (profile.registration) config.registration_shared_secret = profile.registration->shared_secret;
     config.identity_ca_file = identity_ca_file;
@@ -134,7 +136,10 @@ std::optional<net::TlsIdentity> identity_tls(const suite::Profile& profile, std:
 
 }  // namespace
 
-Target::Target(const TargetChoice& choice, const suite::Profile& profile, const spec::Edition& builtin_edition) {
+Target::Target(const TargetChoice& choice, const suite::Profile& profile, const spec::Edition& builtin_edition)
+    : Target(choice, profile, std::vector<spec::Edition>{builtin_edition}) {}
+
+Target::Target(const TargetChoice& choice, const suite::Profile& profile, const std::vector<spec::Edition>& builtin_editions) {
     std::string certificate_file;
     auto tls = identity_tls(profile, certificate_file);
     if (tls && profile.identity_certificate.empty()) generated_certificate_ = certificate_file;
@@ -147,10 +152,15 @@ Target::Target(const TargetChoice& choice, const suite::Profile& profile, const 
         homeserver_url_ = *net::Url::parse(chaos_->base_url());
         grace_ = std::chrono::milliseconds(0);
     } else if (choice.builtin) {
-        builtin_ = std::make_unique<reference_homeserver::Homeserver>(
-            reference_config(profile, builtin_edition, identity_->authority(), mailbox_ ? mailbox_->authority() : "",
-                             choice.variant, identity_certificate_));
-        homeserver_url_ = *net::Url::parse(builtin_->base_url());
+        const auto judged = builtin_editions.empty() ? std::vector{spec::Edition::all().back()} : builtin_editions;
+        for (auto& editions : reference_homeserver::answered_alike(judged, choice.variant, profile.legacy_api)) {
+            auto server = std::make_unique<reference_homeserver::Homeserver>(
+                reference_config(profile, editions.back(), identity_->authority(), mailbox_ ? mailbox_->authority() : "",
+                                 choice.variant, identity_certificate_));
+            auto url = *net::Url::parse(server->base_url());
+            builtins_.push_back({std::move(editions), std::move(server), std::move(url)});
+        }
+        homeserver_url_ = builtins_.back().url;
         grace_ = choice.variant ? choice.variant->grace : std::chrono::milliseconds(0);  // declared by each built-in
     } else {
         homeserver_url_ = *choice.url;
@@ -161,6 +171,12 @@ Target::~Target() {
     if (generated_certificate_.empty()) return;
     std::error_code ignored;
     std::filesystem::remove(generated_certificate_, ignored);
+}
+
+const net::Url& Target::homeserver_for(const spec::Edition& edition) const {
+    for (const auto& builtin : builtins_)
+        if (std::find(builtin.editions.begin(), builtin.editions.end(), edition) != builtin.editions.end()) return builtin.url;
+    return homeserver_url_;
 }
 
 std::string Target::id_server(const suite::Profile& profile) const {

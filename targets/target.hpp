@@ -42,14 +42,30 @@ reference_homeserver::Config reference_config(const suite::Profile& profile, con
                                               const reference_homeserver::Variant* variant,
                                               const std::string& identity_ca_file = "");
 
+/// One built-in homeserver of a target, and the editions it answers as (answered alike by it).
+struct BuiltinServer {
+    std::vector<spec::Edition> editions;  ///< oldest first; it is configured with the newest
+    std::unique_ptr<reference_homeserver::Homeserver> server;
+    net::Url url;
+};
+
 /// Starts the mock identity servers, the mail sink when the profile needs one and, for a builtin
-/// target, the reference homeserver configured from the profile. Throws std::runtime_error when a listener cannot be bound.
+/// target, the reference homeserver configured from the profile: one per stretch of the editions
+/// judged that the variant answers alike (reference_homeserver::answered_alike), since no one server
+/// can answer every edition as it says. Throws std::runtime_error when a listener cannot be bound.
 class Target {
 public:
     Target(const TargetChoice& choice, const suite::Profile& profile, const spec::Edition& builtin_edition);
+    /// `builtin_editions`: the editions a builtin target is judged in (oldest first, not empty).
+    Target(const TargetChoice& choice, const suite::Profile& profile, const std::vector<spec::Edition>& builtin_editions);
     ~Target();
 
+    /// The homeserver: a URL target's, or the built-in one answering as the newest edition.
     const net::Url& homeserver_url() const { return homeserver_url_; }
+    /// Where requests judged in `edition` go: the built-in server answering as it, else homeserver_url().
+    const net::Url& homeserver_for(const spec::Edition& edition) const;
+    /// The built-in servers, oldest editions first; empty for a URL or chaos target.
+    const std::vector<BuiltinServer>& builtin_servers() const { return builtins_; }
     mock_identity::IdentityServer& identity() { return *identity_; }
     mock_identity::IdentityServer& decoy() { return *decoy_; }
     /// The mail sink, when the profile has a medium the homeserver validates itself; null otherwise.
@@ -62,14 +78,14 @@ public:
     /// How long the target may act on the side channel after answering: what a built-in declares,
     /// one second for a server mx3pid does not know.
     std::chrono::milliseconds side_channel_grace() const { return grace_; }
-    /// The in-process reference homeserver, for builtin targets; null otherwise.
-    reference_homeserver::Homeserver* builtin() { return builtin_.get(); }
+    /// The in-process reference homeserver answering as the newest edition, for builtin targets; null otherwise.
+    reference_homeserver::Homeserver* builtin() { return builtins_.empty() ? nullptr : builtins_.back().server.get(); }
 
 private:
     std::unique_ptr<mock_identity::IdentityServer> identity_;
     std::unique_ptr<mock_identity::IdentityServer> decoy_;
     std::unique_ptr<smtp_sink::SmtpSink> mailbox_;
-    std::unique_ptr<reference_homeserver::Homeserver> builtin_;
+    std::vector<BuiltinServer> builtins_;
     std::unique_ptr<reference_homeserver::ChaosServer> chaos_;
     net::Url homeserver_url_;
     std::string identity_certificate_;

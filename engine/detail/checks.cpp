@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "suite/check_plan.hpp"
 #include "spec/grammar.hpp"
+#include "spec/utf8.hpp"
 
 namespace mx3pid::engine::detail {
 namespace {
@@ -12,6 +14,7 @@ namespace {
 using nlohmann::json;
 using reports::CheckResult;
 using reports::Verdict;
+namespace check = suite::check;
 
 std::string join(const std::vector<std::string>& items, const char* separator) {
     std::string out;
@@ -50,12 +53,14 @@ std::string one_line(const std::string& text, std::size_t limit) {
     return out;
 }
 
-CheckResult passed(std::string name, std::string expected, std::string actual) {
-    return {std::move(name), Verdict::pass, std::move(expected), std::move(actual)};
+CheckResult passed(std::string_view name, std::string expected, std::string actual) {
+    return {std::string(name), Verdict::pass, std::move(expected), std::move(actual)};
 }
 
-CheckResult failed(std::string name, std::string expected, std::string actual) {
-    return {std::move(name), Verdict::fail, std::move(expected), std::move(actual)};
+CheckResult failed(std::string_view name, std::string expected, std::string actual, std::vector<std::string> breaks) {
+    CheckResult check{std::string(name), Verdict::fail, std::move(expected), std::move(actual)};
+    check.sentences = std::move(breaks);
+    return check;
 }
 
 CheckResult check_status(const std::vector<int>& expected, const net::Response& response) {
@@ -63,48 +68,57 @@ CheckResult check_status(const std::vector<int>& expected, const net::Response& 
     auto actual = std::to_string(response.status);
     bool ok = std::find(expected.begin(), expected.end(), response.status) != expected.end();
     if (!ok && !response.body.empty()) actual += " " + one_line(response.body, 120);
-    return ok ? passed("status", wanted, actual) : failed("status", wanted, actual);
+    return ok ? passed(check::status, wanted, actual) : failed(check::status, wanted, actual);
 }
 
-std::vector<CheckResult> check_error_body(const net::Response& response, const std::vector<std::string>& allowed,
-                                          const spec::Edition& edition) {
-    std::vector<CheckResult> checks;
-    auto body = json::parse(response.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
-        checks.push_back(failed("error body", "a JSON object {errcode, error}", one_line(response.body.empty() ? "(empty body)" : response.body)));
-        return checks;
-    }
-    checks.push_back(passed("error body", "a JSON object", "a JSON object"));
+CheckResult check_utf8(const net::Response& response) {
+    const std::string wanted = "a body in UTF-8";
+    if (spec::is_valid_utf8(response.body)) return passed(check::utf8, wanted, "UTF-8");
+    return failed(check::utf8, wanted, "bytes that are not UTF-8: " + one_line(response.body, 80));
+}
 
+std::vector<CheckResult> check_error_body(const net::Response& response) {
+    static const std::vector<std::string> not_an_object{"cs.api.json_baseline", "cs.error.standard.r0", "cs.error.standard",
+                                                        "cs.api.response_object"};
+    static const std::vector<std::string> no_errcode{"cs.error.schema.errcode_required", "cs.error.both_keys.r0", "cs.error.both_keys"};
+    static const std::vector<std::string> errcode_not_string{"cs.error.schema.errcode_type"};
+    const std::string wanted = "a JSON object with a string errcode";
+    auto body = json::parse(response.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object())
+        return {failed(check::error_body, wanted, one_line(response.body.empty() ? "(empty body)" : response.body), not_an_object)};
+    std::vector<CheckResult> checks;
     auto errcode = body.find("errcode");
-    std::string wanted = allowed.empty() ? "an M_… code" : join(allowed, " or ");
-    if (errcode == body.end() || !errcode->is_string()) {
-        checks.push_back(failed("errcode", wanted, errcode == body.end() ? "no errcode" : "errcode " + errcode->dump()));
-    } else {
-        auto code = errcode->get<std::string>();
-        bool ok = allowed.empty() ? is_namespaced_code(code) : std::find(allowed.begin(), allowed.end(), code) != allowed.end();
-        checks.push_back(ok ? passed("errcode", wanted, code) : failed("errcode", wanted, one_line(code, 80)));
-    }
+    if (errcode == body.end()) checks.push_back(failed(check::error_body, wanted, "no errcode", no_errcode));
+    else if (!errcode->is_string())
+        checks.push_back(failed(check::error_body, wanted, "errcode " + one_line(errcode->dump(), 80), errcode_not_string));
+    else checks.push_back(passed(check::error_body, wanted, "a JSON object with errcode"));
 
     auto error = body.find("error");
-    if (error == body.end() || !error->is_string())
-        checks.push_back(failed("error message", "error: a string", error == body.end() ? "no error" : "error " + one_line(error->dump(), 80)));
-    else
-        checks.push_back(passed("error message", "error: a string", "a string"));
-
-    if (auto type = check_content_type(response, edition)) checks.push_back(*type);
+    const std::string message = "error: a string";
+    if (error == body.end())
+        checks.push_back(failed(check::error_message, message, "no error", {"cs.error.both_keys.r0", "cs.error.both_keys"}));
+    else if (!error->is_string())
+        checks.push_back(failed(check::error_message, message, "error " + one_line(error->dump(), 80), {"cs.error.schema.error_type"}));
+    else checks.push_back(passed(check::error_message, message, "a string"));
     return checks;
 }
 
-std::optional<CheckResult> check_content_type(const net::Response& response, const spec::Edition& edition) {
-    static const auto introduced = *spec::Edition::parse("v1.4");
-    if (edition < introduced) return std::nullopt;
+std::optional<CheckResult> check_errcode(const net::Response& response, const std::vector<std::string>& allowed) {
+    auto body = json::parse(response.body, nullptr, false);
+    if (!body.is_object() || !body.contains("errcode") || !body["errcode"].is_string()) return std::nullopt;
+    auto code = body["errcode"].get<std::string>();
+    std::string wanted = allowed.empty() ? "an M_… code" : join(allowed, " or ");
+    bool ok = allowed.empty() ? is_namespaced_code(code) : std::find(allowed.begin(), allowed.end(), code) != allowed.end();
+    return ok ? passed(check::errcode, wanted, code) : failed(check::errcode, wanted, one_line(code, 80));
+}
+
+CheckResult check_content_type(const net::Response& response) {
     auto type = response.header("Content-Type").value_or("");
     auto media = spec::ascii_lower(type.substr(0, type.find(';')));
     while (!media.empty() && media.back() == ' ') media.pop_back();
     bool ok = media == "application/json";
-    return ok ? passed("content type", "application/json", one_line(type, 80))
-              : failed("content type", "application/json", type.empty() ? "none" : one_line(type, 80));
+    return ok ? passed(check::content_type, "application/json", one_line(type, 80))
+              : failed(check::content_type, "application/json", type.empty() ? "none" : one_line(type, 80));
 }
 
 std::optional<std::string> sid_of(const net::Response& response) {
@@ -118,32 +132,124 @@ std::optional<std::string> sid_of(const net::Response& response) {
 CheckResult check_sid(const net::Response& response) {
     const std::string wanted = "sid: a string of 1-255 [0-9a-zA-Z.=_-]";
     auto body = json::parse(response.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) return failed("sid", wanted, "body is not a JSON object: " + one_line(response.body, 80));
+    if (body.is_discarded() || !body.is_object())
+        return failed(check::sid, wanted, "body is not a JSON object: " + one_line(response.body, 80), {"cs.response.sid.required"});
     auto sid = body.find("sid");
-    if (sid == body.end()) return failed("sid", wanted, "no sid");
-    if (!sid->is_string()) return failed("sid", wanted, "sid " + one_line(sid->dump(), 80));
+    if (sid == body.end()) return failed(check::sid, wanted, "no sid", {"cs.response.sid.required"});
+    if (!sid->is_string()) return failed(check::sid, wanted, "sid " + one_line(sid->dump(), 80), {"cs.response.sid.type"});
     auto text = sid->get<std::string>();
-    if (!spec::is_valid_sid(text)) {
-        std::string why = text.empty() ? "an empty sid" : text.size() > 255 ? "a sid of " + std::to_string(text.size()) + " characters" : "sid \"" + one_line(text, 80) + "\"";
-        return failed("sid", wanted, why);
-    }
-    return passed("sid", wanted, "\"" + text + "\"");
+    if (text.empty()) return failed(check::sid, wanted, "an empty sid", {"cs.response.sid.not_empty"});
+    if (text.size() > 255)
+        return failed(check::sid, wanted, "a sid of " + std::to_string(text.size()) + " characters", {"cs.response.sid.max_length"});
+    if (!spec::is_valid_sid(text))
+        return failed(check::sid, wanted, "sid \"" + one_line(text, 80) + "\"", {"cs.response.sid.grammar"});
+    return passed(check::sid, wanted, "\"" + text + "\"");
 }
 
 std::optional<CheckResult> check_submit_url(const net::Response& response, const spec::Edition& edition) {
     if (edition < *spec::Edition::parse("r0.5.0")) return std::nullopt;
     auto body = json::parse(response.body, nullptr, false);
-    if (!body.is_object() || !body.contains("submit_url")) return std::nullopt;
-    const std::string wanted = "submit_url: an absolute URI";
+    const std::string wanted = "none, or submit_url: an absolute URI";
+    if (!body.is_object() || !body.contains("submit_url")) return passed(check::submit_url, wanted, "none");
     const auto& value = body["submit_url"];
-    if (!value.is_string()) return failed("submit_url", wanted, one_line(value.dump(), 80));
+    if (!value.is_string()) return failed(check::submit_url, wanted, one_line(value.dump(), 80), {"cs.response.submit_url.type"});
     const auto text = value.get<std::string>();
-    auto colon = text.find(':');
-    bool scheme_ok = colon != std::string::npos && colon > 0 && std::isalpha(static_cast<unsigned char>(text[0])) &&
-                     text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") >= colon;
-    bool clean = text.find_first_of(" \t\r\n\"<>") == std::string::npos;
-    return scheme_ok && clean && colon + 1 < text.size() ? passed("submit_url", wanted, one_line(text, 120))
-                                                         : failed("submit_url", wanted, "\"" + one_line(text, 80) + "\"");
+    return spec::is_absolute_uri(text)
+               ? passed(check::submit_url, wanted, one_line(text, 120))
+               : failed(check::submit_url, wanted, "\"" + one_line(text, 80) + "\"",
+                        {"cs.response.submit_url.is_url", "cs.response.submit_url.format"});
+}
+
+CheckResult check_rate_limit(const reports::HttpExchange& exchange, const spec::Edition& edition) {
+    const bool header_era = !(edition < *spec::Edition::parse("v1.10"));
+    const std::string wanted = std::string("M_LIMIT_EXCEEDED, ") +
+                               (header_era ? "a Retry-After header" : "retry_after_ms") + ", retry_after_ms an integer if given";
+    std::vector<std::string> wrong, breaks;
+    auto body = json::parse(exchange.response_body, nullptr, false);
+    if (!body.is_object() || body.value("errcode", json()) != "M_LIMIT_EXCEEDED") {
+        wrong.push_back("errcode " + (body.is_object() && body.contains("errcode") ? one_line(body["errcode"].dump(), 60) : "absent"));
+        breaks.insert(breaks.end(), {"cs.ratelimit.errcode", "cs.error.code.limit_exceeded.r0", "cs.error.code.limit_exceeded"});
+    }
+    const bool has_ms = body.is_object() && body.contains("retry_after_ms");
+    if (has_ms && !body["retry_after_ms"].is_number_integer()) {
+        wrong.push_back("retry_after_ms " + one_line(body["retry_after_ms"].dump(), 40));
+        breaks.push_back("cs.ratelimit.retry_after_ms.type");
+    }
+    if (!header_era && !has_ms) {
+        wrong.push_back("no retry_after_ms");
+        breaks.push_back("cs.ratelimit.retry_after_ms.r0");
+    }
+    bool header = std::any_of(exchange.response_headers.begin(), exchange.response_headers.end(),
+                              [](const auto& h) { return spec::ascii_lower(h.first) == "retry-after"; });
+    if (header_era && !header) {
+        wrong.push_back("no Retry-After header");
+        breaks.push_back("cs.ratelimit.retry_after");
+    }
+    if (wrong.empty()) return passed(check::rate_limit, wanted, "as asked");
+    return failed(check::rate_limit, wanted, join(wrong, "; "), breaks);
+}
+
+namespace {
+
+/// The comma-separated items of a header, trimmed and in lower case.
+std::vector<std::string> header_items(const std::string& value) {
+    std::vector<std::string> items;
+    std::string item;
+    auto flush = [&] {
+        while (!item.empty() && item.back() == ' ') item.pop_back();
+        if (!item.empty()) items.push_back(spec::ascii_lower(item));
+        item.clear();
+    };
+    for (char c : value) {
+        if (c == ',') flush();
+        else if (c != ' ' || !item.empty()) item += c;
+    }
+    flush();
+    return items;
+}
+
+/// Those of `wanted` the header's items lack ("*" lacks none).
+std::vector<std::string> lacking(const std::string& header, const std::vector<std::string>& wanted) {
+    auto items = header_items(header);
+    if (std::find(items.begin(), items.end(), "*") != items.end()) return {};
+    std::vector<std::string> missing;
+    for (const auto& one : wanted)
+        if (std::find(items.begin(), items.end(), spec::ascii_lower(one)) == items.end()) missing.push_back(one);
+    return missing;
+}
+
+}  // namespace
+
+CheckResult check_cors(const net::Response& response, const spec::Edition& edition) {
+    static const std::vector<std::string> methods{"GET", "POST", "PUT", "DELETE", "OPTIONS"};
+    const std::vector<std::string> headers = edition.is_v1()
+                                                 ? std::vector<std::string>{"X-Requested-With", "Content-Type", "Authorization"}
+                                                 : std::vector<std::string>{"Origin", "X-Requested-With", "Content-Type", "Accept",
+                                                                            "Authorization"};
+    const std::string wanted = "Access-Control-Allow-Origin *, Allow-Methods " + join(methods, ", ") + ", Allow-Headers " +
+                               join(headers, ", ");
+    auto origin = response.header("Access-Control-Allow-Origin");
+    auto allowed_methods = response.header("Access-Control-Allow-Methods");
+    auto allowed_headers = response.header("Access-Control-Allow-Headers");
+    if (!origin && !allowed_methods && !allowed_headers)
+        return failed(check::cors, wanted, "no CORS headers",
+                      {"cs.cors.browser_support", "cs.cors.route_headers.r0_4", "cs.cors.route_headers", "cs.cors.allow_origin",
+                       "cs.cors.allow_methods", "cs.cors.allow_headers.r0", "cs.cors.allow_headers"});
+    std::vector<std::string> wrong, breaks;
+    if (origin.value_or("") != "*") {
+        wrong.push_back("Allow-Origin " + (origin ? "\"" + one_line(*origin, 60) + "\"" : std::string("absent")));
+        breaks.push_back("cs.cors.allow_origin");
+    }
+    if (auto missing = lacking(allowed_methods.value_or(""), methods); !missing.empty()) {
+        wrong.push_back("Allow-Methods lacks " + join(missing, ", "));
+        breaks.push_back("cs.cors.allow_methods");
+    }
+    if (auto missing = lacking(allowed_headers.value_or(""), headers); !missing.empty()) {
+        wrong.push_back("Allow-Headers lacks " + join(missing, ", "));
+        breaks.insert(breaks.end(), {"cs.cors.allow_headers.r0", "cs.cors.allow_headers"});
+    }
+    if (wrong.empty()) return passed(check::cors, wanted, "as recommended");
+    return failed(check::cors, wanted, join(wrong, "; "), breaks);
 }
 
 }  // namespace mx3pid::engine::detail

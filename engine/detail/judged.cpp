@@ -14,10 +14,10 @@ void keep_tokens(const Observation& seen, Secrets& secrets) {
 void judge_observation(const Judged& judged, const Observation& seen, reports::CaseResult& result) {
     const auto& source = *judged.selected->instance.source;
     result.checks = judged.answer_checks;
-    auto checks = judge_side_channel(source.side_channel, judged.validation, seen, judged.first_body, judged.first_sid, judged.secrets);
+    auto checks = judge_side_channel(source.side_channel, seen, judged.first_body, judged.first_sid, judged.secrets, judged.judging);
     result.checks.insert(result.checks.end(), checks.begin(), checks.end());
     result.message.clear();
-    conclude(result, source.level, judged.server_error);
+    conclude(result, judged.server_error);
     result.side_channel = describe(seen, judged.address, judged.secrets);
 }
 

@@ -9,16 +9,17 @@
 
 #include "engine/detail/secrets.hpp"
 #include "engine/fixtures.hpp"
+#include "engine/judge.hpp"
 #include "engine/side_channel.hpp"
 #include "reports/run_result.hpp"
 #include "suite/selection.hpp"
-#include "spec/validation.hpp"
 
 namespace mx3pid::engine::detail {
 
 struct Judged {
+    std::size_t edition = 0;  ///< which of the run's editions judged it
     const suite::SelectedCase* selected = nullptr;
-    spec::Validation validation = spec::Validation::proxy;
+    Judging judging;  ///< the catalogue, and the edition, endpoint and validation mode it is judged in
     nlohmann::json first_body;
     std::optional<std::string> first_sid;
     Secrets secrets;

@@ -161,8 +161,8 @@ net::Response request_token(Context& context) {
 
 SubmitResult submit(Context& context, const json& object) {
     require(object, {"sid", "client_secret", "token"});
-    auto sid = string_param(object, "sid");
-    auto client_secret = string_param(object, "client_secret");
+    auto sid = opaque_id_param(object, "sid");
+    auto client_secret = opaque_id_param(object, "client_secret");
     auto token = string_param(object, "token");
     return context.state.submit_token(context.medium, sid, client_secret, token);
 }

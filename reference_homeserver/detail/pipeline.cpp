@@ -29,8 +29,6 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
 
 }  // namespace
 
-bool Exchange::since(std::string_view edition) const { return !(state.edition() < *spec::Edition::parse(edition)); }
-
 std::string session_key(const Exchange& x) {
     return std::string(spec::medium_name(x.endpoint.medium)) + "|" + x.address.key() + "|" + x.fields.client_secret;
 }
@@ -49,7 +47,18 @@ net::Response Stages::run(Exchange& exchange) {
     return deliver(exchange);
 }
 
+bool Stages::offered(const State& state, const spec::Endpoint& endpoint) {
+    if (state.config().legacy_api || !state.since(Epoch::oauth_only)) return true;
+    return endpoint.purpose == Purpose::add_threepid;
+}
+
 net::Response Stages::wrong_method() { return error(405, "M_UNRECOGNIZED", "this endpoint takes POST"); }
+
+void Stages::add_cors(net::Response& response) {
+    response.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    response.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+    response.headers.emplace_back("Access-Control-Allow-Headers", "Origin, X-Requested-With, Content-Type, Accept, Authorization");
+}
 
 // --- the request stages ----------------------------------------------------------------------------
 
@@ -95,6 +104,7 @@ std::optional<net::Response> Stages::check_fields(Exchange& x) {
     f.send_attempt = *number;
     if (!client_secret_valid(f.client_secret))
         return error(400, "M_INVALID_PARAM", "client_secret does not match [0-9a-zA-Z.=_-]{1,255}");
+    if (!f.next_link.empty() && !next_link_valid(x, f.next_link)) return error(400, "M_INVALID_PARAM", "next_link is not a URI");
     return std::nullopt;
 }
 
@@ -133,7 +143,7 @@ net::Response Stages::deliver(Exchange& x) {
 
 // --- parts of the stages ---------------------------------------------------------------------------
 
-bool Stages::id_server_required(const Exchange& x) { return !x.since("r0.6.0"); }
+bool Stages::id_server_required(const Exchange& x) { return !x.since(Epoch::id_access_token); }
 
 std::optional<std::int64_t> Stages::read_send_attempt(const json& value) {
     if (!value.is_number_integer()) return std::nullopt;
@@ -141,6 +151,10 @@ std::optional<std::int64_t> Stages::read_send_attempt(const json& value) {
 }
 
 bool Stages::client_secret_valid(const std::string& secret) { return spec::is_valid_client_secret(secret); }
+
+bool Stages::next_link_valid(const Exchange& x, const std::string& next_link) {
+    return !x.since(Epoch::next_link_uri) || spec::is_absolute_uri(next_link);
+}
 
 std::optional<net::Response> Stages::state_refusal(Exchange& x) {
     const bool bound = is_bound(x.config, x.address);
@@ -182,12 +196,12 @@ std::optional<net::Response> Stages::choose_identity_server(Exchange& x) {
     return std::nullopt;
 }
 
-// v1 until the identity service's v2 came with id_access_token (r0.6.0); only v2 once v1 was removed (v1.1).
+// v1 until the identity service's v2 came with id_access_token (r0.6.0); from then v2 first (v1 is
+// deprecated): with the client's token when proxying for it, else with the server's own.
 IdentityApi Stages::identity_api(Exchange& x) {
-    const IdentityApi v1{"/_matrix/identity/api/v1", ""};
+    if (!x.since(Epoch::id_access_token)) return {"/_matrix/identity/api/v1", ""};
     const bool client_token = x.validation == Validation::proxy && !x.fields.id_access_token.empty();
-    if (client_token && x.since("r0.6.0")) return {"/_matrix/identity/v2", x.fields.id_access_token};
-    if (!x.since("v1.1")) return v1;
+    if (client_token) return {"/_matrix/identity/v2", x.fields.id_access_token};
     return {"/_matrix/identity/v2", x.state.identity_token(x.identity_base)};
 }
 
@@ -228,7 +242,10 @@ net::Response Stages::forward(Exchange& x) {
 }
 
 net::Response Stages::validate_by_mail(Exchange& x) {
-    auto [session, send] = x.state.session(session_key(x), [&](Session& s, bool created) { return should_mail(x, s, created); });
+    auto [session, send] = x.state.session(session_key(x), [&](Session& s, bool created) {
+        if (created) s.next_link = x.fields.next_link;
+        return should_mail(x, s, created);
+    });
     const auto base = x.state.public_base_url();
     if (send) {
         const auto to = x.address.key();
@@ -238,7 +255,7 @@ net::Response Stages::validate_by_mail(Exchange& x) {
         if (!send_mail(x, to, text)) return error(500, "M_UNKNOWN", "the validation mail could not be sent");
     }
     std::optional<std::string> submit_url;
-    if (x.since("r0.5.0")) submit_url = base + std::string(submit_path);
+    if (x.since(Epoch::submit_url)) submit_url = base + std::string(submit_path);
     return answer(x, session.sids.back(), submit_url);
 }
 
@@ -300,10 +317,14 @@ net::Response Stages::submit_token(State& state, const net::Request& request) {
     } else {
         return error(405, "M_UNRECOGNIZED", "use GET or POST");
     }
-    switch (state.submit(sid, client_secret, token)) {
+    if (!spec::is_opaque_id(sid) || !spec::is_valid_client_secret(client_secret) || token.empty())
+        return error(400, "M_INVALID_PARAM", "sid, client_secret and token are required, in their grammar");
+    auto [outcome, next_link] = state.submit(sid, client_secret, token);
+    switch (outcome) {
         case State::Submitted::validated:
-            if (request.method == "GET") return net::Response::text(200, "Your address is validated.\n");
-            return json_answer(200, json{{"success", true}});
+            if (request.method == "POST") return json_answer(200, json{{"success", true}});
+            if (next_link.empty()) return net::Response::text(200, "Your address is validated.\n");
+            return net::Response{302, {{"Location", next_link}}, ""};
         case State::Submitted::wrong_token: return error(400, "M_TOKEN_INCORRECT", "wrong token");
         case State::Submitted::no_session: break;
     }

@@ -42,8 +42,7 @@ struct Exchange {
     std::string identity_base;   ///< set by choose_identity_server: "scheme://host:port" to deliver to
     std::string identity_token;  ///< the bearer token for it (v2), empty for v1
 
-    const spec::Edition& edition() const { return state.edition(); }
-    bool since(std::string_view edition) const;  ///< is the server's edition this one or later?
+    bool since(Epoch epoch) const { return state.since(epoch); }  ///< does the server's edition hold the epoch?
 };
 
 /// The identity-server API a delivery goes through.
@@ -62,12 +61,19 @@ public:
     // --- routing ---------------------------------------------------------------------------------
     /// The endpoint a path resolves to; null: answered as not implemented here.
     virtual const spec::Endpoint* route(const spec::Endpoint& endpoint) { return &endpoint; }
+    /// Whether the server offers the endpoint: from v1.15 one without the legacy API (config
+    /// legacy_api false) lacks registration and password reset.
+    virtual bool offered(const State& state, const spec::Endpoint& endpoint);
+    /// The answer to a path that is no endpoint here.
+    virtual net::Response unknown_endpoint() { return error(404, "M_UNRECOGNIZED", "unrecognised request"); }
     /// A request on a path that is none of the six endpoints; null: not one of this variant's either.
     virtual std::optional<net::Response> other_path(State& state, const net::Request& request) { return std::nullopt; }
     virtual net::Response wrong_method();
     /// The answer to a CORS pre-flight (OPTIONS); null: the request runs as if it were a POST.
     virtual std::optional<net::Response> preflight() { return json_answer(200, nlohmann::json::object()); }
     virtual std::size_t body_limit() const { return 64 * 1024; }
+    /// Adds the CORS headers Web Browser Clients recommends to every answer.
+    virtual void add_cors(net::Response& response);
 
     // --- the request stages ------------------------------------------------------------------------
     /// 400 M_THREEPID_MEDIUM_NOT_SUPPORTED on /account/3pid for a medium the config leaves out.
@@ -85,6 +91,8 @@ public:
     virtual bool id_server_required(const Exchange& exchange);
     virtual std::optional<std::int64_t> read_send_attempt(const nlohmann::json& value);
     virtual bool client_secret_valid(const std::string& secret);
+    /// From v1.14 next_link carries the format 'uri'.
+    virtual bool next_link_valid(const Exchange& exchange, const std::string& next_link);
     /// 400 M_THREEPID_IN_USE / M_THREEPID_NOT_FOUND when the bound state is wrong for the endpoint.
     virtual std::optional<net::Response> state_refusal(Exchange& exchange);
     /// The answer that hides the bound state: 200, a notice mail for email validated here, no token.

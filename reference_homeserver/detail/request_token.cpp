@@ -16,15 +16,23 @@ void RequestTokenService::set_denied(std::vector<std::string> email_domains, std
 void RequestTokenService::set_public_base_url(std::string url) { state_.set_public_base_url(std::move(url)); }
 
 net::Response RequestTokenService::versions() {
+    const auto advertised = state_.config().advertised;
     nlohmann::json list = nlohmann::json::array();
+    for (const auto& name : advertised) list.push_back(name);
     for (const auto& edition : spec::Edition::all()) {
-        if (state_.edition() < edition) break;
+        if (!advertised.empty() || state_.edition() < edition) break;
         list.push_back(edition.name());
     }
     return stages_->json_answer(200, {{"versions", list}, {"unstable_features", nlohmann::json::object()}});
 }
 
 net::Response RequestTokenService::handle(const net::Request& request) {
+    auto response = answer(request);
+    stages_->add_cors(response);
+    return response;
+}
+
+net::Response RequestTokenService::answer(const net::Request& request) {
     auto path = request.path();
     if (path == "/_matrix/client/versions") {
         if (request.method != "GET") return stages_->error(405, "M_UNRECOGNIZED", "use GET");
@@ -37,6 +45,7 @@ net::Response RequestTokenService::handle(const net::Request& request) {
         if (path.rfind(prefix, 0) != 0) continue;
         const auto* found = spec::find_endpoint_by_path(std::string_view(path).substr(prefix.size()));
         const auto* endpoint = found ? stages_->route(*found) : nullptr;
+        if (endpoint && !stages_->offered(state_, *endpoint)) endpoint = nullptr;
         if (!endpoint) break;
         if (request.method == "OPTIONS")
             if (auto answer = stages_->preflight()) return *answer;
@@ -46,7 +55,7 @@ net::Response RequestTokenService::handle(const net::Request& request) {
         Exchange exchange{state_, std::move(config), *endpoint, request, validation, {}, {}, {}, {}, {}};
         return stages_->run(exchange);
     }
-    return stages_->error(404, "M_UNRECOGNIZED", "unrecognised request");
+    return stages_->unknown_endpoint();
 }
 
 }  // namespace mx3pid::reference_homeserver::detail

@@ -25,6 +25,7 @@ public:
 
 private:
     net::Response versions();
+    net::Response answer(const net::Request& request);
 
     Accounts accounts_;  ///< before state_: the state's config asks it what is bound
     State state_;

@@ -1,7 +1,9 @@
 #include "reference_homeserver/detail/state.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <random>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -96,8 +98,19 @@ bool SeenOnce::first(const std::string& key) {
 State::State(Config config, Poster poster, Mailer mailer)
     : config_(std::move(config)),
       edition_(spec::Edition::parse(config_.edition).value_or(spec::Edition::all().front())),
+      epochs_(epochs_of(config_.variant, config_.legacy_api)),
       post_(std::move(poster)),
-      mail_(std::move(mailer)) {}
+      mail_(std::move(mailer)) {
+    static std::atomic<unsigned long> instances{0};
+    instance_ = instances++;
+}
+
+bool State::since(Epoch epoch) const {
+    if (std::find(epochs_.begin(), epochs_.end(), epoch) == epochs_.end())
+        throw std::logic_error("the stages consulted the epoch of " + std::string(info(epoch).edition) +
+                               " that their variant does not declare (reference_homeserver/epochs.hpp, Variant::epochs)");
+    return !(edition_ < *spec::Edition::parse(info(epoch).edition));
+}
 
 Config State::config() const {
     std::lock_guard lock(mutex_);
@@ -123,14 +136,15 @@ std::string State::public_base_url() const {
 std::string State::new_id(const char* prefix) {
     static constexpr char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     std::lock_guard lock(mutex_);
-    std::mt19937_64 random(++counter_ * 0x9e3779b97f4a7c15ULL);
+    std::mt19937_64 random(++counter_ * 0x9e3779b97f4a7c15ULL + instance_ * 0xbf58476d1ce4e5b9ULL);
     std::string id = std::string(prefix) + std::to_string(counter_) + "-";
     for (int i = 0; i < 12; ++i) id += letters[random() % 52];
     return id;
 }
 
-ForwardResult State::post(const std::string& url, const std::string& body, const std::string& bearer) const {
-    return post_ ? post_(url, body, bearer) : ForwardResult{};
+ForwardResult State::post(const std::string& url, const std::string& body, const std::string& bearer,
+                          const std::string& content_type) const {
+    return post_ ? post_(url, body, bearer, content_type) : ForwardResult{};
 }
 
 bool State::mail(const std::string& to, const std::string& message) const { return mail_ && mail_(to, message); }
@@ -166,16 +180,17 @@ std::pair<Session, bool> State::session(const std::string& key, const std::funct
     return {found->second, send};
 }
 
-State::Submitted State::submit(const std::string& sid, const std::string& client_secret, const std::string& token) {
+std::pair<State::Submitted, std::string> State::submit(const std::string& sid, const std::string& client_secret,
+                                                       const std::string& token) {
     std::lock_guard lock(mutex_);
     for (auto& [key, session] : sessions_) {
         if (session.client_secret != client_secret) continue;
         if (std::find(session.sids.begin(), session.sids.end(), sid) == session.sids.end()) continue;
-        if (session.token != token) return Submitted::wrong_token;
+        if (session.token != token) return {Submitted::wrong_token, ""};
         session.validated = true;
-        return Submitted::validated;
+        return {Submitted::validated, session.next_link};
     }
-    return Submitted::no_session;
+    return {Submitted::no_session, ""};
 }
 
 std::optional<std::string> State::validated_session(const std::string& sid, const std::string& client_secret) const {

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "reference_homeserver/epochs.hpp"
 #include "reference_homeserver/homeserver.hpp"
 #include "spec/edition.hpp"
 #include "spec/endpoints.hpp"
@@ -27,7 +28,9 @@ struct ForwardResult {
 };
 
 /// POSTs `body` (JSON text) to `url`, with `Authorization: Bearer <bearer>` unless `bearer` is empty.
-using Poster = std::function<ForwardResult(const std::string& url, const std::string& body, const std::string& bearer)>;
+/// POSTs `body` to `url` with Content-Type `content_type`, and `bearer` as an Authorization header when not empty.
+using Poster = std::function<ForwardResult(const std::string& url, const std::string& body, const std::string& bearer,
+                                           const std::string& content_type)>;
 /// Sends one mail (RFC 5322 text) to `to`; false when it could not.
 using Mailer = std::function<bool(const std::string& to, const std::string& message)>;
 
@@ -52,6 +55,7 @@ struct Session {
     std::string token;
     std::string client_secret;
     std::int64_t send_attempt = 0;
+    std::string next_link;  ///< where the mailed link sends the user once validated
     bool validated = false;
 };
 
@@ -96,7 +100,11 @@ public:
     State(Config config, Poster poster, Mailer mailer);
 
     Config config() const;  ///< a snapshot
+    /// The newest edition the server advertises (what /versions lists up to).
     const spec::Edition& edition() const { return edition_; }
+    /// Does the server's edition hold `epoch`? Every stage asks this way; one the server (its
+    /// variant) did not declare (epochs.hpp) throws std::logic_error, which answers the request 500.
+    bool since(Epoch epoch) const;
     void set_denied(std::vector<std::string> email_domains, std::vector<std::string> msisdn_countries);
     void set_public_base_url(std::string url);
     std::string public_base_url() const;
@@ -104,7 +112,8 @@ public:
     /// A fresh identifier in the sid grammar: prefix, a counter and random letters.
     std::string new_id(const char* prefix);
 
-    ForwardResult post(const std::string& url, const std::string& body, const std::string& bearer = "") const;
+    ForwardResult post(const std::string& url, const std::string& body, const std::string& bearer = "",
+                       const std::string& content_type = "application/json") const;
     bool mail(const std::string& to, const std::string& message) const;
     /// This server's own access token at the identity server at `identity_base` (v2
     /// account/register), registered on first use, or again when `renew` (the identity server no
@@ -116,7 +125,8 @@ public:
     /// is returned.
     std::pair<Session, bool> session(const std::string& key, const std::function<bool(Session&, bool created)>& decide);
     enum class Submitted { validated, wrong_token, no_session };
-    Submitted submit(const std::string& sid, const std::string& client_secret, const std::string& token);
+    /// Validates the session with this sid and secret when the token is its; the session's next_link.
+    std::pair<Submitted, std::string> submit(const std::string& sid, const std::string& client_secret, const std::string& token);
     /// The key (medium|address|client_secret) of the validated session with this sid and secret.
     std::optional<std::string> validated_session(const std::string& sid, const std::string& client_secret) const;
 
@@ -126,10 +136,14 @@ private:
     mutable std::mutex mutex_;
     Config config_;
     spec::Edition edition_;
+    std::vector<Epoch> epochs_;  ///< those the server's stages may consult
     Poster post_;
     Mailer mail_;
     std::string public_base_url_;
     unsigned long counter_ = 0;
+    /// Tells apart the ids of servers in one process (a run of several editions starts several):
+    /// a server's sids are its own, as a real server's are.
+    unsigned long instance_ = 0;
     std::map<std::string, Session> sessions_;        ///< by medium|address|client_secret
     std::map<std::string, std::string> tokens_;      ///< own identity-server tokens, by base URL
     Scheduler scheduler_;  ///< last: joined before the rest goes

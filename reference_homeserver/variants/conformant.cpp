@@ -1,6 +1,6 @@
 // Conformant variants: each uses one freedom the spec gives, names the sentence that gives it, and
 // must pass every case in the editions and profiles it declares.
-#include "reference_homeserver/variants/families.hpp"
+#include "reference_homeserver/variants/shared.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -22,12 +22,16 @@ using namespace std::chrono_literals;
 const std::vector<std::string_view> all_profiles{"builtin", "builtin-delegate", "builtin-self", "builtin-enumeration"};
 const std::vector<std::string_view> mailing_profiles{"builtin-self", "builtin-enumeration"};
 
-/// 429 with Retry-After for the first request of each client_secret, then answers.
+/// 429 with Retry-After for the first request of each client_secret, then answers; from v1.10,
+/// where retry_after_ms is deprecated, without it.
 struct RateLimitedOnce : Stages {
     detail::SeenOnce seen;
     std::optional<net::Response> rate_limit(Exchange& x) override {
         if (!seen.first(x.fields.client_secret)) return std::nullopt;
-        return limited(20ms);
+        auto answer = limited(20ms);
+        if (x.since(Epoch::retry_after_header)) answer = json_answer(429, {{"errcode", "M_LIMIT_EXCEEDED"}, {"error", "too many requests"}});
+        if (x.since(Epoch::retry_after_header)) answer.headers.emplace_back("Retry-After", "0");
+        return answer;
     }
 };
 
@@ -39,7 +43,7 @@ struct RequiresIdAccessToken : Stages {
     std::optional<net::Response> check_fields(Exchange& x) override {
         if (auto refusal = Stages::check_fields(x)) return refusal;
         // r0.6.x documents neither field on password/msisdn (fixed in v1.1).
-        const bool documented = x.endpoint.key != "password/msisdn" || x.since("v1.1");
+        const bool documented = x.endpoint.key != "password/msisdn" || x.since(Epoch::identity_v1_removed);
         if (documented && !x.fields.id_server.empty() && x.fields.id_access_token.empty())
             return error(400, "M_MISSING_PARAM", "id_access_token is required with id_server");
         return std::nullopt;
@@ -86,8 +90,13 @@ struct ForwardsMalformed : Stages {
             return body.is_object() && body.contains(key) && body[key].is_string() ? body[key].get<std::string>() : "";
         };
         x.fields.id_access_token = text("id_access_token");
-        // A missing id_server is the homeserver's own requirement, not the identity server's to judge.
+        // A missing id_server is the homeserver's own requirement, not the identity server's to judge;
+        // so are id_server and id_access_token of the wrong type.
         if (id_server_required(x) && text("id_server").empty()) return false;
+        for (const char* own : {"id_server", "id_access_token"})
+            if (body.is_object() && body.contains(own) && !body[own].is_string()) return false;
+        const auto link = text("next_link");
+        if (!link.empty() && !next_link_valid(x, link)) return false;
         if (x.validation == Validation::delegate) {
             x.identity_base = x.config.delegate_identity_url;
             return true;
@@ -105,7 +114,7 @@ struct BadJsonEverywhere : Stages {
     std::optional<net::Response> check_address(Exchange& x) override {
         auto refusal = Stages::check_address(x);
         // From v1.13 /account/3pid names M_INVALID_PARAM for an address that is not valid.
-        if (x.endpoint.purpose == Purpose::add_threepid && x.since("v1.13")) return refusal;
+        if (x.endpoint.purpose == Purpose::add_threepid && x.since(Epoch::add_threepid_errors)) return refusal;
         return as_bad_json(std::move(refusal));
     }
     std::optional<net::Response> as_bad_json(std::optional<net::Response> refusal) {
@@ -133,15 +142,6 @@ struct PasswordUnknownNotice : Stages {
     }
 };
 
-/// The identity service's v2 API (with the client's token, or one of its own) in every edition it exists.
-struct ProxyV2 : Stages {
-    detail::IdentityApi identity_api(Exchange& x) override {
-        if (x.validation == Validation::proxy && !x.fields.id_access_token.empty())
-            return {"/_matrix/identity/v2", x.fields.id_access_token};
-        return {"/_matrix/identity/v2", x.state.identity_token(x.identity_base)};
-    }
-};
-
 struct ExtraFields : Stages {
     net::Response json_answer(int status, const json& body) override {
         json extended = body;
@@ -156,30 +156,6 @@ struct CharsetUtf8 : Stages {
         for (auto& [name, value] : answer.headers)
             if (name == "Content-Type") value = "application/json; charset=utf-8";
         return answer;
-    }
-};
-
-constexpr std::string_view msisdn_submit_path = "/_matrix/client/unstable/mx3pid/msisdn/submit";
-
-/// For delegated msisdn, a submit_url of its own that passes the code on to the identity server.
-struct MsisdnSubmitElsewhere : Stages {
-    net::Response answer(Exchange& x, const std::string& sid, const std::optional<std::string>& submit_url) override {
-        if (x.endpoint.medium != Medium::msisdn || x.validation != Validation::delegate || !x.since("r0.5.0"))
-            return Stages::answer(x, sid, submit_url);
-        return Stages::answer(x, sid, x.state.public_base_url() + std::string(msisdn_submit_path));
-    }
-
-    std::optional<net::Response> other_path(detail::State& state, const net::Request& request) override {
-        if (request.path() != msisdn_submit_path) return std::nullopt;
-        if (request.method != "POST") return error(405, "M_UNRECOGNIZED", "use POST");
-        const auto config = state.config();
-        const auto& base = config.delegate_identity_url;
-        const bool v2 = !(state.edition() < *spec::Edition::parse("v1.1"));
-        auto url = base + (v2 ? "/_matrix/identity/v2" : "/_matrix/identity/api/v1") + "/validate/msisdn/submitToken";
-        auto reply = state.post(url, request.body, v2 ? state.identity_token(base) : "");
-        auto body = json::parse(reply.body, nullptr, false);
-        if (!reply.reached || !body.is_object()) return error(502, "M_UNKNOWN", "the identity server did not answer");
-        return json_answer(reply.status, body);
     }
 };
 
@@ -286,9 +262,10 @@ std::vector<Variant> conformant() {
     return {
         {.name = "rate-limited", .behaviour = c,
          .description = "answers the first request of each client_secret with 429 and Retry-After, then as the reference",
-         .profiles = {"builtin"},
+         .profiles = {"builtin"}, .epochs = {Epoch::retry_after_header},
          .basis = "r0.4.0, API standards › Rate limiting: any request may be answered 429 M_LIMIT_EXCEEDED, "
                   "with retry_after_ms saying how long to wait",
+         .uses = {"cs.error.common*", "cs.ratelimit.retry_after_ms"},
          .make = make<RateLimitedOnce>},
         {.name = "no-body-limit", .behaviour = Behaviour::conformant,
          .description = "takes request bodies of any size",
@@ -301,48 +278,50 @@ std::vector<Variant> conformant() {
          .editions = ">= r0.6.0",
          .basis = "r0.6.0, POST /_matrix/client/r0/register/email/requestToken (and the other five): id_access_token "
                   "is required if an id_server is supplied",
+         .uses = {"cs.request.id_access_token.optional_for_r0_5*"},
          .make = make<RequiresIdAccessToken>},
         {.name = "mails-before-answering", .behaviour = c,
          .description = "validates email itself, and answers 250 ms after the mail has gone out",
          .profiles = mailing_profiles, .editions = ">= r0.5.0", .basis = self_validation,
+         .uses = {"cs.validation.choice.r0_5"},
          .make = make<MailsBeforeAnswering>},
         {.name = "late-mail", .behaviour = c, .description = "validates email itself, and mails 300 ms after answering",
          .profiles = mailing_profiles, .editions = ">= r0.5.0", .basis = self_validation, .grace = 1000ms,
+         .uses = {"cs.validation.choice.r0_5"},
          .make = make<LateMail>},
         {.name = "forwards-malformed", .behaviour = c,
          .description = "forwards a malformed body to the identity server as it came, and relays its 4xx",
          .profiles = {"builtin", "builtin-delegate"},
          .basis = "r0.4.0, POST /_matrix/client/r0/register/email/requestToken: the homeserver proxies the identity "
                   "server's /validate/email/requestToken, having checked only the address's state first",
+         .uses = {"cs.validation.relay_errors", "cs.gap.*"},
          .make = make<ForwardsMalformed>},
         {.name = "bad-json", .behaviour = c,
          .description = "M_BAD_JSON for every input error in a JSON object (M_INVALID_PARAM where v1.13 names it)",
-         .profiles = all_profiles,
+         .profiles = all_profiles, .epochs = {Epoch::add_threepid_errors},
          .basis = "r0.4.0, API standards › Common error codes: M_BAD_JSON: the request contained valid JSON, but it "
                   "was malformed in some way, e.g. missing required keys, invalid values for keys",
+         .uses = {"cs.gap.*", "cs.error.common*"},
          .make = make<BadJsonEverywhere>},
         {.name = "new-sid-on-repeat", .behaviour = c,
          .description = "answers a repeated request (same send_attempt) with a new sid, sending nothing",
          .profiles = mailing_profiles, .editions = ">= r0.5.0",
          .basis = "r0.5.0, POST /_matrix/client/r0/register/email/requestToken (send_attempt): a repeat must not "
                   "send again and should succeed; no edition says it gets the same sid",
+         .uses = {"cs.gap.repeat.sid", "cs.response.sid.opaque"},
          .make = make<NewSidOnRepeat>},
         {.name = "password-unknown-notice", .behaviour = c,
          .description = "a password reset for an email bound to nobody: 200, and a mail saying so without a token",
          .profiles = {"builtin-self"}, .editions = ">= r0.5.0",
          .basis = "r0.4.0, POST /_matrix/client/r0/account/password/email/requestToken: M_THREEPID_NOT_FOUND may be "
                   "returned; the homeserver may instead send an email to the address prompting the user to register",
+         .uses = {"cs.password.not_found.notice"},
          .make = make<PasswordUnknownNotice>},
-        {.name = "proxy-v2", .behaviour = c,
-         .description = "reaches the identity server only through its v2 API, with the client's token or its own",
-         .profiles = {"builtin", "builtin-delegate"}, .editions = ">= r0.6.0",
-         .basis = "r0.6.0, POST /_matrix/client/r0/register/email/requestToken (id_access_token): an access token "
-                  "previously registered with the identity server, whose v2 API (identity service r0.3.0) needs one",
-         .make = make<ProxyV2>},
         {.name = "extra-fields", .behaviour = c, .description = "a namespaced extra field in every JSON answer",
          .profiles = all_profiles,
          .basis = "r0.4.0, API standards › Standard error response: a body holds errcode and error, and may hold "
                   "further keys; the RequestTokenResponse schema does not forbid other properties",
+         .uses = {"cs.error.extra_keys*"},
          .make = make<ExtraFields>},
         {.name = "charset-utf8", .behaviour = c, .description = "Content-Type: application/json; charset=utf-8",
          .profiles = all_profiles,
@@ -354,18 +333,20 @@ std::vector<Variant> conformant() {
          .profiles = {"builtin-delegate", "builtin-self"}, .editions = ">= r0.5.0",
          .basis = "r0.5.0, POST /_matrix/client/r0/register/msisdn/requestToken (submit_url): an optional URL to "
                   "which the client submits the token, with the parameters of the identity service's submitToken",
-         .make = make<MsisdnSubmitElsewhere>},
+         .make = make<PassesSubmitOn<token_as_given, reply_as_given>>},
         {.name = "delegate-ignores-id-server", .behaviour = c,
          .description = "validates through its own configured identity server and ignores id_server entirely",
          .profiles = {"builtin-delegate", "builtin-self"}, .editions = ">= r0.5.0",
          .basis = "r0.5.0, POST /_matrix/client/r0/register/email/requestToken (id_server): ignored when the "
                   "homeserver handles 3PID verification itself",
+         .uses = {"cs.request.id_server.ignored*", "cs.3pid.untrusted.errcode*", "cs.password.untrusted.errcode", "cs.request.password_msisdn.no_id_fields"},
          .make = make<IgnoresIdServer>},
         {.name = "3pid-msisdn-unsupported", .behaviour = c,
          .description = "/account/3pid/msisdn/requestToken answers 400 M_THREEPID_MEDIUM_NOT_SUPPORTED",
          .profiles = {"builtin-no-3pid-msisdn"}, .editions = ">= v1.13",
          .basis = "v1.13, POST /_matrix/client/v3/account/3pid/msisdn/requestToken: 400 "
                   "M_THREEPID_MEDIUM_NOT_SUPPORTED when the homeserver does not support adding that medium",
+         .uses = {"cs.contact.may_keep"},
          .make = make<MediumNotSupported>},
         {.name = "enumeration-random-delay", .behaviour = c,
          .description = "hides the bound state, and answers those requests after a random 100–400 ms",
@@ -373,16 +354,19 @@ std::vector<Variant> conformant() {
          .basis = "r0.4.0, POST /_matrix/client/r0/register/email/requestToken: a homeserver able to send email is "
                   "recommended to mail the owner instead of answering M_THREEPID_IN_USE, so that the address's "
                   "state is not revealed",
+         .uses = {"cs.register.in_use.conceal", "cs.password.not_found.notice", "cs.register.200.error_notice"},
          .make = make<EnumerationRandomDelay>},
         {.name = "link-only", .behaviour = c, .description = "validates email itself and answers no submit_url",
          .profiles = mailing_profiles, .editions = ">= r0.5.0",
          .basis = "r0.5.0, RequestTokenResponse (submit_url): optional; without it the client may assume the "
                   "homeserver validates the address without the client's involvement",
+         .uses = {"cs.response.submit_url.optional"},
          .make = make<LinkOnly>},
         {.name = "long-sid", .behaviour = c,
          .description = "sids of 255 characters using every character of the grammar",
          .profiles = mailing_profiles, .editions = ">= r0.5.0",
          .basis = "r0.5.0, RequestTokenResponse (sid): an opaque session ID of 1 to 255 characters of [0-9a-zA-Z.=_-]",
+         .uses = {"cs.response.sid.opaque"},
          .make = make<LongSid>},
         {.name = "registration-closed", .behaviour = c,
          .description = "registers nobody: POST /register answers 403 M_FORBIDDEN, no shared-secret registration",
@@ -393,6 +377,7 @@ std::vector<Variant> conformant() {
         {.name = "multipart-mail", .behaviour = c,
          .description = "mails multipart/alternative, plain text and HTML, base64-encoded",
          .profiles = mailing_profiles, .editions = ">= r0.5.0", .basis = self_validation,
+         .uses = {"cs.validation.choice.r0_5"},
          .make = make<MultipartMail>},
     };
 }

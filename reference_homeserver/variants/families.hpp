@@ -13,27 +13,31 @@ std::vector<Variant> faulty_input();     ///< wrong checks of the request and it
 std::vector<Variant> faulty_state();     ///< wrong policy and bound-state decisions
 std::vector<Variant> faulty_delivery();  ///< wrong forwarding and mailing
 std::vector<Variant> faulty_checks();    ///< each breaks a check no other family breaks
+std::vector<Variant> faulty_http();      ///< HTTP-level rules, submit_url and the mailed link
+std::vector<Variant> faulty_identity();  ///< how the identity server's requestToken is called
 std::vector<Variant> faulty_derived();   ///< mistakes only inputs derived from the grammars and schemas reach
 std::vector<Variant> conformant();       ///< unusual but right
+std::vector<Variant> conformant_freedoms();  ///< each uses a freedom a sentence of the catalogue gives
 std::vector<Variant> forwarding_faulty();      ///< forwards refused requests late, or without the keys that name a case
 std::vector<Variant> forwarding_conformant();  ///< forwards again after answering
 std::vector<Variant> hostile();          ///< cannot be judged
 
-/// The derived cases (cases/11-derived.yaml) a server refuses, in `editions`: what a fault in every error answer breaks.
-std::vector<Kill> derived_refusals(const std::string& editions);
-/// The derived cases (cases/11-derived.yaml) of values a field allows, served as a valid request is and
-/// delivered, on the endpoints `endpoints` (a glob prefix: "*/", "register/email/") names.
-std::vector<Kill> derived_successes(std::string_view endpoints, const std::string& editions = "*", std::string_view except = {},
-                                    std::string_view profiles = "*");
-/// Beside every kill of `…client_secret-255` (a valid request served), the derived values a field
-/// allows, served as that one is: whatever breaks it breaks them.
-void add_derived_successes(std::vector<Variant>& variants);
+/// Sentences a variant breaks in the editions named, in every validation mode and on every endpoint.
+inline Kill breaks(std::vector<std::string_view> sentences, std::string editions = "*") {
+    return Kill{.sentences = std::move(sentences), .editions = std::move(editions)};
+}
 
-/// `kills` and every list in `more`, one after another.
-template <class... Lists>
-std::vector<Kill> with(std::vector<Kill> kills, const Lists&... more) {
-    (kills.insert(kills.end(), more.begin(), more.end()), ...);
-    return kills;
+/// What a server that answers a valid request without validating it breaks: the 200 it owes, and
+/// the sentences that make each valid case's request valid (those cases fail on their status).
+inline const std::vector<std::string_view>& declined_validation() {
+    static const std::vector<std::string_view> sentences{
+        "cs.response.200.sent", "cs.request.id_server.optional*", "cs.request.next_link.optional",
+        "cs.api.request_content_type.optional", "cs.request.client_secret.max_length", "cs.auth.none",
+        "cs.request.send_attempt.resend", "cs.request.send_attempt.email.repeat_succeeds", "cs.validation.proxies.r0_4",
+        "cs.validation.proxied_request.r0_5", "cs.validation.proxy_to_id_server.r0_5", "cs.validation.forwarded_request.r0_6",
+        "cs.request.email.target", "cs.request.phone_number.target", "cs.request.id_access_token.with_id_server*",
+        "cs.response.sid.from_identity_server.r0_4"};
+    return sentences;
 }
 
 /// The factory a Variant names for the stages `S`.

@@ -9,29 +9,13 @@ using detail::Exchange;
 using detail::Stages;
 using nlohmann::json;
 
-/// Every case whose answer is an error, from edition `from` on: what a fault in every error body breaks.
-std::vector<Kill> error_answers(const std::string& from) {
-    const std::string since = ">= " + from;
-    std::vector<Kill> kills;
-    for (std::string_view cases :
-         {"*/duplicate", "*/denied", "*/missing-*", "*/client_secret-forbidden-*",
-          "*/client_secret-empty", "*/client_secret-256", "*/client_secret-non-ascii", "*/client_secret-number",
-          "*/send_attempt-*", "*/email-object", "*/phone_number-array", "*/body-*", "*/email-malformed",
-          "*/country-lowercase", "*/phone_number-malformed"})
-        kills.push_back({cases, since});
-    const auto derived = derived_refusals(since);
-    kills.insert(kills.end(), derived.begin(), derived.end());
-    // What a wrong method gets is said from v1.6 on only.
-    kills.push_back({"*/wrong-method", from == "r0.4.0" ? ">= v1.6" : since});
-    // Before r0.5.0 add and reset are only asked to refuse an untrusted id_server (SHOULD): a warning is the kill.
-    kills.push_back({"*/untrusted-id_server", since});
-    return kills;
+/// What a fault in every error body breaks where a v1.18 submit_url refuses as submitToken does.
+Kill submit_refusals() {
+    return {.sentences = {"cs.response.submit_url.token_incorrect", "cs.response.submit_url.invalid_param"}, .editions = ">= v1.18"};
 }
 
-/// Every case whose answers are 200s with a sid: what a fault in every successful answer breaks.
-std::vector<Kill> successful_answers() {
-    return {{"*/valid"}, {"*/repeat"}, {"*/resend"}, {"*/client_secret-255"}, {"*/id_access_token-missing", ">= r0.6.0"}};
-}
+/// What a fault in every sid of a 200 breaks, beside the sid's own sentence: r0.4.0's identity-server sid.
+Kill sid_kill(std::string_view sentence) { return {.sentences = {sentence, "cs.response.sid.from_identity_server.r0_4"}}; }
 
 /// Answers 200 with `sid` replaced by what `Wrong` makes of it.
 template <json (*Wrong)(Exchange&, const std::string&)>
@@ -48,11 +32,33 @@ json no_sid(Exchange&, const std::string&) { return json(json::value_t::discarde
 json number_sid(Exchange&, const std::string&) { return 1234; }
 json slashed_sid(Exchange&, const std::string& sid) { return sid + "/x"; }
 json long_sid(Exchange&, const std::string&) { return std::string(256, 's'); }
+json empty_sid(Exchange&, const std::string&) { return ""; }
 json own_sid(Exchange& x, const std::string&) { return x.state.new_id("hs"); }
 
 struct ErrorWithoutErrcode : Stages {
     net::Response error(int status, std::string_view, std::string_view message) override {
         return json_answer(status, json{{"error", message}});
+    }
+};
+
+struct ErrorMessageNumber : Stages {
+    net::Response error(int status, std::string_view errcode, std::string_view) override {
+        return json_answer(status, json{{"errcode", errcode}, {"error", 400}});
+    }
+};
+
+/// Every refusal says M_UNKNOWN, whatever code its situation is given.
+struct ErrcodeUnknown : Stages {
+    net::Response error(int status, std::string_view, std::string_view message) override {
+        return Stages::error(status, "M_UNKNOWN", message);
+    }
+};
+
+/// Validating by mail itself, answers submit_url as a number.
+struct SubmitUrlNumber : Stages {
+    net::Response answer(Exchange& x, const std::string& sid, const std::optional<std::string>& submit_url) override {
+        if (!submit_url || x.validation != spec::Validation::self) return Stages::answer(x, sid, submit_url);
+        return json_answer(200, json{{"sid", sid}, {"submit_url", 8008}});
     }
 };
 
@@ -68,9 +74,10 @@ struct ErrorNotJson : Stages {
     }
 };
 
-struct ErrorWrongContentType : Stages {
-    net::Response error(int status, std::string_view errcode, std::string_view message) override {
-        return net::Response::text(status, json{{"errcode", errcode}, {"error", message}}.dump());
+/// Every JSON answer it gives carries Content-Type text/plain.
+struct JsonAsTextPlain : Stages {
+    net::Response json_answer(int status, const json& body) override {
+        return net::Response::text(status, body.dump(-1, ' ', false, json::error_handler_t::replace));
     }
 };
 
@@ -82,26 +89,46 @@ struct ValidRequest500 : Stages {
 }  // namespace
 
 std::vector<Variant> faulty_answers() {
+    const std::vector<std::string_view> every_profile{"builtin", "builtin-delegate", "builtin-self", "builtin-enumeration",
+                                                      "builtin-no-3pid-msisdn", "builtin-oauth-only"};
     return {
-        {.name = "no-sid", .description = "200 without a sid", .kills = successful_answers(), .make = make<WrongSid<no_sid>>},
-        {.name = "sid-not-string", .description = "a sid that is a number", .kills = successful_answers(),
+        {.name = "no-sid", .description = "200 without a sid", .kills = {sid_kill("cs.response.sid.required")},
+         .make = make<WrongSid<no_sid>>},
+        {.name = "sid-not-string", .description = "a sid that is a number", .kills = {sid_kill("cs.response.sid.type")},
          .make = make<WrongSid<number_sid>>},
-        {.name = "sid-forbidden-character", .description = "a sid with a '/' in it", .kills = successful_answers(),
+        {.name = "sid-forbidden-character", .description = "a sid with a '/' in it", .kills = {sid_kill("cs.response.sid.grammar")},
          .make = make<WrongSid<slashed_sid>>},
-        {.name = "sid-too-long", .description = "a sid of 256 characters", .kills = successful_answers(),
+        {.name = "sid-too-long", .description = "a sid of 256 characters", .kills = {sid_kill("cs.response.sid.max_length")},
          .make = make<WrongSid<long_sid>>},
+        {.name = "sid-empty", .description = "an empty sid", .kills = {sid_kill("cs.response.sid.not_empty")},
+         .make = make<WrongSid<empty_sid>>},
+        {.name = "submit-url-number", .description = "validating by mail itself, answers submit_url as a number",
+         .kills = {{.sentences = {"cs.response.submit_url.type"}, .modes = {spec::Validation::self}}}, .profiles = {"builtin-self"},
+         .editions = ">= r0.5.0", .make = make<SubmitUrlNumber>},
         // From r0.5.0 the sid is opaque: answering one of its own is a freedom, not a fault.
-        {.name = "own-sid", .description = "a sid of its own instead of the identity server's", .kills = {{"*/valid"}},
-         .editions = "< r0.5.0", .make = make<WrongSid<own_sid>>},
-        {.name = "error-without-errcode", .description = "error bodies lack errcode", .kills = error_answers("r0.4.0"),
-         .make = make<ErrorWithoutErrcode>},
-        {.name = "error-not-json", .description = "error bodies are plain text", .kills = error_answers("r0.4.0"),
-         .make = make<ErrorNotJson>},
-        {.name = "error-wrong-content-type", .description = "error bodies are JSON but sent as text/plain (wrong from v1.4)",
-         .kills = error_answers("v1.4"), .make = make<ErrorWrongContentType>},
+        {.name = "own-sid", .description = "a sid of its own instead of the identity server's",
+         .kills = {{.sentences = {"cs.response.sid.from_identity_server.r0_4"}}}, .editions = "< r0.5.0",
+         .make = make<WrongSid<own_sid>>},
+        {.name = "error-without-errcode", .description = "error bodies lack errcode",
+         .kills = {{.sentences = {"cs.error.schema.errcode_required", "cs.error.both_keys*"}}, submit_refusals()},
+         .profiles = every_profile, .make = make<ErrorWithoutErrcode>},
+        {.name = "error-not-json", .description = "error bodies are plain text",
+         .kills = {{.sentences = {"cs.error.standard*", "cs.api.json_baseline", "cs.api.response_object"}}, submit_refusals()},
+         .profiles = every_profile, .make = make<ErrorNotJson>},
+        {.name = "json-as-text-plain", .description = "every JSON answer is labelled text/plain (a SHOULD before v1.4, a MUST from v1.4)",
+         .kills = {{.sentences = {"cs.api.content_type.r0", "cs.api.response_content_type"}}},
+         .profiles = every_profile, .make = make<JsonAsTextPlain>},
         {.name = "error-without-message", .description = "error bodies lack the error string",
-         .kills = error_answers("r0.4.0"), .make = make<ErrorWithoutMessage>},
-        {.name = "valid-request-500", .description = "a valid request gets 500", .kills = successful_answers(),
+         .kills = {{.sentences = {"cs.error.both_keys*"}}}, .profiles = every_profile, .make = make<ErrorWithoutMessage>},
+        {.name = "error-message-number", .description = "error bodies give error as a number",
+         .kills = {{.sentences = {"cs.error.schema.error_type"}}}, .make = make<ErrorMessageNumber>},
+        {.name = "errcode-unknown", .description = "every refusal says M_UNKNOWN, whatever its situation",
+         .kills = {breaks({"cs.error.code.*", "is.error.code.*", "cs.register.*.errcode", "cs.3pid.*.errcode*",
+                           "cs.password.*.errcode*", "cs.password.in_use.never", "cs.denied.errcode", "cs.error.unrecognized.*"}),
+                   submit_refusals()},
+         .profiles = {"builtin", "builtin-self", "builtin-no-3pid-msisdn", "builtin-oauth-only"}, .make = make<ErrcodeUnknown>},
+        {.name = "valid-request-500", .description = "a valid request gets 500",
+         .kills = {breaks(declined_validation())},
          .make = make<ValidRequest500>},
     };
 }

@@ -1,9 +1,9 @@
 // Faulty variants that each break a check no other variant breaks: a request repaired instead of
-// refused, a handler that crashes on a field it does not expect, REST-minded status codes, 200s
-// sent as text/plain, a relative submit_url, faulty answers where enumeration protection hides
+// refused, a handler that crashes on a field it does not expect, REST-minded status codes, a
+// relative submit_url, faulty answers where enumeration protection hides
 // the address's state, a reset looked up before its address is checked, and refusals the spec
 // allows (a repeat, a missing id_access_token, an unsupported medium) in a non-standard body.
-#include "reference_homeserver/variants/families.hpp"
+#include "reference_homeserver/variants/shared.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -19,31 +19,6 @@ using nlohmann::json;
 using spec::Medium;
 using spec::Purpose;
 using spec::Validation;
-
-/// The 200 a request gets where it succeeds, in every profile: what a fault in each such answer breaks.
-std::vector<Kill> successful_answers(std::string_view profiles, const std::string& editions = "*") {
-    std::vector<Kill> kills;
-    for (std::string_view cases : {"*/valid", "*/repeat", "*/resend", "*/client_secret-255"})
-        kills.push_back({.cases = cases, .editions = editions, .profiles = profiles});
-    return kills;
-}
-
-/// What a server that repairs bad requests instead of refusing them breaks, and `more`.
-std::vector<Kill> repaired_requests(std::initializer_list<Kill> more) {
-    std::vector<Kill> kills{{"*/missing-client_secret"}, {"*/missing-send_attempt"}, {"*/missing-id_server", "< r0.6.0"},
-                            {"*/missing-country"}, {"*/client_secret-forbidden-*"}, {"*/client_secret-empty"},
-                            {"*/client_secret-256"}, {"*/client_secret-non-ascii"}, {"*/client_secret-number"},
-                            {"*/send_attempt-fraction"}, {"*/send_attempt-null"}, {"*/email-object"},
-                            {"*/phone_number-array"}, {"*/country-lowercase"},
-                            // Derived (cases/11-derived.yaml): the secret's and the country's repairs, a phone number
-                            // read from an array, a send_attempt made up.
-                            {"*/client_secret.*", "*", "*/client_secret.*est"}, {"*/country.*"}, {"*/phone_number.type-array"},
-                            {"*/send_attempt.absent"}, {"*/send_attempt.*fraction"}, {"*/send_attempt.type-null"}};
-    kills.insert(kills.end(), more);
-    return kills;
-}
-
-void add(std::vector<Kill>& to, std::vector<Kill> more) { to.insert(to.end(), more.begin(), more.end()); }
 
 // --- repairs instead of refusing -----------------------------------------------------------------
 
@@ -83,6 +58,10 @@ struct RepairsRequest : Stages {
         if (attempt.is_number_float()) attempt = static_cast<std::int64_t>(attempt.get<double>());
         if (id_server_required(x) && !body.contains("id_server") && !x.config.trusted_identity_servers.empty())
             body["id_server"] = x.config.trusted_identity_servers.front();
+        if (auto link = body.find("next_link"); link != body.end() && !link->is_string()) *link = link->dump();
+        if (auto named = body.find("id_server"); named != body.end() && !named->is_string() && !x.config.trusted_identity_servers.empty())
+            *named = x.config.trusted_identity_servers.front();
+        if (auto token = body.find("id_access_token"); token != body.end() && !token->is_string()) body.erase(token);
         return Stages::check_fields(x);
     }
 
@@ -163,15 +142,7 @@ struct RestStatusCodes : Stages {
 
 // --- 200 bodies --------------------------------------------------------------------------------------
 
-net::Response as_text(net::Response response) { return net::Response::text(response.status, std::move(response.body)); }
 
-/// Its requestToken 200s carry JSON labelled text/plain.
-struct SuccessTextPlain : Stages {
-    net::Response answer(Exchange& x, const std::string& sid, const std::optional<std::string>& submit_url) override {
-        return as_text(Stages::answer(x, sid, submit_url));
-    }
-    net::Response conceal(Exchange& x) override { return as_text(Stages::conceal(x)); }
-};
 
 /// The submit_url without scheme and host: the path alone.
 std::optional<std::string> relative(const std::optional<std::string>& url) {
@@ -208,7 +179,7 @@ struct ConcealsMore : Stages {
         auto refusal = state_refusal(x);
         if (!refusal || !x.config.enumeration_protection) return refusal;
         const bool add = x.endpoint.purpose == Purpose::add_threepid;
-        if (add && (x.endpoint.medium != Medium::email || !x.since("r0.5.0"))) return refusal;
+        if (add && (x.endpoint.medium != Medium::email || !x.since(Epoch::submit_url))) return refusal;
         return conceal(x);
     }
     net::Response conceal(Exchange& x) override {
@@ -222,7 +193,7 @@ net::Response accepted_202(Stages& s, Exchange& x) { return s.json_answer(202, j
 /// What a real answer would be: a sid, and a submit_url where the server validates by mail.
 net::Response like_an_answer(Stages& s, Exchange& x) {
     std::optional<std::string> submit_url;
-    if (x.validation == Validation::self && x.since("r0.5.0"))
+    if (x.validation == Validation::self && x.since(Epoch::submit_url))
         submit_url = x.state.public_base_url() + std::string(detail::submit_path);
     return s.answer(x, x.state.new_id("ref"), submit_url);
 }
@@ -235,13 +206,16 @@ struct SubmitUrlRelative : ConcealsMore<like_an_answer> {
 
 // --- its own refusals in a body of its own ------------------------------------------------------------
 
-using Refusal = net::Response (*)(std::string_view errcode, std::string_view message);
-
 net::Response text_refusal(std::string_view, std::string_view message) {
     return net::Response::text(400, std::string(message));
 }
 net::Response bare_refusal(std::string_view, std::string_view message) {
     return net::Response::json(400, json{{"message", message}}.dump());
+}
+net::Response lowercase_refusal(std::string_view errcode, std::string_view message) {
+    std::string code(errcode);
+    for (auto& c : code) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return net::Response::json(400, json{{"errcode", code.substr(code.find('_') + 1)}, {"error", message}}.dump());
 }
 net::Response json_text_refusal(std::string_view errcode, std::string_view message) {
     return net::Response::text(400, json{{"errcode", errcode}, {"error", message}}.dump());
@@ -262,7 +236,7 @@ template <Refusal Refuse>
 struct TokenRequired : Stages {
     std::optional<net::Response> check_fields(Exchange& x) override {
         if (auto refusal = Stages::check_fields(x)) return refusal;
-        if (x.since("r0.6.0") && !x.fields.id_server.empty() && x.fields.id_access_token.empty())
+        if (x.since(Epoch::id_access_token) && !x.fields.id_server.empty() && x.fields.id_access_token.empty())
             return Refuse("M_MISSING_PARAM", "id_access_token is required with id_server");
         return std::nullopt;
     }
@@ -307,7 +281,7 @@ struct ResetAddressUnchecked : Stages {
 /// Delegated validation answers the identity server's submitToken path, without its host, as submit_url.
 struct DelegateSubmitPath : Stages {
     net::Response answer(Exchange& x, const std::string& sid, const std::optional<std::string>& submit_url) override {
-        if (x.validation != Validation::delegate || !x.since("r0.5.0")) return Stages::answer(x, sid, submit_url);
+        if (x.validation != Validation::delegate || !x.since(Epoch::submit_url)) return Stages::answer(x, sid, submit_url);
         return Stages::answer(x, sid, identity_api(x).prefix + "/validate/" +
                                           std::string(spec::medium_name(x.endpoint.medium)) + "/submitToken");
     }
@@ -320,122 +294,141 @@ struct Options405 : Stages {
 }  // namespace
 
 std::vector<Variant> faulty_checks() {
-    std::vector<Kill> rest = successful_answers("*");
-    add(rest, {{"register/*/duplicate"}, {"3pid/*/duplicate"}, {"*/valid-no-id_server", ">= r0.6.0", {}, "builtin-*"},
-               {"*/id_access_token-missing", ">= r0.6.0"}, {"*/untrusted-id_server", "*", {}, "builtin-[ds]*"}});
-    std::vector<Kill> text_plain = successful_answers("*", ">= v1.4");
-    add(text_plain, {{"*/valid-no-id_server", ">= v1.4", {}, "builtin-*"}, {"*/id_access_token-missing", ">= v1.4"},
-                     {"*/untrusted-id_server", ">= v1.4", {}, "builtin-*"},
-                     {"register/*/duplicate", ">= v1.4", {}, "builtin-enumeration"},
-                     {"password/*/duplicate", ">= v1.4", {}, "builtin-enumeration"}});
-    auto self_answers = [](const std::string& from) {
-        std::vector<Kill> kills;
-        for (std::string_view cases : {"*/email/valid", "*/email/repeat", "*/email/resend", "*/email/client_secret-255",
-                                       "*/email/untrusted-id_server"})
-            kills.push_back({cases, ">= " + from});
-        for (std::string_view cases : {"*/email/valid-no-id_server", "*/email/id_access_token-missing"})
-            kills.push_back({cases, ">= r0.6.0"});
-        return kills;
+    using spec::Validation;
+    const std::vector<std::string_view> repaired{
+        "cs.request.client_secret.required", "cs.request.client_secret.grammar", "cs.request.client_secret.not_empty",
+        "cs.request.client_secret.max_length", "cs.request.client_secret.type", "cs.request.send_attempt.required",
+        "cs.request.send_attempt.type", "cs.request.id_server.required", "cs.request.country.required",
+        "cs.request.country.type", "cs.request.country.form*", "cs.request.phone_number.type", "cs.request.email.type",
+        "cs.request.id_server.type*", "cs.request.id_access_token.type*"};
+    auto with = [](std::vector<std::string_view> list, std::initializer_list<std::string_view> more) {
+        list.insert(list.end(), more);
+        return list;
     };
-    std::vector<Kill> concealed{{"register/*/duplicate"}, {"password/*/duplicate"}, {"password/*/denied"},
-                                {"3pid/email/duplicate", ">= r0.5.0"}};
-    std::vector<Kill> relative = self_answers("r0.5.0");
-    for (std::string_view cases :
-         {"register/email/duplicate", "password/email/duplicate", "password/email/denied", "3pid/email/duplicate"})
-        relative.push_back({.cases = cases, .editions = ">= r0.5.0", .profiles = "builtin-enumeration"});
-    const std::vector<Kill> medium{{"3pid/msisdn/medium-not-supported"}};
-    std::vector<Kill> delegated = successful_answers("*", ">= r0.5.0");
-    add(delegated, {{"*/valid-no-id_server", ">= r0.6.0"}, {"*/id_access_token-missing", ">= r0.6.0"},
-                    {"*/untrusted-id_server", ">= r0.5.0"}});
+    const std::vector<std::string_view> error_body_text{"cs.error.standard*", "cs.api.json_baseline", "cs.api.response_object"};
+    const std::vector<std::string_view> error_body_bare{"cs.error.schema.errcode_required", "cs.error.both_keys*"};
+    const std::vector<std::string_view> session{"cs.response.sid.session", "cs.response.submit_url.accepts_token*"};
     return {
         {.name = "repairs-request",
          .description = "fills in or coerces a missing, mistyped or misspelt field (a fresh client_secret, send_attempt 1, "
                         "the first trusted id_server, country GB, keypad digits for letters) and validates anyway",
-         .kills = repaired_requests({{"*/phone_number-malformed", "*", "password/*"}}),
+         .kills = {breaks(repaired), breaks({"cs.request.next_link.type"}, "< v1.14"),
+                   {.sentences = {"cs.request.address.refuse_malformed*", "cs.3pid.invalid_address.errcode"}, .endpoints = "[r3]*/msisdn"},
+                   {.sentences = {"cs.error.code.bad_json*", "cs.error.code.invalid_param*", "is.error.code.invalid_email*",
+                                  "is.error.code.invalid_address*", "is.error.code.invalid_param*"},
+                    .endpoints = "password/*"}},
          .make = make<RepairsRequest>},
         {.name = "repairs-and-resets-anyone",
          .description = "repairs a bad request as repairs-request does, and sends a password reset for an address "
                         "bound to nobody",
-         .kills = repaired_requests({{"*/phone_number-malformed"}, {"password/*/duplicate"}}),
+         .kills = {breaks(with(repaired, {"cs.check.bound*"})), breaks({"cs.request.next_link.type"}, "< v1.14"),
+                   {.sentences = {"cs.request.address.refuse_malformed*", "cs.3pid.invalid_address.errcode"}, .endpoints = "*/msisdn"}},
          .make = make<RepairsAndResetsAnyone>},
         {.name = "typed-reads-500",
          .description = "reads the body with throwing typed accessors: a body that is no JSON object, a missing field or "
                         "one of another type gets 500 (a fractional send_attempt is read as its integer part)",
-         .kills = {{"*/missing-*"}, {"*/body-*"}, {"*/client_secret-number"}, {"*/email-object"},
-                   {"*/phone_number-array"}, {"*/send_attempt-null"}, {"*/send_attempt-string"},
-                   {"*/send_attempt-fraction"}, {"*/client_secret.type-*"}, {"*/client_secret.absent"},
-                   {"*/body.*", "*", "*/body.no-content-type"}, {"*/email.*"}, {"*/country.*"}, {"*/phone_number.*"},
-                   {"*/next_link.*"}, {"*/send_attempt.[a-z]*"}},
+         .kills = {breaks({"cs.request.*.required", "cs.request.*.type*", "cs.request.body.*", "cs.api.json_baseline",
+                           "cs.api.request_object"}),
+                   breaks({"cs.request.next_link.format"}, ">= v1.14")},
          .make = make<TypedReads500>},
         {.name = "rest-status-codes",
          .description = "answers a new validation session 201 Created and an address in use 409 Conflict",
-         .kills = rest, .profiles = {"builtin", "builtin-delegate", "builtin-self"}, .make = make<RestStatusCodes>},
-        {.name = "success-text-plain", .description = "its requestToken 200s are JSON labelled text/plain (wrong from v1.4)",
-         .kills = text_plain, .profiles = {"builtin", "builtin-delegate", "builtin-self", "builtin-enumeration"},
-         .editions = ">= v1.4", .make = make<SuccessTextPlain>},
+         .kills = {breaks({"cs.response.200.sent", "cs.register.in_use.status", "cs.3pid.in_use.status",
+                           "cs.request.send_attempt.resend", "cs.request.send_attempt.email.repeat_succeeds",
+                           "cs.api.request_content_type.optional", "cs.request.id_access_token.with_id_server*",
+                           "cs.request.id_server.ignored*"})},
+         .profiles = {"builtin", "builtin-delegate", "builtin-self"}, .make = make<RestStatusCodes>},
         {.name = "submit-url-relative",
          .description = "its submit_url is the path alone, not an absolute URI; under enumeration protection it also hides "
                         "a denied password reset, and an address in use on /account/3pid/email, with such an answer",
-         .kills = relative, .profiles = {"builtin-self", "builtin-enumeration"}, .editions = ">= r0.5.0",
-         .make = make<SubmitUrlRelative>},
+         .kills = {{.sentences = with(session, {"cs.response.submit_url.is_url", "cs.response.submit_url.format"}),
+                    .modes = {Validation::self}}},
+         .profiles = {"builtin-self", "builtin-enumeration"}, .editions = ">= r0.5.0", .make = make<SubmitUrlRelative>},
         {.name = "sid-base64",
          .description = "the sids of sessions it validates itself are standard base64, with '+' and '/'",
-         .kills = self_answers("r0.4.0"), .profiles = {"builtin-self"}, .make = make<OwnSessionSid<base64_sid>>},
+         .kills = {{.sentences = with(session, {"cs.response.sid.grammar"}), .modes = {Validation::self}},
+                   {.sentences = {"cs.response.submit_url.token_incorrect"}, .editions = ">= v1.18", .modes = {Validation::self}}},
+         .profiles = {"builtin-self"}, .make = make<OwnSessionSid<base64_sid>>},
         {.name = "self-answers-another-sid",
          .description = "answers a sid of its own making, not the session's sid that the validation mail carries",
-         .kills = {{"*/email/valid"}}, .profiles = {"builtin-self"}, .make = make<OwnSessionSid<another_sid>>},
+         .kills = {{.sentences = session, .modes = {Validation::self}},
+                   {.sentences = {"cs.response.submit_url.token_incorrect"}, .editions = ">= v1.18", .modes = {Validation::self}}},
+         .profiles = {"builtin-self"},
+         .make = make<OwnSessionSid<another_sid>>},
         {.name = "conceal-without-sid",
          .description = "under enumeration protection, the 200 that hides the address's state (also of a denied password "
                         "reset, and of an address in use on /account/3pid/email) has no sid",
-         .kills = concealed, .profiles = {"builtin-enumeration"}, .make = make<ConcealsMore<empty_object>>},
+         .kills = {breaks({"cs.response.sid.required"})}, .profiles = {"builtin-enumeration"},
+         .make = make<ConcealsMore<empty_object>>},
         {.name = "conceal-202",
          .description = "under enumeration protection, the answer that hides the address's state (also of a denied password "
                         "reset, and of an address in use on /account/3pid/email) is 202 Accepted",
-         .kills = concealed, .profiles = {"builtin-enumeration"}, .make = make<ConcealsMore<accepted_202>>},
+         .kills = {breaks({"cs.register.in_use.status", "cs.password.not_found.status", "cs.denied.status"}),
+                   breaks({"cs.3pid.in_use.status"}, ">= r0.5.0")},
+         .profiles = {"builtin-enumeration"}, .make = make<ConcealsMore<accepted_202>>},
         {.name = "repeat-refused-text",
          .description = "refuses a send_attempt it has seen for the session with a plain-text 400",
-         .kills = {{"*/repeat"}}, .make = make<RepeatRefused<text_refusal>>},
+         .kills = {breaks(with(error_body_text, {"cs.request.send_attempt.email.repeat_succeeds"}))},
+         .make = make<RepeatRefused<text_refusal>>},
         {.name = "repeat-refused-bare",
          .description = "refuses a send_attempt it has seen for the session with a 400 {message} (no errcode, no error)",
-         .kills = {{"*/repeat"}}, .make = make<RepeatRefused<bare_refusal>>},
+         .kills = {breaks(with(error_body_bare, {"cs.request.send_attempt.email.repeat_succeeds"}))},
+         .make = make<RepeatRefused<bare_refusal>>},
+        {.name = "repeat-refused-lowercase",
+         .description = "refuses a send_attempt it has seen for the session with a 400 whose errcode has no namespace",
+         .kills = {breaks({"cs.request.send_attempt.email.repeat_succeeds", "cs.error.namespace*"})},
+         .make = make<RepeatRefused<lowercase_refusal>>},
+        {.name = "other-id-server-refused-bare",
+         .description = "validating through its own identity server, refuses an id_server naming another with a 400 "
+                        "{message} (no errcode, no error)",
+         .kills = {breaks(error_body_bare)}, .profiles = {"builtin-delegate"}, .editions = ">= r0.5.0",
+         .make = make<OtherIdServerRefused<bare_refusal>>},
         {.name = "token-required-text",
          .description = "from r0.6.0 refuses id_server without id_access_token with a plain-text 400",
-         .kills = {{"*/id_access_token-missing", ">= r0.6.0"}}, .make = make<TokenRequired<text_refusal>>},
+         .kills = {breaks(error_body_text, ">= r0.6.0")}, .make = make<TokenRequired<text_refusal>>},
         {.name = "token-required-bare",
          .description = "from r0.6.0 refuses id_server without id_access_token with a 400 {message} (no errcode, no error)",
-         .kills = {{"*/id_access_token-missing", ">= r0.6.0"}}, .make = make<TokenRequired<bare_refusal>>},
+         .kills = {breaks(error_body_bare, ">= r0.6.0")}, .make = make<TokenRequired<bare_refusal>>},
         {.name = "medium-refusal-text",
          .description = "refuses a medium its configuration turns off on /account/3pid with a plain-text 400",
-         .kills = medium, .profiles = {"builtin-no-3pid-msisdn"}, .editions = ">= v1.13",
-         .make = make<MediumRefused<text_refusal>>},
+         .kills = {breaks(error_body_text)}, .profiles = {"builtin-no-3pid-msisdn"}, .make = make<MediumRefused<text_refusal>>},
         {.name = "medium-refusal-bare",
          .description = "refuses a medium its configuration turns off on /account/3pid with a 400 {message} (no errcode, "
                         "no error)",
-         .kills = medium, .profiles = {"builtin-no-3pid-msisdn"}, .editions = ">= v1.13",
-         .make = make<MediumRefused<bare_refusal>>},
+         .kills = {breaks(error_body_bare)}, .profiles = {"builtin-no-3pid-msisdn"}, .make = make<MediumRefused<bare_refusal>>},
         {.name = "medium-refusal-text-plain",
          .description = "refuses a medium its configuration turns off on /account/3pid with JSON labelled text/plain",
-         .kills = medium, .profiles = {"builtin-no-3pid-msisdn"}, .editions = ">= v1.13",
+         .kills = {breaks({"cs.api.content_type.r0", "cs.api.response_content_type"})}, .profiles = {"builtin-no-3pid-msisdn"},
          .make = make<MediumRefused<json_text_refusal>>},
+        {.name = "medium-refusal-lowercase",
+         .description = "refuses a medium its configuration turns off on /account/3pid with an errcode that has no namespace",
+         .kills = {breaks({"cs.error.namespace*", "cs.3pid.medium_not_supported.errcode", "cs.error.code.medium_not_supported"})},
+         .profiles = {"builtin-no-3pid-msisdn"}, .make = make<MediumRefused<lowercase_refusal>>},
         {.name = "medium-setting-ignored", .description = "lets accounts add a medium its configuration turns off",
-         .kills = medium, .profiles = {"builtin-no-3pid-msisdn"}, .editions = ">= v1.13", .make = make<MediumIgnored>},
+         .kills = {breaks({"cs.3pid.medium_not_supported.errcode"})}, .profiles = {"builtin-no-3pid-msisdn"},
+         .editions = ">= v1.13", .make = make<MediumIgnored>},
         {.name = "reset-looks-up-first",
          .description = "looks a password reset's address up before checking its form: under enumeration protection a "
                         "malformed address is hidden behind a 200 instead of refused",
-         .kills = {{"password/*/email-malformed"}, {"password/*/country-lowercase"},
-                   {"password/*/phone_number-malformed"}},
+         .kills = {{.sentences = {"cs.request.address.refuse_malformed", "cs.request.country.form*", "cs.request.email.format"},
+                    .endpoints = "password/*"}},
          .profiles = {"builtin-enumeration"}, .make = make<ResetLooksUpFirst>},
         {.name = "reset-address-unchecked",
          .description = "sends a password reset's token to whatever address it names, checking neither its form nor "
                         "whether an account has it",
-         .kills = {{"password/*/duplicate"}, {"password/email/email-malformed"}}, .profiles = {"builtin-self"},
-         .make = make<ResetAddressUnchecked>},
+         .kills = {{.sentences = {"cs.check.bound*"}, .endpoints = "password/*"},
+                   {.sentences = {"cs.request.address.refuse_malformed", "cs.request.email.format"}, .modes = {Validation::self},
+                    .endpoints = "password/email"}},
+         .profiles = {"builtin-self"}, .make = make<ResetAddressUnchecked>},
         {.name = "delegate-submit-path",
          .description = "delegated validation answers the identity server's submitToken path, without its host, as "
                         "submit_url",
-         .kills = delegated, .profiles = {"builtin-delegate"}, .editions = ">= r0.5.0", .make = make<DelegateSubmitPath>},
+         .kills = {{.sentences = with(session, {"cs.response.submit_url.is_url", "cs.response.submit_url.format", "is.token.pass_through"}),
+                    .modes = {Validation::delegate}}},
+         .profiles = {"builtin-delegate"}, .editions = ">= r0.5.0", .make = make<DelegateSubmitPath>},
         {.name = "options-405", .description = "refuses an OPTIONS pre-flight 405 as a wrong method",
-         .kills = {{"*/options", ">= r0.5.0"}}, .make = make<Options405>},
+         .kills = {breaks({"cs.cors.options_expected"}), breaks({"cs.cors.browser_support"}, "< r0.5.0")},
+         .make = make<Options405>},
     };
 }
 

@@ -98,34 +98,51 @@ struct DelegateFollowsIdServer : Stages {
 }  // namespace
 
 std::vector<Variant> faulty_delivery() {
+    // What refusing an untrusted id_server rests on, in each edition and for each endpoint.
+    const std::vector<Kill> untrusted{
+        breaks({"cs.register.untrusted.status", "cs.3pid.untrusted.errcode.r0_6", "cs.3pid.untrusted.errcode",
+                "cs.password.untrusted.errcode", "cs.validation.trusted_only.r0_5"}),
+        breaks({"cs.3pid.untrusted.errcode.via_register", "cs.password.untrusted.errcode.via_register"}, "< r0.5.0")};
+    const std::vector<std::string_view> forwarding{"cs.validation.proxies.r0_4", "cs.validation.proxied_request.r0_5",
+                                                   "cs.validation.forwarded_request.r0_6"};
+    auto with = [](std::vector<std::string_view> list, std::initializer_list<std::string_view> more) {
+        list.insert(list.end(), more);
+        return list;
+    };
     return {
         {.name = "untrusted-id-server-forwarded", .description = "trusts any id_server and forwards to it",
-         .kills = {{"*/untrusted-id_server"}},
-         .make = make<UntrustedForwarded>},
+         .kills = untrusted, .make = make<UntrustedForwarded>},
         {.name = "untrusted-wrong-status", .description = "M_SERVER_NOT_TRUSTED with 403 instead of 400",
-         .kills = {{"*/untrusted-id_server"}},
-         .make = make<UntrustedWrongStatus>},
-        {.name = "next-link-dropped", .description = "next_link is not forwarded", .kills = with({{"*/valid"}}, derived_successes("*/")),
+         .kills = untrusted, .make = make<UntrustedWrongStatus>},
+        {.name = "next-link-dropped", .description = "next_link is not forwarded", .kills = {breaks(forwarding)},
          .make = make<NextLinkDropped>},
         {.name = "send-attempt-reset", .description = "send_attempt is forwarded as 1 whatever the client sent",
-         .kills = with({{"*/valid"}, {"*/resend"}}, derived_successes("*/")), .make = make<SendAttemptReset>},
+         .kills = {breaks(with(forwarding, {"cs.request.send_attempt.resend"}))}, .make = make<SendAttemptReset>},
         {.name = "resend-on-repeat", .description = "a repeated request is forwarded with send_attempt + 1",
-         .kills = {{"*/repeat"}}, .make = make<ResendOnRepeat>},
+         .kills = {breaks({"cs.request.send_attempt.*.only_greater", "cs.request.send_attempt.email.repeat_succeeds"})},
+         .make = make<ResendOnRepeat>},
         {.name = "self-no-mail", .description = "validates email itself, answers 200, and mails nothing",
-         .kills = with({{"*/email/valid"}, {"*/email/repeat"}, {"*/email/resend"}, {"*/email/valid-no-id_server", ">= r0.6.0"}},
-                       derived_successes("register/email/"), derived_successes("3pid/email/")),
+         .kills = {{.sentences = {"cs.response.200.sent", "cs.request.email.target", "cs.response.submit_url.token_sent",
+                                  "cs.response.sid.session", "cs.request.next_link.optional", "cs.api.request_content_type.optional",
+                                  "cs.request.send_attempt.resend"},
+                    .modes = {spec::Validation::self}, .endpoints = "*/email"}},
          .profiles = {"builtin-self"}, .make = make<SelfNoMail>},
         {.name = "self-wrong-token", .description = "the mailed link carries a token the server then refuses",
-         .kills = {{"*/email/valid"}}, .profiles = {"builtin-self"}, .make = make<SelfWrongToken>},
+         .kills = {{.sentences = {"cs.response.sid.session", "cs.response.submit_url.accepts_token*"}, .modes = {spec::Validation::self}}},
+         .profiles = {"builtin-self"}, .make = make<SelfWrongToken>},
         {.name = "self-resends-on-repeat", .description = "mails again for a repeated send_attempt",
-         .kills = {{"*/email/repeat"}}, .profiles = {"builtin-self"}, .make = make<SelfResendsOnRepeat>},
+         .kills = {{.sentences = {"cs.request.send_attempt.email.only_greater", "cs.request.send_attempt.email.repeat_succeeds"},
+                    .modes = {spec::Validation::self}}},
+         .profiles = {"builtin-self"}, .make = make<SelfResendsOnRepeat>},
         {.name = "second-mail-after-repeat",
          .description = "answers a repeated request as it should, then mails the link again 400 ms later",
-         .kills = {{"*/email/repeat"}}, .profiles = {"builtin-self"}, .editions = ">= r0.5.0", .grace = 1000ms,
-         .make = make<SecondMailAfterRepeat>},
+         .kills = {{.sentences = {"cs.request.send_attempt.email.only_greater", "cs.request.send_attempt.email.repeat_succeeds"},
+                    .modes = {spec::Validation::self}}},
+         .profiles = {"builtin-self"}, .editions = ">= r0.5.0", .grace = 1000ms, .make = make<SecondMailAfterRepeat>},
         {.name = "delegate-follows-id-server",
          .description = "validates through its own identity server, unless the request names another",
-         .kills = {{"*/untrusted-id_server"}}, .profiles = {"builtin-delegate"}, .make = make<DelegateFollowsIdServer>},
+         .kills = {breaks({"cs.request.id_server.ignored*"})}, .profiles = {"builtin-delegate"},
+         .make = make<DelegateFollowsIdServer>},
     };
 }
 

@@ -1,5 +1,6 @@
 #include "reports/detail/case_text.hpp"
 
+#include <algorithm>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -52,6 +53,17 @@ std::string spec_text(const SpecRef& ref) {
     return text;
 }
 
+std::vector<const SpecRef*> distinct_places(const CaseResult& result) {
+    std::vector<const SpecRef*> places;
+    for (const auto& ref : result.spec) {
+        const bool seen = std::any_of(places.begin(), places.end(), [&](const SpecRef* place) {
+            return place->url == ref.url && place->judged_url == ref.judged_url && place->section == ref.section;
+        });
+        if (!seen) places.push_back(&ref);
+    }
+    return places;
+}
+
 std::string spec_line(const CaseResult& result) {
     std::string line;
     for (const auto& ref : result.spec) line += (line.empty() ? "" : "; ") + spec_text(ref);
@@ -60,6 +72,22 @@ std::string spec_line(const CaseResult& result) {
 
 std::string check_summary(const CheckResult& check) {
     return check.name + ": expected " + check.expected + ", got " + check.actual;
+}
+
+std::string sentence_text(const Sentence& sentence) {
+    std::string text = sentence.id + " (" + sentence.level + "): " + sentence.says;
+    if (!sentence.url.empty()) text += " <" + sentence.url + ">";
+    return text;
+}
+
+std::vector<std::string> broken_lines(const CheckResult& check, const CaseResult& result, const RunResult& run) {
+    std::vector<std::string> lines;
+    if (check.verdict == Verdict::pass) return lines;
+    for (const auto& id : check.sentences) {
+        const auto* sentence = find_sentence(run, id, result);
+        lines.push_back(sentence ? sentence_text(*sentence) : id);
+    }
+    return lines;
 }
 
 std::string headline(const CaseResult& result) {
@@ -120,7 +148,7 @@ std::vector<std::string> run_notes(const RunResult& run) {
     return notes;
 }
 
-std::string case_details(const CaseResult& result) {
+std::string case_details(const CaseResult& result, const RunResult& run) {
     std::string out = result.id;
     if (!result.title.empty()) out += ": " + result.title;
     out += '\n';
@@ -133,8 +161,10 @@ std::string case_details(const CaseResult& result) {
 
     if (!result.checks.empty()) {
         out += "checks:\n";
-        for (const auto& check : result.checks)
-            out += "  " + check_summary(check) + " [" + to_string(check.verdict) + "]\n";
+        for (const auto& check : result.checks) {
+            out += "  " + check_summary(check) + " [" + to_string(check.verdict) + (check.level.empty() ? "" : ", " + check.level) + "]\n";
+            for (const auto& line : broken_lines(check, result, run)) out += "    breaks " + line + '\n';
+        }
     }
     if (!result.side_channel.empty()) {
         out += "side channel:\n";

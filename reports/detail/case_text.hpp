@@ -15,8 +15,19 @@ std::string spec_text(const SpecRef& ref);
 /// or empty.
 std::string spec_line(const CaseResult& result);
 
+/// The case's spec references with each page and anchor once (several sentences share a section),
+/// in the order first cited: for writers that link sections without the sentences' words.
+std::vector<const SpecRef*> distinct_places(const CaseResult& result);
+
 /// "status: expected 400, got 200"
 std::string check_summary(const CheckResult& check);
+
+/// "cs.response.sid.required (schema): The 200 body … <https://…>"
+std::string sentence_text(const Sentence& sentence);
+
+/// One sentence_text per sentence a check that did not pass breaks, for the case's endpoint; an ID
+/// the run has no words for is given alone.
+std::vector<std::string> broken_lines(const CheckResult& check, const CaseResult& result, const RunResult& run);
 
 /// What the verdict means for this case, in one sentence: the message (or the first broken
 /// check), the skip reason, or what a known-failure entry says.
@@ -35,8 +46,8 @@ std::string count_summary(const Counts& counts, bool interrupted);
 /// then every side-channel arrival credited to no case.
 std::vector<std::string> run_notes(const RunResult& run);
 
-/// The whole story of a case: id and title, level, spec, verdict, checks, side channel, every
-/// exchange, the curl line and the times. Ends with a newline.
-std::string case_details(const CaseResult& result);
+/// The whole story of a case: id and title, level, spec, verdict, checks (with the sentences each
+/// failed one breaks), side channel, every exchange, the curl line and the times. Ends with a newline.
+std::string case_details(const CaseResult& result, const RunResult& run);
 
 }  // namespace mx3pid::reports::detail

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
+#include <set>
 
 #include "reports/detail/case_text.hpp"
 #include "reports/detail/grouping.hpp"
@@ -12,9 +14,11 @@ namespace {
 
 constexpr std::string_view not_run_prefix = "not run: ";
 
-const Sentence* find_sentence(const RunResult& run, const std::string& id) {
-    auto found = std::find_if(run.sentences.begin(), run.sentences.end(), [&](const Sentence& s) { return s.id == id; });
-    return found == run.sentences.end() ? nullptr : &*found;
+/// The words of sentence `id` in the edition `result` was judged in, on whichever endpoint.
+const Sentence* any_placing(const RunResult& run, const std::string& id, const CaseResult& result) {
+    const auto& sentences = run.sentences_of(result);
+    auto found = std::find_if(sentences.begin(), sentences.end(), [&](const Sentence& s) { return s.id == id; });
+    return found == sentences.end() ? nullptr : &*found;
 }
 
 std::string citation_url(const CaseResult& result) {
@@ -38,34 +42,43 @@ std::string without_numbers(const std::string& text) {
     return out;
 }
 
-/// Collects causes by key, keeping first-seen order and each case once per cause.
+void add_edition(std::vector<std::size_t>& editions, std::size_t edition) {
+    auto at = std::lower_bound(editions.begin(), editions.end(), edition);
+    if (at == editions.end() || *at != edition) editions.insert(at, edition);
+}
+
+/// Collects causes by key, keeping first-seen order and each case ID once per cause.
 class Collector {
 public:
-    Cause& at(const std::string& key, Verdict verdict, const CaseResult& result) {
+    /// `edition`: where `result` was judged, when the run has several editions.
+    Cause& at(const std::string& key, Verdict verdict, const CaseResult& result, std::optional<std::size_t> edition) {
         auto [place, fresh] = index_.try_emplace(key, causes_.size());
         if (fresh) {
             causes_.push_back(Cause{});
+            ids_.emplace_back();
             causes_.back().verdict = verdict;
             causes_.back().example = &result;
         }
         auto& cause = causes_[place->second];
-        if (cause.cases.empty() || cause.cases.back() != &result) cause.cases.push_back(&result);
+        if (ids_[place->second].insert(result.id).second) cause.cases.push_back(&result);
+        if (edition) add_edition(cause.editions, *edition);
         return cause;
     }
     std::vector<Cause> take() { return std::move(causes_); }
 
 private:
     std::vector<Cause> causes_;
+    std::vector<std::set<std::string>> ids_;  ///< per cause: the case IDs in it
     std::map<std::string, std::size_t> index_;
 };
 
-void add_check_causes(const RunResult& run, const CaseResult& result, Collector& causes) {
+void add_check_causes(const RunResult& run, const CaseResult& result, std::optional<std::size_t> edition, Collector& causes) {
     for (const auto& check : result.checks) {
         if (check.verdict != Verdict::fail && check.verdict != Verdict::warn) continue;
-        const Sentence* sentence = check.sentences.empty() ? nullptr : find_sentence(run, check.sentences.front());
+        const Sentence* sentence = check.sentences.empty() ? nullptr : any_placing(run, check.sentences.front(), result);
         const std::string key = (check.verdict == Verdict::fail ? "fail\x1f" : "warn\x1f") +
                                 (check.sentences.empty() ? check.name + '\x1f' + check.expected : check.sentences.front());
-        auto& cause = causes.at(key, check.verdict, result);
+        auto& cause = causes.at(key, check.verdict, result, edition);
         if (!cause.title.empty()) continue;
         cause.level = !check.level.empty() ? check.level : (check.verdict == Verdict::fail ? "MUST" : "SHOULD");
         cause.example_text = check_summary(check);
@@ -77,7 +90,7 @@ void add_check_causes(const RunResult& run, const CaseResult& result, Collector&
     }
 }
 
-void add_case_cause(const CaseResult& result, Collector& causes) {
+void add_case_cause(const CaseResult& result, std::optional<std::size_t> edition, Collector& causes) {
     std::string key, title;
     Verdict verdict = result.verdict;
     switch (result.verdict) {
@@ -98,7 +111,7 @@ void add_case_cause(const CaseResult& result, Collector& causes) {
             title = headline(result);
             break;
     }
-    auto& cause = causes.at(key, verdict, result);
+    auto& cause = causes.at(key, verdict, result, edition);
     if (!cause.title.empty()) return;
     cause.title = title;
     cause.example_text = headline(result);
@@ -125,17 +138,19 @@ std::string Cause::example_line() const {
 
 std::vector<Cause> causes_of(const RunResult& run) {
     Collector collector;
-    for (const auto& result : run.cases) {
+    for (const auto* each : run.all_cases()) {
+        const auto& result = *each;
         if (result.not_run) continue;
+        const auto edition = run.several_editions() ? std::optional(run.edition_index(result)) : std::nullopt;
         const auto verdict = result.verdict;
         if (verdict == Verdict::fail || verdict == Verdict::warn) {
-            add_check_causes(run, result, collector);
+            add_check_causes(run, result, edition, collector);
             const bool stands_for_it = std::any_of(result.checks.begin(), result.checks.end(), [&](const CheckResult& check) {
                 return check.verdict == verdict;
             });
-            if (!stands_for_it) add_case_cause(result, collector);
+            if (!stands_for_it) add_case_cause(result, edition, collector);
         } else if (verdict == Verdict::not_implemented || verdict == Verdict::xpass || verdict == Verdict::error) {
-            add_case_cause(result, collector);
+            add_case_cause(result, edition, collector);
         }
     }
     auto causes = collector.take();
@@ -186,21 +201,25 @@ std::string cases_compactly(const std::vector<const CaseResult*>& cases, const s
 
 std::vector<NotRunReason> not_run_by_reason(const RunResult& run) {
     std::vector<NotRunReason> reasons;
-    for (const auto& result : run.cases) {
+    std::vector<std::set<std::string>> ids;  // per reason: its case IDs
+    for (const auto* each : run.all_cases()) {
+        const auto& result = *each;
         if (!result.not_run) continue;
         std::string reason = result.message.starts_with(not_run_prefix) ? result.message.substr(not_run_prefix.size())
                                                                         : result.message;
         if (reason.empty()) reason = "not run";
         auto found = std::find_if(reasons.begin(), reasons.end(), [&](const NotRunReason& r) { return r.reason == reason; });
-        if (found == reasons.end()) found = reasons.insert(reasons.end(), {reason, {}, {}});
-        found->cases.push_back(&result);
+        if (found == reasons.end()) {
+            found = reasons.insert(reasons.end(), {reason, {}, {}, {}});
+            ids.emplace_back();
+        }
+        if (ids[static_cast<std::size_t>(found - reasons.begin())].insert(result.id).second) found->cases.push_back(&result);
+        if (run.several_editions()) add_edition(found->editions, run.edition_index(result));
     }
-    for (auto& reason : reasons) {
-        for (const auto& group : group_by_endpoint(run.cases)) {
-            const bool whole = std::all_of(group.cases.begin(), group.cases.end(), [&](const CaseResult* result) {
-                return std::find(reason.cases.begin(), reason.cases.end(), result) != reason.cases.end();
-            });
-            if (whole) reason.whole_endpoints.push_back(group.endpoint);
+    for (std::size_t i = 0; i < reasons.size(); ++i) {
+        for (const auto& group : group_by_endpoint(run.case_list())) {
+            const bool whole = std::all_of(group.cases.begin(), group.cases.end(), [&](const CaseResult* result) { return ids[i].count(result->id) > 0; });
+            if (whole) reasons[i].whole_endpoints.push_back(group.endpoint);
         }
     }
     return reasons;

@@ -19,7 +19,9 @@ struct Cause {
     std::string sentence;  ///< the sentence ID, when the cause is one
     std::string level;     ///< "MUST" or "SHOULD" for a broken check; empty otherwise
     std::string url;       ///< where to read the rule (the sentence's, else the example case's citation)
-    std::vector<const CaseResult*> cases;  ///< each once, in run order
+    std::vector<const CaseResult*> cases;  ///< each case ID once, in run order (with several editions, its first result)
+    /// With several editions: those (indices into RunResult::editions) in which some case breaks it.
+    std::vector<std::size_t> editions;
     const CaseResult* example = nullptr;   ///< the first of `cases`
     /// The example in a line: "content type: expected application/json, got text/plain", or the
     /// case's headline when no check stands for the cause.
@@ -32,7 +34,8 @@ struct Cause {
 
 /// Every cause of the run: failures (FAIL, NOIMP, XPASS) first, then ERRORs, then WARNs; within
 /// each, the cause with the most cases first (ties in run order). A case breaking two rules is in
-/// both groups. Cases not run, skipped and xfailed are in none.
+/// both groups. Cases not run, skipped and xfailed are in none. With several editions, a cause
+/// gathers its cases from every edition.
 std::vector<Cause> causes_of(const RunResult& run);
 
 /// True for the causes that make a run fail (everything but warn).
@@ -46,7 +49,8 @@ std::string cases_compactly(const std::vector<const CaseResult*>& cases, const s
 /// Cases that were selected but not run, by the reason after "not run: " in their message.
 struct NotRunReason {
     std::string reason;  ///< "interrupted", "rate limited …", "fixture error: …"
-    std::vector<const CaseResult*> cases;
+    std::vector<const CaseResult*> cases;  ///< each case ID once
+    std::vector<std::size_t> editions;     ///< with several editions: those in which some case was not run for it
     /// Endpoints of which every case of the run is among `cases` (said once, like NOIMP).
     std::vector<std::string> whole_endpoints;
 };

@@ -74,7 +74,8 @@ net::Request TokenRounds::valid_request(const spec::Endpoint& endpoint, const en
 TokenRound TokenRounds::ask(const spec::Endpoint& endpoint, const engine::Address& address, std::size_t index,
                             std::chrono::milliseconds wait, const std::string& bearer) {
     TokenRound round;
-    const auto generated = context_.fixtures.for_case(index, "setup-" + std::string(endpoint.key));
+    // Another server of the run asks with values of its own (FixtureContext::server).
+    const auto generated = context_.fixtures.for_case(index + context_.server * 1000003, "setup-" + std::string(endpoint.key));
     round.values = {address, generated.client_secret, generated.next_link, generated.send_attempt};
     secrets_.keep(round.values.client_secret);
     const auto request = valid_request(endpoint, round.values, bearer);

@@ -157,7 +157,7 @@ def scenario_reference(work, tarball):
 
 
 def scenario_faulty(work, cache):
-    inputs = {"homeserver": "builtin:error-wrong-content-type", "spec": "v1.11", "args": "--jobs 2"}
+    inputs = {"homeserver": "builtin:json-as-text-plain", "spec": "v1.11", "args": "--jobs 2"}
     context = run_action("faulty variant", inputs, work, cache=cache)
     if "using the mx3pid in" not in context["console"]:
         fail("faulty variant: the install step did not use what the cache restored")

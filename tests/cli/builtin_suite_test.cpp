@@ -20,7 +20,8 @@ const std::string cases_dir = std::string(MX3PID_SOURCE_DIR) + "/cases";
 
 struct BuiltinRun {
     Profile profile = load_profile(cases_dir + "/profiles/builtin.yaml");
-    std::vector<CaseTemplate> templates = load_cases(cases_dir);
+    Suite suite = load_suite(cases_dir);
+    const std::vector<CaseTemplate>& templates = suite.templates;
     mx3pid::spec::Edition edition = *mx3pid::spec::Edition::parse("r0.4.0");
     TargetChoice choice;
     std::unique_ptr<Target> target;
@@ -34,7 +35,7 @@ struct BuiltinRun {
     }
 
     std::vector<mx3pid::reports::CaseResult> run(const std::vector<std::string>& filters = {}) {
-        Environment environment{target->homeserver_url(), edition, profile, target->identity(), target->decoy(),
+        Environment environment{target->homeserver_url(), edition, profile, suite.catalogue, target->identity(), target->decoy(),
                                 target->mailbox(), mx3pid::net::Client(), *fixtures};
         return run_cases(select_cases(templates, edition, profile, filters), environment);
     }
@@ -102,7 +103,7 @@ TEST(BuiltinSuite, AnUnreachableTargetIsAnErrorNotAFailure) {
     BuiltinRun run;
     auto url = *mx3pid::net::Url::parse("http://127.0.0.1:1");
     mx3pid::net::ClientOptions client;
-    Environment environment{url, run.edition, run.profile, run.target->identity(), run.target->decoy(),
+    Environment environment{url, run.edition, run.profile, run.suite.catalogue, run.target->identity(), run.target->decoy(),
                             run.target->mailbox(), mx3pid::net::Client(client), *run.fixtures};
     auto results = run_cases(select_cases(run.templates, run.edition, run.profile, {"register/email/*"}), environment);
     ASSERT_FALSE(results.empty());
@@ -143,15 +144,15 @@ TEST_P(ReferenceModes, PassEverythingThatApplies) {
     Target target(*parse_target("builtin", error), profile, edition);
     FixtureFactory fixtures(3, profile);
     // As a command-line run does: the profile's bound addresses made (registration:) or checked first.
-    const auto templates = load_cases(cases_dir);
-    auto selected = select_cases(templates, edition, as_planned(profile), {});
+    const auto suite = load_suite(cases_dir);
+    auto selected = select_cases(suite.templates, edition, as_planned(profile), {});
     FixtureContext context{target.homeserver_url(), edition, target.identity(), target.decoy(), target.mailbox(),
                            fixtures, target.id_server(profile), mx3pid::net::ClientOptions{}, target.side_channel_grace()};
     auto setup = set_up_fixtures(context, profile, selected);
     ASSERT_EQ(setup.refused, "");
     EXPECT_TRUE(setup.errors.empty()) << setup.errors.front().reason;
     EXPECT_TRUE(setup.warnings.empty()) << setup.warnings.front();
-    Environment environment{target.homeserver_url(), edition, profile, target.identity(), target.decoy(),
+    Environment environment{target.homeserver_url(), edition, profile, suite.catalogue, target.identity(), target.decoy(),
                             target.mailbox(), mx3pid::net::Client(), fixtures};
     auto results = run_cases(selected, environment);
     std::size_t passed = 0;

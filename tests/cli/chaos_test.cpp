@@ -29,7 +29,7 @@ TEST_P(Chaos, EveryCaseIsAnErrorAndTheReportIsValid) {
 std::vector<std::string> hostile() {
     std::vector<std::string> names;
     for (const auto& variant : mx3pid::reference_homeserver::chaos_variants())
-        if (variant.name != "chaos-http10") names.emplace_back(variant.name);
+        if (variant.name != "chaos-http10" && variant.name != "chaos-bad-utf8") names.emplace_back(variant.name);
     return names;
 }
 
@@ -39,6 +39,20 @@ INSTANTIATE_TEST_SUITE_P(Targets, Chaos, ::testing::ValuesIn(hostile()), [](cons
         if (c == '-') c = '_';
     return name;
 });
+
+TEST(Chaos, AnswersThatAreNotUtf8AreJudgedAsTheMustTheyBreak) {
+    TempDir dir;
+    auto junit = (dir.path() / "utf8.xml").string();
+    auto json = (dir.path() / "utf8.json").string();
+    auto result = run({"--homeserver", "builtin:chaos-bad-utf8", "--spec", "v1.11", "--timeout", "1", "--filter", "register/*",
+                       "--junit", junit, "--json", json});
+    EXPECT_EQ(result.code, 1) << result.err;
+    auto xml = read(junit);
+    EXPECT_EQ(count(xml, "<error"), 0) << "an answer that is not UTF-8 can be judged";
+    EXPECT_GT(count(xml, "<failure"), 0);
+    EXPECT_NE(read(json).find("\"cs.api.utf8\""), std::string::npos) << "the failures name the UTF-8 sentence";
+    EXPECT_EQ(junit_schema_problems(junit), "");
+}
 
 TEST(Chaos, AnOldStyleHttp10AnswerIsParsedAndJudged) {
     TempDir dir;

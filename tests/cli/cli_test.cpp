@@ -15,6 +15,8 @@
 #include <sstream>
 #include <vector>
 
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 #include "cli_run.hpp"
@@ -57,10 +59,19 @@ TEST(Cli, MalformedProfileExitsTwoNamingFileAndLine) {
 TEST(Cli, MalformedCaseFileExitsTwoNamingFileAndLine) {
     TempDir dir;
     dir.write("profiles/builtin.yaml", "spec: r0.4.0\n");
-    auto file = dir.write("bad.yaml", "- kind: x\n  title: y\n  endpoints: ['*']\n  spec: [{edition: r0.4.0, section: endpoint, says: a}]\n  steps: [{expect: {status: 200}}]\n  nope: 1\n");
+    std::filesystem::create_directory_symlink(std::string(MX3PID_SOURCE_DIR) + "/cases/sentences", dir.path() / "sentences");
+    auto file = dir.write("bad.yaml", "- kind: x\n  title: y\n  endpoints: ['*']\n  steps:\n    - {expect: {status: 200}, sentences: {status: [cs.response.200.sent]}}\n  nope: 1\n");
     auto result = run({"--cases", dir.path().string()});
     EXPECT_EQ(result.code, 2);
     EXPECT_NE(result.err.find(file + ":6:"), std::string::npos) << result.err;
+}
+
+TEST(Cli, ACasesDirectoryWithoutItsSentencesExitsTwo) {
+    TempDir dir;
+    dir.write("profiles/builtin.yaml", "spec: r0.4.0\n");
+    auto result = run({"--cases", dir.path().string()});
+    EXPECT_EQ(result.code, 2);
+    EXPECT_NE(result.err.find("sentences:0: is not a directory of sentence files"), std::string::npos) << result.err;
 }
 
 TEST(Cli, FilterMatchingNothingExitsFour) {

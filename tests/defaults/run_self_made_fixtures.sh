@@ -70,7 +70,7 @@ run_mx3pid full.log --profile "$work/fresh.yaml" --spec v1.2 --json "$work/full.
 grep -q '^setup: register: registered @' "$work/full.log" || fail "no registration step: $(head -n 20 "$work/full.log")"
 grep -q '^setup: email: bind: bound' "$work/full.log" || fail "no email bound: $(head -n 20 "$work/full.log")"
 grep -q '^setup: msisdn: bind: bound' "$work/full.log" || fail "no msisdn bound: $(head -n 20 "$work/full.log")"
-if grep -E '^SKIP ' "$work/full.log" | grep -v 'applies to editions'; then fail "cases skipped for want of a fixture"; fi
+if grep -E '^SKIP ' "$work/full.log" | grep -v -e 'applies to editions' -e 'for servers that validate'; then fail "cases skipped for want of a fixture"; fi
 run_mx3pid bound.log --profile "$work/fresh.yaml" --spec v1.2 --filter "$bound_cases"
 [ "$code" -eq 0 ] || { cat "$work/bound.log"; fail "self-made fixtures, bound cases: mx3pid exited $code"; }
 passed=$(grep -cE '^PASS +[a-z0-9/_-]+/(duplicate|valid|repeat|resend|client_secret-255) ' "$work/bound.log" || true)

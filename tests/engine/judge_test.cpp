@@ -1,3 +1,5 @@
+// The judge: which checks an answer gets, the sentences each names and the level they give, and
+// how a case's verdict follows from its checks' levels.
 #include "engine/judge.hpp"
 
 #include <gtest/gtest.h>
@@ -9,16 +11,30 @@ using mx3pid::reports::CheckResult;
 using mx3pid::reports::Verdict;
 
 namespace {
-const auto r0_4 = *mx3pid::spec::Edition::parse("r0.4.0");
-const auto v1_4 = *mx3pid::spec::Edition::parse("v1.4");
 
-StepExpectation expecting(std::vector<int> status, std::vector<std::string> errcode = {},
-                          std::map<int, std::vector<std::string>> by_status = {}) {
-    StepExpectation expect;
-    expect.status = std::move(status);
-    expect.errcode = std::move(errcode);
-    expect.errcode_by_status = std::move(by_status);
-    return expect;
+const Catalogue& catalogue() {
+    static const auto loaded = load_catalogue(std::string(MX3PID_SOURCE_DIR) + "/cases/sentences");
+    return loaded;
+}
+
+const mx3pid::spec::Endpoint& endpoint(const char* key) { return *mx3pid::spec::find_endpoint_by_key(key); }
+
+Judging at(const char* edition, const char* endpoint_key = "register/email",
+           mx3pid::spec::Validation mode = mx3pid::spec::Validation::proxy) {
+    return {catalogue(), {*mx3pid::spec::Edition::parse(edition), &endpoint(endpoint_key), mode}};
+}
+
+Step step(std::vector<int> status, std::vector<std::string> errcode = {}, std::map<int, std::vector<std::string>> by_status = {},
+          const char* method = "POST") {
+    Step made;
+    made.request.method = method;
+    made.expect.status = std::move(status);
+    made.expect.errcode = std::move(errcode);
+    made.expect.errcode_by_status = std::move(by_status);
+    made.expect.sentences["status"].any = {"cs.response.200.sent", "cs.invalid.status"};
+    if (!made.expect.errcode.empty() || !made.expect.errcode_by_status.empty())
+        made.expect.sentences["errcode"].any = {"cs.register.in_use.errcode", "cs.error.code.unknown*"};
+    return made;
 }
 
 std::vector<std::string> names(const std::vector<CheckResult>& checks) {
@@ -27,95 +43,137 @@ std::vector<std::string> names(const std::vector<CheckResult>& checks) {
     return out;
 }
 
-Verdict verdict_of(const std::vector<CheckResult>& checks, const std::string& name) {
+const CheckResult& named(const std::vector<CheckResult>& checks, const std::string& name) {
     for (const auto& check : checks)
-        if (check.name == name) return check.verdict;
+        if (check.name == name) return check;
     ADD_FAILURE() << "no check " << name;
-    return Verdict::error;
+    static const CheckResult none;
+    return none;
 }
 
 Response error(int status, const std::string& errcode) {
     return Response::json(status, R"({"errcode":")" + errcode + R"(","error":"no"})");
 }
+
 }  // namespace
 
-TEST(JudgeAnswer, OneErrorStatusChecksTheErrorBody) {
-    auto checks = judge_answer("POST", expecting({400}, {"M_THREEPID_IN_USE"}), error(400, "M_THREEPID_IN_USE"), r0_4);
-    EXPECT_EQ(names(checks), (std::vector<std::string>{"status", "error body", "errcode", "error message"}));
+TEST(JudgeAnswer, AnErrorStatusGetsTheStandardErrorBodyAndItsErrcode) {
+    auto checks = judge_answer(step({400}, {"M_THREEPID_IN_USE"}), error(400, "M_THREEPID_IN_USE"), at("r0.4.0"));
+    EXPECT_EQ(names(checks), (std::vector<std::string>{"status", "UTF-8", "error body", "error message", "errcode", "content type"}));
     for (const auto& check : checks) EXPECT_EQ(check.verdict, Verdict::pass) << check.name;
-    EXPECT_EQ(verdict_of(judge_answer("POST", expecting({400}, {"M_THREEPID_IN_USE"}), error(400, "M_UNKNOWN"), r0_4), "errcode"),
-              Verdict::fail);
+    auto wrong = judge_answer(step({400}, {"M_THREEPID_IN_USE"}), error(400, "M_UNKNOWN"), at("r0.4.0"));
+    EXPECT_EQ(named(wrong, "errcode").verdict, Verdict::fail);
 }
 
-TEST(JudgeAnswer, AnUnexpectedStatusFailsOnlyTheStatus) {
-    auto checks = judge_answer("POST", expecting({400}, {"M_THREEPID_IN_USE"}), error(403, "M_THREEPID_DENIED"), r0_4);
-    EXPECT_EQ(names(checks), std::vector<std::string>{"status"});
+TEST(JudgeAnswer, EveryCheckNamesTheSentencesOfTheEditionJudgedAndTheirLevel) {
+    auto old = judge_answer(step({400}, {"M_THREEPID_IN_USE"}), error(400, "M_THREEPID_IN_USE"), at("r0.4.0"));
+    for (const auto& check : old) {
+        EXPECT_FALSE(check.sentences.empty()) << check.name;
+        EXPECT_FALSE(check.level.empty()) << check.name;
+    }
+    EXPECT_EQ(named(old, "error body").level, "MUST");
+    // Content-Type: a SHOULD before v1.4 (the r0 wording), a MUST from v1.4.
+    EXPECT_EQ(named(old, "content type").level, "SHOULD");
+    EXPECT_EQ(named(old, "content type").sentences, std::vector<std::string>{"cs.api.content_type.r0"});
+    auto now = judge_answer(step({400}, {"M_THREEPID_IN_USE"}), error(400, "M_THREEPID_IN_USE"), at("v1.4"));
+    EXPECT_EQ(named(now, "content type").level, "MUST");
+    EXPECT_EQ(named(now, "content type").sentences, std::vector<std::string>{"cs.api.response_content_type"});
+    // The standard error response is under "API Standards" before v1.1, under its own heading from v1.1.
+    const auto& body_old = named(old, "error body").sentences;
+    EXPECT_NE(std::find(body_old.begin(), body_old.end(), "cs.error.standard.r0"), body_old.end());
+    const auto& body_now = named(now, "error body").sentences;
+    EXPECT_NE(std::find(body_now.begin(), body_now.end(), "cs.error.standard"), body_now.end());
+}
+
+TEST(JudgeAnswer, AFailureNamesOnlyTheSentenceItBreaks) {
+    auto checks = judge_answer(step({200}), Response::json(200, R"({"submit_url":"x"})"), at("v1.11"));
+    const auto& sid = named(checks, "sid");
+    EXPECT_EQ(sid.verdict, Verdict::fail);
+    EXPECT_EQ(sid.sentences, std::vector<std::string>{"cs.response.sid.required"});
+    EXPECT_EQ(sid.level, "MUST");
+    EXPECT_EQ(named(checks, "submit_url").sentences,
+              (std::vector<std::string>{"cs.response.submit_url.is_url", "cs.response.submit_url.format"}));
+    auto slashed = judge_answer(step({200}), Response::json(200, R"({"sid":"a/b"})"), at("v1.11"));
+    EXPECT_EQ(named(slashed, "sid").sentences, std::vector<std::string>{"cs.response.sid.grammar"});
+}
+
+TEST(JudgeAnswer, AnUnexpectedStatusFailsTheStatusAndIsNotJudgedFurther) {
+    auto checks = judge_answer(step({400}, {"M_THREEPID_IN_USE"}), error(403, "M_THREEPID_DENIED"), at("r0.4.0"));
+    EXPECT_EQ(names(checks), (std::vector<std::string>{"status", "UTF-8"}));
     EXPECT_EQ(checks.front().verdict, Verdict::fail);
 }
 
-TEST(JudgeAnswer, SeveralStatusesJudgeWhicheverCameBack) {
-    const auto expect = expecting({200, 400}, {}, {{400, {"M_SERVER_NOT_TRUSTED"}}});
-    auto refused = judge_answer("POST", expect, error(400, "M_SERVER_NOT_TRUSTED"), r0_4);
-    EXPECT_EQ(verdict_of(refused, "errcode"), Verdict::pass);
-    EXPECT_EQ(verdict_of(judge_answer("POST", expect, error(400, "M_UNKNOWN"), r0_4), "errcode"), Verdict::fail);
-    auto accepted = judge_answer("POST", expect, Response::json(200, R"({"sid":"abc"})"), r0_4);
-    EXPECT_EQ(names(accepted), (std::vector<std::string>{"status", "sid"}));
-    EXPECT_EQ(verdict_of(judge_answer("POST", expect, Response::json(200, R"({"sid":"a/b"})"), r0_4), "sid"), Verdict::fail);
-}
-
 TEST(JudgeAnswer, PerStatusErrcodesApplyToTheirOwnStatus) {
-    const auto expect = expecting({403, 400}, {}, {{403, {"M_THREEPID_DENIED"}}, {400, {"M_THREEPID_NOT_FOUND"}}});
-    EXPECT_EQ(verdict_of(judge_answer("POST", expect, error(403, "M_THREEPID_DENIED"), r0_4), "errcode"), Verdict::pass);
-    EXPECT_EQ(verdict_of(judge_answer("POST", expect, error(400, "M_THREEPID_NOT_FOUND"), r0_4), "errcode"), Verdict::pass);
-    EXPECT_EQ(verdict_of(judge_answer("POST", expect, error(403, "M_THREEPID_NOT_FOUND"), r0_4), "errcode"), Verdict::fail);
-    EXPECT_EQ(verdict_of(judge_answer("POST", expect, error(400, "M_THREEPID_DENIED"), r0_4), "errcode"), Verdict::fail);
+    const auto expect = step({403, 400}, {}, {{403, {"M_THREEPID_DENIED"}}, {400, {"M_THREEPID_NOT_FOUND"}}});
+    EXPECT_EQ(named(judge_answer(expect, error(403, "M_THREEPID_DENIED"), at("r0.4.0")), "errcode").verdict, Verdict::pass);
+    EXPECT_EQ(named(judge_answer(expect, error(400, "M_THREEPID_NOT_FOUND"), at("r0.4.0")), "errcode").verdict, Verdict::pass);
+    EXPECT_EQ(named(judge_answer(expect, error(403, "M_THREEPID_NOT_FOUND"), at("r0.4.0")), "errcode").verdict, Verdict::fail);
 }
 
-TEST(JudgeAnswer, ErrcodesForAllStatusesAndOneOfTheirOwn) {
-    const auto expect = expecting({413, 400}, {"M_TOO_LARGE", "M_BAD_JSON"}, {{413, {"M_TOO_LARGE"}}});
-    EXPECT_EQ(verdict_of(judge_answer("POST", expect, error(400, "M_BAD_JSON"), r0_4), "errcode"), Verdict::pass);
-    EXPECT_EQ(verdict_of(judge_answer("POST", expect, error(413, "M_BAD_JSON"), r0_4), "errcode"), Verdict::fail);
+TEST(JudgeAnswer, AnErrcodeCitedByStatusTakesItsStatusSentences) {
+    auto expect = step({403, 400}, {}, {{403, {"M_THREEPID_DENIED"}}, {400, {"M_THREEPID_NOT_FOUND"}}});
+    expect.expect.sentences["errcode"] = Cited{{}, {}, {}, {}, {{403, {"cs.denied.errcode"}}, {400, {"cs.password.not_found.errcode"}}}};
+    auto denied = named(judge_answer(expect, error(403, "M_UNKNOWN"), at("v1.11", "password/email")), "errcode");
+    EXPECT_EQ(denied.level, "SHOULD") << "M_THREEPID_DENIED is only the 403's example";
+    auto not_found = named(judge_answer(expect, error(400, "M_UNKNOWN"), at("v1.11", "password/email")), "errcode");
+    EXPECT_EQ(not_found.level, "MUST");
 }
 
-TEST(JudgeAnswer, ContentTypeOfEveryJsonAnswerFromV14) {
-    auto text_labelled = Response::text(200, R"({"sid":"abc"})");
-    EXPECT_EQ(names(judge_answer("POST", expecting({200}), text_labelled, r0_4)), (std::vector<std::string>{"status", "sid"}));
-    EXPECT_EQ(verdict_of(judge_answer("POST", expecting({200}), text_labelled, v1_4), "content type"), Verdict::fail);
-    auto with_charset = Response::json(200, R"({"sid":"abc"})");
-    with_charset.headers = {{"Content-Type", "application/json; charset=utf-8"}};
-    EXPECT_EQ(verdict_of(judge_answer("POST", expecting({200}), with_charset, v1_4), "content type"), Verdict::pass);
-    auto error_as_text = Response::text(400, R"({"errcode":"M_BAD_JSON","error":"no"})");
-    EXPECT_EQ(verdict_of(judge_answer("POST", expecting({400}), error_as_text, v1_4), "content type"), Verdict::fail);
+TEST(JudgeAnswer, InvalidUtf8IsAFailureOfItsOwnSentence) {
+    auto checks = judge_answer(step({200}), Response::json(200, "{\"sid\":\"a\xff\"}"), at("v1.11"));
+    EXPECT_EQ(named(checks, "UTF-8").verdict, Verdict::fail);
+    EXPECT_EQ(named(checks, "UTF-8").sentences, std::vector<std::string>{"cs.api.utf8"});
 }
 
 TEST(JudgeAnswer, OnlyAPostIsAnsweredWithASid) {
-    auto preflight = judge_answer("OPTIONS", expecting({200, 204}), Response::json(200, "{}"), v1_4);
-    EXPECT_EQ(names(preflight), std::vector<std::string>{"status"});
+    auto preflight = judge_answer(step({200, 204}, {}, {}, "OPTIONS"), Response::json(200, "{}"), at("v1.4"));
+    EXPECT_EQ(names(preflight), (std::vector<std::string>{"status", "UTF-8"}));
+}
+
+TEST(JudgeAnswer, ACheckThatCitesOnlyFreedomsWhereItRunsIsNotMade) {
+    auto repeat = step({200, 400});
+    repeat.expect.sentences["status"].any = {"cs.gap.repeat.msisdn"};
+    auto checks = judge_answer(repeat, Response::json(500, "{}"), at("v1.11", "register/msisdn"));
+    EXPECT_EQ(names(checks), std::vector<std::string>{"UTF-8"});
 }
 
 TEST(Unimplemented, FourOhFourFourOhFiveOrUnrecognizedOnAPost) {
-    EXPECT_TRUE(unimplemented_reason("POST", expecting({200}), error(404, "M_UNRECOGNIZED")));
-    EXPECT_TRUE(unimplemented_reason("POST", expecting({200}), Response::text(405, "no")));
-    EXPECT_TRUE(unimplemented_reason("POST", expecting({200}), error(400, "M_UNRECOGNIZED")));
-    EXPECT_FALSE(unimplemented_reason("POST", expecting({200}), error(400, "M_BAD_JSON")));
-    EXPECT_FALSE(unimplemented_reason("POST", expecting({200}), error(500, "M_UNRECOGNIZED")));
-    EXPECT_FALSE(unimplemented_reason("GET", expecting({200}), error(404, "M_UNRECOGNIZED")));
-    EXPECT_FALSE(unimplemented_reason("POST", expecting({404}), error(404, "M_UNRECOGNIZED")));
+    EXPECT_TRUE(unimplemented_reason(step({200}), error(404, "M_UNRECOGNIZED")));
+    EXPECT_TRUE(unimplemented_reason(step({200}), Response::text(405, "no")));
+    EXPECT_TRUE(unimplemented_reason(step({200}), error(400, "M_UNRECOGNIZED")));
+    EXPECT_FALSE(unimplemented_reason(step({200}), error(400, "M_BAD_JSON")));
+    EXPECT_FALSE(unimplemented_reason(step({200}), error(500, "M_UNRECOGNIZED")));
+    EXPECT_FALSE(unimplemented_reason(step({200}, {}, {}, "GET"), error(404, "M_UNRECOGNIZED")));
+    EXPECT_FALSE(unimplemented_reason(step({404}), error(400, "M_UNRECOGNIZED"))) << "the step asks an endpoint that is not there";
+    auto elsewhere = step({404});
+    elsewhere.request.path_medium = "pigeon";
+    EXPECT_FALSE(unimplemented_reason(elsewhere, error(405, "M_UNRECOGNIZED")));
 }
 
-TEST(Conclude, LevelsDecideFailOrWarnButA5xxAlwaysFails) {
+TEST(Conclude, AFailedMustFailsAFailedShouldWarnsAndA5xxAlwaysFails) {
     mx3pid::reports::CaseResult result;
-    result.checks = {{"status", Verdict::fail, "400", "200"}, {"sid", Verdict::fail, "a sid", "none"}};
-    conclude(result, Level::should, false);
+    result.checks = {{"status", Verdict::fail, "400", "200", "SHOULD", {"cs.request.address.refuse_malformed"}},
+                     {"errcode", Verdict::pass, "M_X", "M_X", "SHOULD", {"cs.error.code.invalid_param"}}};
+    conclude(result, false);
     EXPECT_EQ(result.verdict, Verdict::warn);
-    EXPECT_EQ(result.message, "status: expected 400, got 200 (and 1 more: sid)");
+    EXPECT_EQ(result.level, "SHOULD");
+    EXPECT_EQ(result.checks.front().verdict, Verdict::warn);
+    EXPECT_EQ(result.message, "status: expected 400, got 200 [cs.request.address.refuse_malformed]");
 
-    result.checks = {{"status", Verdict::fail, "400", "500"}};
-    conclude(result, Level::should, true);
+    result.checks = {{"status", Verdict::pass, "200", "200", "MUST", {"cs.response.200.sent"}},
+                     {"sid", Verdict::fail, "a sid", "none", "MUST", {"cs.response.sid.required"}},
+                     {"tokens", Verdict::fail, "1", "2", "SHOULD", {"cs.request.send_attempt.email.only_greater"}}};
+    conclude(result, false);
     EXPECT_EQ(result.verdict, Verdict::fail);
-    EXPECT_EQ(result.checks.front().verdict, Verdict::fail);
+    EXPECT_EQ(result.level, "MUST");
+    EXPECT_EQ(result.checks[2].verdict, Verdict::warn);
 
-    result.checks = {{"status", Verdict::pass, "400", "400"}};
-    conclude(result, Level::must, false);
+    result.checks = {{"status", Verdict::fail, "400", "500", "SHOULD", {"cs.request.address.refuse_malformed"}}};
+    conclude(result, true);
+    EXPECT_EQ(result.verdict, Verdict::fail);
+    EXPECT_NE(result.message.find("a 5xx is a failure at any level"), std::string::npos);
+
+    result.checks = {{"status", Verdict::pass, "400", "400", "MUST", {"cs.invalid.status"}}};
+    conclude(result, false);
     EXPECT_EQ(result.verdict, Verdict::pass);
 }

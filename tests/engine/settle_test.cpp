@@ -56,13 +56,14 @@ std::vector<CaseResult> run_suite(const Settings& settings, Leftovers* leftovers
     choice.variant = variant;
     Target target(choice, profile, edition);
     FixtureFactory fixtures(42, profile);
-    Environment environment{target.homeserver_url(), edition, profile, target.identity(), target.decoy(),
+    static const auto suite = load_suite(cases_dir);
+    Environment environment{target.homeserver_url(), edition, profile, suite.catalogue, target.identity(), target.decoy(),
                             target.mailbox(), mx3pid::net::Client(), fixtures};
     environment.grace = settings.grace;
     environment.settle_each_case = settings.settle_each_case;
     environment.jobs = settings.jobs;
     std::map<std::string, int> reported;
-    auto results = run_cases(select_cases(load_cases(cases_dir), edition, profile, settings.filters), environment,
+    auto results = run_cases(select_cases(suite.templates, edition, profile, settings.filters), environment,
                              [&](CaseResult& result) { ++reported[result.id]; });
     if (leftovers) {
         *leftovers = {environment.warnings, environment.unattributed, reported};
@@ -108,9 +109,10 @@ TEST(Settle, WithoutAGraceALateMailIsMissedAndSaidSo) {
     ASSERT_NE(choice.variant, nullptr);
     Target target(choice, profile, edition);
     FixtureFactory fixtures(42, profile);
-    Environment environment{target.homeserver_url(), edition, profile, target.identity(), target.decoy(),
+    const auto suite = load_suite(cases_dir);
+    Environment environment{target.homeserver_url(), edition, profile, suite.catalogue, target.identity(), target.decoy(),
                             target.mailbox(), mx3pid::net::Client(), fixtures};
-    auto results = run_cases(select_cases(load_cases(cases_dir), edition, profile, settings.filters), environment);
+    auto results = run_cases(select_cases(suite.templates, edition, profile, settings.filters), environment);
     ASSERT_EQ(results.size(), 1u);
     EXPECT_EQ(results[0].verdict, Verdict::fail) << "with grace 0 the mail has not arrived when the case is judged";
 }
@@ -157,7 +159,9 @@ std::size_t own_forwards(const CaseResult& result) {
     std::size_t forwards = 0;
     for (const auto& line : result.side_channel) {
         if (line.rfind("identity server:", 0) != 0 && line.rfind("untrusted identity server:", 0) != 0) continue;
-        EXPECT_NE(line.find(marker), std::string::npos) << result.id << " lists another's request: " << line;
+        // A case that sends no next_link is known by its other keys; its forwards carry no marker.
+        if (line.find("\"next_link\"") != std::string::npos || result.kind != "valid-no-next_link")
+            EXPECT_NE(line.find(marker), std::string::npos) << result.id << " lists another's request: " << line;
         forwards += line.find("/requestToken") != std::string::npos;
     }
     return forwards;

@@ -8,37 +8,78 @@ using namespace mx3pid;
 
 TEST(MutationScore, IsPerfect) {
     std::vector<spec::Edition> editions;
-    for (const char* name : {"r0.4.0", "r0.5.0", "r0.6.1", "v1.11", "v1.13"}) editions.push_back(*spec::Edition::parse(name));
+    for (const auto& name : proof::default_editions()) editions.push_back(*spec::Edition::parse(name));
     std::string findings;
     auto summary = proof::score_all(std::string(MX3PID_SOURCE_DIR) + "/cases", editions, [&](const std::string& line) {
         if (line.rfind("ok ", 0) != 0) findings += line + "\n";
     });
-    EXPECT_GE(summary.faulty, 20u);
-    EXPECT_GE(summary.conformant, 15u);
+    EXPECT_GE(summary.faulty, 80u);
+    EXPECT_GE(summary.conformant, 20u);
     EXPECT_EQ(summary.detected, summary.faulty) << findings;
     EXPECT_EQ(summary.conformant_passed, summary.conformant) << findings;
     EXPECT_EQ(summary.hostile_proven, summary.hostile) << findings;
     EXPECT_EQ(summary.collateral, 0u) << findings;
-    std::string unkilled;
-    for (const auto& key : summary.unkilled) unkilled += "\n  " + key;
-    EXPECT_TRUE(summary.unkilled.empty()) << "cases no variant makes fail or warn:" << unkilled;
-    std::string unseen;
-    for (const auto& key : summary.checks_never_failed) unseen += "\n  " + key;
-    EXPECT_TRUE(summary.checks_never_failed.empty()) << "checks no faulty variant makes fail:" << unseen;
+    auto listed = [](const std::vector<std::string>& keys) {
+        std::string text;
+        for (const auto& key : keys) text += "\n  " + key;
+        return text;
+    };
+    EXPECT_TRUE(summary.unkilled.empty()) << "cases no variant makes fail or warn:" << listed(summary.unkilled);
+    EXPECT_TRUE(summary.checks_never_failed.empty()) << "checks no faulty variant makes fail:" << listed(summary.checks_never_failed);
+    EXPECT_TRUE(summary.freedoms_unused.empty()) << "freedoms no conformant variant uses:" << listed(summary.freedoms_unused);
+    EXPECT_TRUE(summary.must_unbroken.empty()) << "MUST sentences no faulty variant breaks:" << listed(summary.must_unbroken);
+    EXPECT_TRUE(summary.must_unscored.empty()) << "MUST sentences no scored edition holds:" << listed(summary.must_unscored);
+    EXPECT_GE(summary.must_sentences, 100u);
     EXPECT_TRUE(summary.perfect());
-    EXPECT_EQ(summary.line().rfind("mutation score: " + std::to_string(summary.faulty) + "/", 0), 0u) << summary.line();
+    const auto line = summary.line();
+    EXPECT_EQ(line.rfind("mutation score: " + std::to_string(summary.faulty) + "/", 0), 0u) << line;
+    const auto must = std::to_string(summary.must_sentences);
+    EXPECT_TRUE(line.ends_with(", " + must + "/" + must + " MUST sentences broken by a faulty variant")) << line;
 }
 
-TEST(MutationScore, AStaleKillSetIsAFinding) {
-    // A variant that claims to break a case it does not: the score must say so.
-    reference_homeserver::Variant pretender{.name = "pretender", .description = "claims a kill it has not",
-                                            .kills = {{"register/email/valid"}, {"nowhere/*"}}};
-    auto cases_dir = std::string(MX3PID_SOURCE_DIR) + "/cases";
-    auto score = proof::score_variant(pretender, suite::load_cases(cases_dir),
-                                        suite::load_profile(cases_dir + "/profiles/builtin.yaml"),
-                                        *spec::Edition::parse("r0.4.0"));
-    EXPECT_FALSE(score.exact());
-    ASSERT_EQ(score.missed.size(), 1u);
-    EXPECT_EQ(score.missed[0].rfind("register/email/valid (pass)", 0), 0u);
-    EXPECT_EQ(score.stale_globs, std::vector<std::string>{"nowhere/*"});
+namespace {
+
+const suite::Suite& shipped() {
+    static const auto loaded = suite::load_suite(std::string(MX3PID_SOURCE_DIR) + "/cases");
+    return loaded;
+}
+
+proof::VariantScore score(const reference_homeserver::Variant& variant, const char* profile_name, const char* edition_name) {
+    const auto profile = suite::load_profile(std::string(MX3PID_SOURCE_DIR) + "/cases/profiles/" + profile_name + ".yaml");
+    const auto edition = *spec::Edition::parse(edition_name);
+    const auto selected = suite::select_cases(shipped().templates, edition, profile, {});
+    const auto baseline = proof::run_variant(reference_homeserver::reference(), selected, profile, edition, shipped().catalogue);
+    return proof::score_variant(variant, shipped(), profile, edition, baseline);
+}
+
+}  // namespace
+
+TEST(MutationScore, ADeclaredSentenceNoCheckFailsOnIsAFinding) {
+    // The reference claiming to break the sid's grammar: every case citing it passes.
+    reference_homeserver::Variant pretender{.name = "pretender", .description = "claims a break it has not",
+                                            .kills = {{.sentences = {"cs.response.sid.grammar"}}}};
+    auto result = score(pretender, "builtin", "v1.11");
+    EXPECT_FALSE(result.exact());
+    ASSERT_EQ(result.missed.size(), 1u);
+    EXPECT_EQ(result.missed[0].rfind("cs.response.sid.grammar (declared broken; cited by register/email/valid", 0), 0u)
+        << result.missed[0];
+}
+
+TEST(MutationScore, AFailedCheckNamingNoDeclaredSentenceIsCollateral) {
+    // no-sid breaks cs.response.sid.required; declaring another sentence leaves its failures unexplained.
+    auto variant = *reference_homeserver::find_variant("no-sid");
+    variant.kills = {{.sentences = {"cs.response.sid.grammar"}}};
+    auto result = score(variant, "builtin", "v1.11");
+    EXPECT_FALSE(result.exact());
+    ASSERT_FALSE(result.collateral.empty());
+    EXPECT_NE(result.collateral[0].find("sid fails, breaking cs.response.sid.required, which the variant does not declare"),
+              std::string::npos)
+        << result.collateral[0];
+}
+
+TEST(MutationScore, AVariantBreakingOnlyShouldsWarnsAndStillConforms) {
+    auto result = score(*reference_homeserver::find_variant("missing-param-unknown"), "builtin", "v1.11");
+    EXPECT_TRUE(result.exact()) << (result.collateral.empty() ? "" : result.collateral.front());
+    EXPECT_FALSE(result.killed.empty());
+    for (const auto& id : result.killed) EXPECT_NE(id.find("/missing-"), std::string::npos) << id;
 }

@@ -37,8 +37,10 @@ TEST(Pipeline, UsesTheClientsIdAccessTokenWithIdentityV2FromR060) {
     ASSERT_EQ(posts.size(), 2u);
     EXPECT_EQ(posts[0].url, "http://id.test:1/_matrix/identity/v2/validate/email/requestToken");
     EXPECT_EQ(posts[0].bearer, "client-token");
-    // An r0.5 client sends no token: the spec lets the server treat it as optional, through v1.
-    EXPECT_EQ(posts[1].url, "http://id.test:1/_matrix/identity/api/v1/validate/email/requestToken");
+    // An r0.5 client sends no token: the spec lets the server treat it as optional; it tries v2
+    // first (v1 is deprecated from identity service r0.3.0), with a token of its own.
+    EXPECT_EQ(posts[1].url, "http://id.test:1/_matrix/identity/v2/validate/email/requestToken");
+    EXPECT_EQ(posts[1].bearer, "own-token");
 }
 
 TEST(Pipeline, OnlyIdentityV2FromV11WithItsOwnTokenWhenTheClientSentNone) {
@@ -177,7 +179,7 @@ TEST(Variants, TheTableIsReferenceThenFaultyConformantHostileWithUniqueNames) {
         EXPECT_NE(variant.make, nullptr) << variant.name << " changes no stage";
         if (variant.behaviour == Behaviour::faulty) EXPECT_FALSE(variant.kills.empty()) << variant.name;
         if (variant.behaviour == Behaviour::conformant) {
-            EXPECT_TRUE(variant.kills.empty()) << variant.name;
+            // A conformant variant may declare sentences it misses only as SHOULDs (proof/ holds it to that).
             // The basis names the edition it is in: "r0.4.0, …" or "v1.13, …".
             EXPECT_TRUE(spec::Edition::parse(variant.basis.substr(0, variant.basis.find(','))))
                 << variant.name << ": " << variant.basis;

@@ -83,7 +83,7 @@ private:
         return config;
     }
     detail::Poster poster() {
-        return [this](const std::string& url, const std::string& body, const std::string& bearer) {
+        return [this](const std::string& url, const std::string& body, const std::string& bearer, const std::string&) {
             std::lock_guard lock(recorder_.mutex);
             if (url.find("/account/register") != std::string::npos)
                 return detail::ForwardResult{true, 200, R"({"token":"own-token"})"};

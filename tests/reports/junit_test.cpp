@@ -187,7 +187,7 @@ TEST(Junit, MapsEachVerdictToItsElement) {
 
     const auto pass = find("mx3pid.register.email", "basic");
     EXPECT_FALSE(pass.child("failure") || pass.child("error") || pass.child("skipped"));
-    EXPECT_NE(std::string(pass.child("system-out").text().get()).find("status: expected 200, got 200 [pass]"),
+    EXPECT_NE(std::string(pass.child("system-out").text().get()).find("status: expected 200, got 200 [pass, MUST]"),
               std::string::npos);
 
     const auto warn = find("mx3pid.register.email", "sid-grammar");
@@ -197,7 +197,13 @@ TEST(Junit, MapsEachVerdictToItsElement) {
 
     const auto fail = find("mx3pid.register.email", "duplicate");
     EXPECT_EQ(attribute(fail.child("failure"), "type"), "fail");
-    EXPECT_EQ(attribute(fail.child("failure"), "message"), "status: expected 400, got 200");
+    EXPECT_EQ(attribute(fail.child("failure"), "message"), "status: expected 400, got 200 [cs.register.in_use.status]");
+    const std::string failure_text = fail.child("failure").text().get();
+    EXPECT_NE(failure_text.find("    breaks cs.register.in_use.status (schema): An address some account already has is refused with "
+                                "400, unless concealed. <https://matrix.org/docs/spec/client_server/r0.4.0#post-matrix-client-r0-"
+                                "register-email-requesttoken>"),
+              std::string::npos)
+        << failure_text;
 
     const auto error = find("mx3pid.3pid.msisdn", "basic");
     EXPECT_EQ(attribute(error.child("error"), "type"), "error");

@@ -38,7 +38,7 @@ CaseResult make_case(std::string endpoint, std::string kind, Verdict verdict, lo
     result.kind = std::move(kind);
     result.level = "MUST";
     result.spec = {{"r0.4.0", "POST /_matrix/client/r0/" + result.endpoint + "/requestToken",
-                    "https://spec.matrix.org/legacy/client_server/r0.4.0.html", "", ""}};
+                    "https://spec.matrix.org/legacy/client_server/r0.4.0.html", "", "", ""}};
     result.verdict = verdict;
     result.started = at(start_ms);
     result.finished = at(end_ms);
@@ -74,8 +74,8 @@ RunResult sample_run() {
 
     auto basic = make_case("register/email", "basic", Verdict::pass, 0, 12);
     basic.title = "a fresh address starts a validation session";
-    basic.checks = {{"status", Verdict::pass, "200", "200"},
-                    {"sid grammar", Verdict::pass, "[0-9a-zA-Z.=_-]{1,255}", "\"1\""}};
+    basic.checks = {{"status", Verdict::pass, "200", "200", "MUST", {"cs.response.200.sent"}, {}},
+                    {"sid", Verdict::pass, "[0-9a-zA-Z.=_-]{1,255}", "\"1\"", "MUST", {"cs.response.sid.required", "cs.response.sid.grammar"}, {}}};
     basic.exchanges = {exchange("/register/email", 1, 11, 200, R"({"client_secret":"[redacted]","email":"a1@allowed.example","send_attempt":1,"id_server":"127.0.0.1:8090"})",
                                 R"({"sid":"1"})")};
     basic.side_channel = {"identity server: 1 request POST /_matrix/identity/api/v1/validate/email/requestToken"};
@@ -86,13 +86,14 @@ RunResult sample_run() {
     duplicate.title = "an address that is already bound cannot start a registration";
     duplicate.spec = {{"r0.4.0", "POST /_matrix/client/r0/register/email/requestToken",
                        "https://spec.matrix.org/legacy/client_server/r0.4.0.html#post-matrix-client-r0-register-email-requesttoken",
-                       "v1.1", "https://spec.matrix.org/v1.1/client-server-api/#post_matrixclientv3registeremailrequesttoken"},
+                       "v1.1", "https://spec.matrix.org/v1.1/client-server-api/#post_matrixclientv3registeremailrequesttoken", ""},
                       {"r0.4.0", "Standard error response \xC2\xA7 M_THREEPID_IN_USE",
-                       "https://spec.matrix.org/legacy/client_server/r0.4.0.html#api-standards", "", ""}};
-    duplicate.message = "status: expected 400,\n got 200";
-    duplicate.checks = {{"status", Verdict::fail, "400", "200"},
-                        {"errcode", Verdict::fail, "M_THREEPID_IN_USE", "M_UNKNOWN"},
-                        {"identity server requests", Verdict::pass, "0", "0"}};
+                       "https://spec.matrix.org/legacy/client_server/r0.4.0.html#api-standards", "", "", ""}};
+    duplicate.message = "status: expected 400,\n got 200 [cs.register.in_use.status]";
+    duplicate.checks = {{"status", Verdict::fail, "400", "200", "MUST", {"cs.register.in_use.status"},
+                         {"cs.register.in_use.conceal"}},
+                        {"errcode", Verdict::warn, "M_THREEPID_IN_USE", "M_UNKNOWN", "SHOULD", {"cs.error.code.threepid_in_use.r0"}, {}},
+                        {"untrusted identity server requests", Verdict::pass, "0", "0", "MUST", {"cs.check.unbound.r0_4"}, {}}};
     duplicate.exchanges = {exchange("/register/email", 21, 44, 200, R"({"client_secret":"[redacted]","email":"taken@allowed.example"})",
                                     hostile_body())};
     duplicate.side_channel = {"identity server: no request"};
@@ -103,7 +104,7 @@ RunResult sample_run() {
     grammar.title = "the sid uses only the allowed characters";
     grammar.level = "SHOULD";
     grammar.message = "sid grammar: expected [0-9a-zA-Z.=_-]{1,255}, got \"a|b c\"";
-    grammar.checks = {{"sid grammar", Verdict::warn, "[0-9a-zA-Z.=_-]{1,255}", "\"a|b c\""}};
+    grammar.checks = {{"sid grammar", Verdict::warn, "[0-9a-zA-Z.=_-]{1,255}", "\"a|b c\"", "SHOULD", {"cs.response.sid.grammar"}, {}}};
     grammar.exchanges = {exchange("/register/email", 50, 52, 200, "{}", R"({"sid":"a|b c"})")};
     run.cases.push_back(grammar);
 
@@ -127,7 +128,7 @@ RunResult sample_run() {
     known.message = "status: expected 200, got 500";
     known.known_failure_reason = "upstream issue 1234: 500 on reset";
     known.known_failure_entry = "known-failures.yaml:3";
-    known.checks = {{"status", Verdict::fail, "200", "500"}};
+    known.checks = {{"status", Verdict::fail, "200", "500", "MUST", {"cs.response.200.sent"}, {}}};
     known.exchanges = {exchange("/account/password/email", 1101, 1149, 500, "{}", R"({"errcode":"M_UNKNOWN","error":"Internal server error"})")};
     run.cases.push_back(known);
 
@@ -152,6 +153,51 @@ RunResult sample_run() {
     run.cases.push_back(missing);
 
     run.planned = run.cases.size();
+    const std::string page = "https://matrix.org/docs/spec/client_server/r0.4.0";
+    run.sentences = {
+        {"cs.response.200.sent", "MUST", "A 200 answer means a message has been sent to the address in the request.",
+         "POST /_matrix/client/r0/register/email/requestToken", page + "#post-matrix-client-r0-register-email-requesttoken",
+         "register/email"},
+        {"cs.response.200.sent", "MUST", "A 200 answer means a message has been sent to the address in the request.",
+         "POST /_matrix/client/r0/account/password/email/requestToken",
+         page + "#post-matrix-client-r0-account-password-email-requesttoken", "password/email"},
+        {"cs.response.sid.required", "schema", "The 200 body is a JSON object whose sid key is required.",
+         "POST /_matrix/client/r0/register/email/requestToken", page + "#post-matrix-client-r0-register-email-requesttoken",
+         "register/email"},
+        {"cs.response.sid.grammar", "MUST", "sid consists only of ASCII letters, digits and . = _ -.",
+         "POST /_matrix/client/r0/register/email/requestToken", page + "#post-matrix-client-r0-register-email-requesttoken",
+         "register/email"},
+        {"cs.check.unbound.r0_4", "MUST", "Before anything is sent, the homeserver checks the address is not already tied to an account.",
+         "POST /_matrix/client/r0/register/email/requestToken", page + "#post-matrix-client-r0-register-email-requesttoken",
+         "register/email"},
+        {"cs.register.in_use.status", "schema", "An address some account already has is refused with 400, unless concealed.",
+         "POST /_matrix/client/r0/register/email/requestToken", page + "#post-matrix-client-r0-register-email-requesttoken",
+         "register/email"},
+        {"cs.register.in_use.conceal", "SHOULD", "A server able to send the message is recommended to send reset instructions instead.",
+         "POST /_matrix/client/r0/register/email/requestToken", page + "#post-matrix-client-r0-register-email-requesttoken",
+         "register/email"},
+        {"cs.error.code.threepid_in_use.r0", "SHOULD", "M_THREEPID_IN_USE is for an identifier already in use.", "API Standards",
+         page + "#api-standards", ""}};
+    return run;
+}
+
+RunResult several_editions_run() {
+    const auto one = sample_run();
+    RunResult run = one;
+    run.cases.clear();
+    run.edition = "r0.6.0\u2013v1.2";
+    run.edition_source = "--spec r0.6.0..v1.2: 4 editions";
+    run.sharing = {5, 6, 16};
+    for (const char* name : {"r0.6.0", "r0.6.1", "v1.1", "v1.2"}) {
+        EditionResult edition{name, {one.cases[0], one.cases[1], one.cases[2], one.cases[4]}, {}};
+        if (edition.edition.front() == 'v') {
+            auto& fixed = edition.cases[1];
+            fixed.verdict = Verdict::pass;
+            fixed.message.clear();
+            for (auto& check : fixed.checks) check.verdict = Verdict::pass;
+        }
+        run.editions.push_back(std::move(edition));
+    }
     return run;
 }
 

@@ -18,6 +18,11 @@ RunResult sample_run();
 /// sample_run, interrupted before its last three cases.
 RunResult interrupted_run();
 
+/// A run of four editions (r0.6.0, r0.6.1, v1.1, v1.2) of four cases: register/email/basic passes
+/// in each, register/email/duplicate fails in r0.6.0–r0.6.1 and passes in v1.1–v1.2,
+/// register/email/sid-grammar warns in each, 3pid/msisdn/duplicate is skipped in each.
+RunResult several_editions_run();
+
 /// A run interrupted before its first case.
 RunResult empty_run();
 

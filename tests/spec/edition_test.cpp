@@ -55,3 +55,38 @@ TEST(Endpoints, SixWithPurposeAndMedium) {
     EXPECT_FALSE(find_endpoint_by_key("3pid/email")->wants_bound_address());
     EXPECT_EQ(find_endpoint_by_key("nope"), nullptr);
 }
+
+TEST(EditionChoice, ReadsAutoAllOneEditionAndASpan) {
+    EXPECT_EQ(EditionChoice::parse("auto")->kind, EditionChoice::Kind::newest);
+    EXPECT_EQ(EditionChoice::parse("all")->kind, EditionChoice::Kind::all);
+    const auto one = EditionChoice::parse("v1.2");
+    ASSERT_TRUE(one);
+    EXPECT_EQ(one->kind, EditionChoice::Kind::given);
+    ASSERT_EQ(one->editions.size(), 1u);
+    EXPECT_EQ(one->editions.front().name(), "v1.2");
+    const auto span = EditionChoice::parse("r0.6.0..v1.4");
+    ASSERT_TRUE(span);
+    std::vector<std::string> names;
+    for (const auto& edition : span->editions) names.push_back(edition.name());
+    EXPECT_EQ(names, (std::vector<std::string>{"r0.6.0", "r0.6.1", "v1.1", "v1.2", "v1.3", "v1.4"}));
+    EXPECT_EQ(EditionChoice::parse("v1.3..v1.3")->editions.size(), 1u);
+}
+
+TEST(EditionChoice, RefusesUnknownEditionsAndBackwardSpansSayingWhy) {
+    std::string why;
+    EXPECT_FALSE(EditionChoice::parse("v1.4..r0.6.0", &why));
+    EXPECT_NE(why.find("r0.6.0 is older than v1.4"), std::string::npos) << why;
+    EXPECT_FALSE(EditionChoice::parse("r0.6.0..v9.9", &why));
+    EXPECT_NE(why.find("unknown edition 'v9.9'"), std::string::npos) << why;
+    EXPECT_FALSE(EditionChoice::parse("everything", &why));
+    EXPECT_NE(why.find("unknown edition 'everything'"), std::string::npos) << why;
+    EXPECT_FALSE(EditionChoice::parse("..v1.2"));
+}
+
+TEST(Edition, DescribeMergesNeighbouringEditionsIntoSpans) {
+    const auto at = [](const char* name) { return *Edition::parse(name); };
+    EXPECT_EQ(describe(Edition::all()), "r0.4.0\u2013v1.19");
+    EXPECT_EQ(describe({at("r0.4.0"), at("r0.6.0"), at("r0.6.1"), at("v1.1"), at("v1.3")}), "r0.4.0, r0.6.0\u2013v1.1, v1.3");
+    EXPECT_EQ(describe({at("v1.2")}), "v1.2");
+    EXPECT_EQ(describe({}), "");
+}

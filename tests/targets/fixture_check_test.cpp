@@ -27,7 +27,8 @@ suite::Profile builtin_profile(const std::string& name) { return suite::load_pro
 
 /// A built-in server configured from `server_profile`, judged by mx3pid with `profile`.
 struct Checked {
-    std::vector<suite::CaseTemplate> templates = suite::load_cases(cases_dir);
+    suite::Suite suite = suite::load_suite(cases_dir);
+    const std::vector<suite::CaseTemplate>& templates = suite.templates;
     suite::Profile profile;
     spec::Edition edition;
     std::unique_ptr<targets::Target> target;
@@ -50,7 +51,7 @@ struct Checked {
     }
 
     std::vector<reports::CaseResult> run() {
-        engine::Environment environment{target->homeserver_url(), edition, profile, target->identity(), target->decoy(),
+        engine::Environment environment{target->homeserver_url(), edition, profile, suite.catalogue, target->identity(), target->decoy(),
                                         target->mailbox(), net::Client(), *fixtures};
         environment.grace = target->side_channel_grace();
         return engine::run_cases(selected, environment);

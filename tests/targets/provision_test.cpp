@@ -97,8 +97,8 @@ INSTANTIATE_TEST_SUITE_P(
                "{email: delegate, msisdn: delegate}", "{shared_secret: \"not-so-secret\"}"},
         // Proxies to id_server: before r0.6.0 bound with /account/3pid and three_pid_creds.
         Demand{"proxy_r0_4_0", "builtin", "r0.4.0", "{email: proxy, msisdn: proxy}", "{open: true}"},
+        // The reference reaches the identity server only through its v2 API from r0.6.0.
         Demand{"proxy_v1_11", "builtin", "v1.11", "{email: proxy, msisdn: proxy}", "{open: true}"},
-        Demand{"proxy_through_v2_only", "builtin:proxy-v2", "v1.11", "{email: proxy, msisdn: proxy}", "{open: true}"},
         // Validates itself at r0.5.0: id_server is still required, and ignored.
         Demand{"self_r0_5_0", "builtin", "r0.5.0", "{email: self, msisdn: delegate}", "{open: true}"},
         // Shared-secret registration only (POST /register is closed when the profile gives a secret).

@@ -1,0 +1,121 @@
+#include "suite/catalogue.hpp"
+
+#include <algorithm>
+#include <fnmatch.h>
+
+#include "suite/citation.hpp"
+#include "suite/config_error.hpp"
+
+namespace mx3pid::suite {
+
+std::string_view to_string(SentenceLevel level) {
+    switch (level) {
+        case SentenceLevel::must: return "MUST";
+        case SentenceLevel::should: return "SHOULD";
+        case SentenceLevel::may: return "MAY";
+        case SentenceLevel::schema: return "schema";
+    }
+    return "MUST";
+}
+
+bool SentenceRecord::applies_to(const spec::Endpoint& endpoint) const {
+    if (endpoints.empty()) return true;
+    const std::string key(endpoint.key);
+    return std::any_of(endpoints.begin(), endpoints.end(),
+                       [&](const std::string& glob) { return fnmatch(glob.c_str(), key.c_str(), 0) == 0; });
+}
+
+bool SentenceRecord::applies_in(spec::Validation mode) const {
+    return modes.empty() || std::find(modes.begin(), modes.end(), mode) != modes.end();
+}
+
+Catalogue::Catalogue(std::vector<SentenceRecord> sentences, std::vector<SectionRecord> sections)
+    : sentences_(std::move(sentences)), sections_(std::move(sections)) {
+    for (std::size_t i = 0; i < sentences_.size(); ++i) by_id_.emplace(sentences_[i].id, i);
+}
+
+const SentenceRecord* Catalogue::find(std::string_view id) const {
+    auto found = by_id_.find(id);
+    return found == by_id_.end() ? nullptr : &sentences_[found->second];
+}
+
+const SectionRecord* Catalogue::section(std::string_view name) const {
+    for (const auto& section : sections_)
+        if (section.name == name) return &section;
+    return nullptr;
+}
+
+std::vector<const SentenceRecord*> Catalogue::matching(std::string_view pattern) const {
+    if (pattern.find_first_of("*?[\\") == std::string_view::npos) {  // a plain id
+        if (const auto* sentence = find(pattern)) return {sentence};
+        return {};
+    }
+    std::lock_guard lock(glob_matches_->mutex);
+    auto& by_glob = glob_matches_->by_glob;
+    auto known = by_glob.find(pattern);
+    if (known == by_glob.end()) {
+        std::vector<std::size_t> indices;
+        const std::string glob(pattern);
+        for (std::size_t i = 0; i < sentences_.size(); ++i)
+            if (fnmatch(glob.c_str(), sentences_[i].id.c_str(), 0) == 0) indices.push_back(i);
+        known = by_glob.emplace(glob, std::move(indices)).first;
+    }
+    std::vector<const SentenceRecord*> found;
+    for (auto i : known->second) found.push_back(&sentences_[i]);
+    return found;
+}
+
+Resolved Catalogue::resolve(const std::vector<std::string>& cited, const JudgedIn& where) const {
+    std::vector<const SentenceRecord*> named;
+    for (const auto& pattern : cited)
+        for (const auto* sentence : matching(pattern))
+            if (std::find(named.begin(), named.end(), sentence) == named.end()) named.push_back(sentence);
+    std::sort(named.begin(), named.end());  // records are one vector: address order is catalogue order
+    Resolved resolved;
+    for (const auto* sentence : named) {
+        if (!sentence->holds_in(where.edition) || !sentence->applies_in(where.mode)) continue;
+        if (where.endpoint && !sentence->applies_to(*where.endpoint)) continue;
+        if (sentence->is_obligation()) resolved.obligations.push_back(sentence->id);
+        else if (sentence->is_freedom()) resolved.freedoms.push_back(sentence->id);
+    }
+    resolved.level = level_of(resolved.obligations);
+    return resolved;
+}
+
+std::string Catalogue::level_of(const std::vector<std::string>& ids) const {
+    std::string level;
+    for (const auto& id : ids) {
+        const auto* sentence = find(id);
+        if (!sentence || !sentence->is_obligation()) continue;
+        if (sentence->binds()) return "MUST";
+        level = "SHOULD";
+    }
+    return level;
+}
+
+std::optional<Place> Catalogue::place(std::string_view section_name, const spec::Endpoint* endpoint,
+                                      const spec::Edition& edition) const {
+    const auto* found = section(section_name);
+    if (!found || !found->editions.contains(edition) || (found->operation && !endpoint)) return std::nullopt;
+    return place_section(*found, endpoint, edition);
+}
+
+reports::Sentence Catalogue::placed(const SentenceRecord& sentence, const spec::Endpoint* endpoint,
+                                    const spec::Edition& edition) const {
+    reports::Sentence out;
+    out.id = sentence.id;
+    out.level = std::string(to_string(sentence.level));
+    out.says = sentence.says;
+    const auto* found = section(sentence.section);
+    const bool per_endpoint = found && found->operation;
+    if (per_endpoint && endpoint) out.endpoint = std::string(endpoint->key);
+    if (auto at = place(sentence.section, per_endpoint ? endpoint : nullptr, edition)) {
+        out.section = at->title;
+        out.url = at->url;
+    } else {
+        out.section = sentence.section;
+    }
+    return out;
+}
+
+}  // namespace mx3pid::suite

@@ -1,0 +1,120 @@
+// --spec all and --spec FIRST..LAST from the command line: every edition judged in one run, the
+// exit code over all of them, known failures that name editions, and --filter and --jobs.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+#include "cli_run.hpp"
+#include "schema.hpp"
+#include "temp_dir.hpp"
+
+using namespace mx3pid::testing;
+using Json = nlohmann::json;
+
+TEST(SeveralEditions, AllOnTheReferenceJudgesEveryEditionAndExitsZero) {
+    TempDir dir;
+    const auto json = (dir.path() / "a.json").string(), junit = (dir.path() / "a.xml").string(), html = (dir.path() / "a.html").string();
+    const auto result = run({"--homeserver", "builtin", "--spec", "all", "--json", json, "--junit", junit, "--html", html});
+    EXPECT_EQ(result.code, 0) << result.out.substr(result.out.size() > 4000 ? result.out.size() - 4000 : 0) << result.err;
+    const auto report = Json::parse(read(json));
+    ASSERT_EQ(report["editions"].size(), 23u);
+    EXPECT_EQ(report["editions"][0]["edition"], "r0.4.0");
+    EXPECT_EQ(report["editions"][22]["edition"], "v1.19");
+    EXPECT_EQ(report["conforming_editions"].size(), 23u);
+    EXPECT_EQ(report["matrix"]["register/email/wrong-method"]["v1.5"], "skip");
+    EXPECT_EQ(report["matrix"]["register/email/wrong-method"]["v1.6"], "pass");
+    EXPECT_LT(report["shared"]["units"].get<int>(), report["shared"]["judgements"].get<int>() / 4)
+        << "most requests are shared between editions";
+    EXPECT_EQ(junit_schema_problems(junit), "");
+    EXPECT_EQ(count(read(junit), "<testsuite "), 23);
+    EXPECT_NE(read(html).find("<table id=\"matrix\">"), std::string::npos);
+    EXPECT_NE(result.out.find("\n  v1.2    234 cases: "), std::string::npos) << "a line per edition";
+    EXPECT_NE(result.out.find("conform: every edition (23)"), std::string::npos);
+}
+
+TEST(SeveralEditions, AFaultyServerFailsTheRunAndNoEditionConforms) {
+    TempDir dir;
+    const auto json = (dir.path() / "a.json").string(), junit = (dir.path() / "a.xml").string();
+    const auto result = run({"--homeserver", "builtin:no-sid", "--spec", "all", "--filter", "register/email/*", "--json", json, "--junit", junit});
+    EXPECT_EQ(result.code, 1) << result.err;
+    // JUnit summed over its suites tells the JSON's counts.
+    const auto counts = Json::parse(read(json))["counts"];
+    pugi::xml_document document;
+    ASSERT_TRUE(document.load_file(junit.c_str()));
+    long tests = 0, failures = 0, skipped = 0;
+    for (auto suite : document.child("testsuites").children("testsuite")) {
+        tests += suite.attribute("tests").as_int();
+        failures += suite.attribute("failures").as_int();
+        skipped += suite.attribute("skipped").as_int();
+    }
+    EXPECT_EQ(tests, counts["total"].get<long>());
+    EXPECT_EQ(failures, counts["failed"].get<long>() + counts["not_implemented"].get<long>() + counts["xpassed"].get<long>());
+    EXPECT_EQ(skipped, counts["skipped"].get<long>() + counts["xfailed"].get<long>() + counts["not_run"].get<long>());
+    EXPECT_GT(failures, 0);
+    EXPECT_EQ(junit_schema_problems(junit), "");
+    EXPECT_NE(result.out.find("; conform: none of 23 editions"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("reproduce: mx3pid repro register/email/valid --homeserver builtin:no-sid --spec r0.4.0 "), std::string::npos)
+        << "a reproduction names the one edition its example was judged in:\n" << result.out;
+}
+
+TEST(SeveralEditions, ASpanJudgesItsEditionsAndNamesThoseThatConform) {
+    TempDir dir;
+    const auto json = (dir.path() / "r.json").string();
+    const auto result =
+        run({"--homeserver", "builtin:options-405", "--spec", "r0.4.0..r0.5.0", "--filter", "*/options", "--json", json});
+    EXPECT_EQ(result.code, 1) << result.err;
+    const auto report = Json::parse(read(json));
+    ASSERT_EQ(report["editions"].size(), 2u);
+    EXPECT_EQ(report["matrix"]["register/email/options"]["r0.4.0"], "warn") << "before r0.5.0 answering a pre-flight is a SHOULD";
+    EXPECT_EQ(report["matrix"]["register/email/options"]["r0.5.0"], "fail");
+    EXPECT_NE(result.out.find("conform: r0.4.0 (1 of 2 editions)"), std::string::npos) << result.out;
+}
+
+TEST(SeveralEditions, KnownFailuresHoldInTheEditionsTheyName) {
+    TempDir dir;
+    const auto json = (dir.path() / "r.json").string(), baseline = (dir.path() / "known.yaml").string();
+    const std::vector<std::string> span{"--homeserver", "builtin:options-405", "--spec", "r0.4.0..r0.6.0", "--filter", "*/options",
+                                        "--json", json};
+    auto first = span;
+    first.insert(first.end(), {"--write-known-failures", baseline});
+    EXPECT_EQ(run(first).code, 1);
+    const auto text = read(baseline);
+    EXPECT_EQ(count(text, "  edition: \">= r0.5.0 <= r0.6.0\""), 6) << "one entry per case for its stretch of failing editions:\n" << text;
+    auto second = span;
+    second.insert(second.end(), {"--expectations", baseline});
+    const auto passed = run(second);
+    EXPECT_EQ(passed.code, 0) << passed.out << passed.err;
+    EXPECT_EQ(Json::parse(read(json))["counts"]["xfailed"], 12);
+
+    const auto only_one = dir.write("r050.yaml", "- {case: \"*/options\", reason: \"tracked\", edition: r0.5.0}\n");
+    auto third = span;
+    third.insert(third.end(), {"--expectations", only_one});
+    EXPECT_EQ(run(third).code, 1) << "an entry naming r0.5.0 does not cover r0.6.0";
+    const auto report = Json::parse(read(json));
+    EXPECT_EQ(report["matrix"]["3pid/email/options"]["r0.5.0"], "xfail");
+    EXPECT_EQ(report["matrix"]["3pid/email/options"]["r0.6.0"], "fail");
+}
+
+TEST(SeveralEditions, JobsAndSeedChangeNoVerdict) {
+    TempDir dir;
+    const auto one = (dir.path() / "one.json").string(), two = (dir.path() / "two.json").string();
+    EXPECT_EQ(run({"--homeserver", "builtin:in-use-accepted", "--spec", "r0.6.1..v1.2", "--filter", "register/email/*", "--seed", "7",
+                   "--jobs", "1", "--json", one})
+                  .code,
+              1);
+    EXPECT_EQ(run({"--homeserver", "builtin:in-use-accepted", "--spec", "r0.6.1..v1.2", "--filter", "register/email/*", "--seed", "7",
+                   "--jobs", "4", "--json", two})
+                  .code,
+              1);
+    const auto a = Json::parse(read(one)), b = Json::parse(read(two));
+    EXPECT_EQ(a["matrix"], b["matrix"]);
+    EXPECT_EQ(a["seed"], "7");
+    EXPECT_EQ(a["matrix"]["register/email/duplicate"]["v1.1"], "fail");
+    for (const auto& [id, verdicts] : a["matrix"].items()) EXPECT_TRUE(id.starts_with("register/email/")) << id;
+}
+
+TEST(SeveralEditions, ABackwardSpanIsAUsageError) {
+    const auto result = run({"--homeserver", "builtin", "--spec", "v1.6..v1.5"});
+    EXPECT_EQ(result.code, 2);
+    EXPECT_NE(result.err.find("v1.5 is older than v1.6"), std::string::npos) << result.err;
+}
