@@ -40,6 +40,14 @@ inline const std::vector<std::string_view>& declined_validation() {
     return sentences;
 }
 
+/// `sentences` (what makes a request valid) and what refusing it then breaks beyond its answer:
+/// the validation forwarded as sent, in each edition's words.
+inline std::vector<std::string_view> unserved(std::vector<std::string_view> sentences) {
+    sentences.insert(sentences.end(),
+                     {"cs.validation.proxies.r0_4", "cs.validation.proxied_request.r0_5", "cs.validation.forwarded_request.r0_6"});
+    return sentences;
+}
+
 /// The factory a Variant names for the stages `S`.
 template <class S>
 std::unique_ptr<detail::Stages> make() {

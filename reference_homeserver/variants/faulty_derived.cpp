@@ -222,12 +222,6 @@ struct SecretLengthOnly : Stages {
 /// What a body that is no JSON object breaks: the object the request must be.
 std::vector<std::string_view> json_object() { return {"cs.request.body.object", "cs.api.request_object", "cs.api.json_baseline"}; }
 
-/// `sentences` and one more.
-std::vector<std::string_view> with(std::vector<std::string_view> sentences, std::string_view more) {
-    sentences.push_back(more);
-    return sentences;
-}
-
 }  // namespace
 
 std::vector<Variant> faulty_derived() {
@@ -259,7 +253,7 @@ std::vector<Variant> faulty_derived() {
         {.name = "utf8-replaced", .description = "decodes a body that is not UTF-8 with U+FFFD for what is ill-formed, and goes on",
          .kills = {breaks({"cs.request.body.object", "cs.api.request_object", "cs.api.json_baseline", "cs.api.utf8*"})}, .make = make<Utf8Replaced>},
         {.name = "send-attempt-int32", .description = "keeps send_attempt in 32 bits: a larger one fails with 500",
-         .kills = {breaks(with(declined_validation(), "cs.request.send_attempt.type"))}, .make = make<SendAttemptInt32>},
+         .kills = {breaks(unserved({"cs.request.send_attempt.type"}))}, .make = make<SendAttemptInt32>},
         {.name = "send-attempt-as-double", .description = "reads send_attempt as a double: 3.0000000000000001 is taken for 3",
          .kills = {breaks({"cs.request.send_attempt.type"})}, .make = make<SendAttemptAsDouble>},
         {.name = "send-attempt-any-type",
