@@ -48,7 +48,8 @@ net::Request build_request(const spec::Endpoint& endpoint, const suite::RequestS
         const auto body = json::parse(build_request(endpoint, valid, values, context).body);
         auto derived = suite::apply_input(*step.derived, body, std::hash<std::string>{}(values.client_secret + values.next_link));
         request.body = std::move(derived.text);
-        if (!derived.content_type) request.headers.erase(request.headers.begin());
+        if (!derived.content_type)
+            std::erase_if(request.headers, [](const auto& header) { return header.first == "Content-Type"; });
         return request;
     }
     if (step.raw_body) {
