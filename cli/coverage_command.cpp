@@ -24,7 +24,7 @@ void add_coverage_command(CLI::App& app, CoverageCommand& options) {
 int run_coverage(const CoverageCommand& options, std::ostream& out, std::ostream& err) {
     const auto edition = options.spec.empty() ? spec::Edition::all().back() : spec::Edition::parse(options.spec);
     if (!edition) {
-        err << "mx3pid: unknown edition '" << options.spec << "' (r0.4.0, r0.5.0, r0.6.0, r0.6.1, v1.1 … v1.19)\n";
+        err << "mx3pid: unknown edition '" << options.spec << "' (r0.3.0, r0.4.0, r0.5.0, r0.6.0, r0.6.1, v1.1 … v1.19)\n";
         return 2;
     }
     try {

@@ -72,7 +72,7 @@ std::optional<Stop> apply_edition(Options& options, Inputs& inputs) {
     const auto choice = spec::EditionChoice::parse(options.spec, &why);
     if (!choice)
         return Stop{exit_usage, "--spec: " + why,
-                    "give auto, all, one of r0.4.0, r0.5.0, r0.6.0, r0.6.1, v1.1 … " + std::string(spec::Edition::all().back().name()) +
+                    "give auto, all, one of r0.3.0, r0.4.0, r0.5.0, r0.6.0, r0.6.1, v1.1 … " + std::string(spec::Edition::all().back().name()) +
                         ", or a span such as r0.6.0..v1.4"};
     using Kind = spec::EditionChoice::Kind;
     if (choice->kind == Kind::newest) return std::nullopt;
@@ -126,10 +126,10 @@ void list_cases(const Inputs& inputs, std::ostream& out, std::size_t& listed) {
     for (const auto& instance : suite::expand(inputs.templates)) {
         if (!inputs.filters.empty() && !matches_any(inputs.filters, instance.id)) continue;
         if (matches_any(inputs.excludes, instance.id)) continue;
-        if (inputs.given_edition && !instance.source->editions.contains(*inputs.given_edition)) continue;
+        if (inputs.given_edition && !instance.applies_in(*inputs.given_edition)) continue;
         if (!inputs.given_editions.empty() &&
             std::none_of(inputs.given_editions.begin(), inputs.given_editions.end(),
-                         [&](const spec::Edition& edition) { return instance.source->editions.contains(edition); }))
+                         [&](const spec::Edition& edition) { return instance.applies_in(edition); }))
             continue;
         out << instance.id << "  [" << instance.source->editions.text() << "]  " << instance.source->title << "\n";
         if (std::find(seen.begin(), seen.end(), instance.id) == seen.end()) seen.push_back(instance.id);

@@ -20,7 +20,7 @@ void define_target_options(CLI::App& app, Options& options) {
         ->check(CLI::ExistingFile)
         ->envname("MX3PID_PROFILE");
     app.add_option("--spec", options.spec,
-                   "edition to judge against (r0.4.0 … v1.19), or auto: what the server advertises (default; builtin: the newest)")
+                   "edition to judge against (r0.3.0 … v1.19), or auto: what the server advertises (default; builtin: the newest)")
         ->envname("MX3PID_SPEC");
     app.add_option("--wait-for-server", options.wait_for_server_seconds,
                    "poll GET /_matrix/client/versions for up to SECONDS until the homeserver answers, before the run")

@@ -64,7 +64,9 @@ net::Request build_request(const spec::Endpoint& endpoint, const suite::RequestS
         body["phone_number"] = values.address.msisdn.phone_number;
     }
     body["send_attempt"] = values.send_attempt + step.send_attempt_increment;
-    body["next_link"] = values.next_link;
+    // next_link exists from r0.4.0; r0.3.0's body has no such key.
+    static const auto next_link_introduced = *spec::Edition::parse("r0.4.0");
+    if (!(context.edition < next_link_introduced)) body["next_link"] = values.next_link;
     const IdentityCredentials* named = step.id_server == suite::IdServerChoice::trusted     ? &context.trusted
                                        : step.id_server == suite::IdServerChoice::untrusted ? &context.untrusted
                                                                                      : nullptr;

@@ -29,7 +29,7 @@ CheckResult count_check(std::string_view name, int wanted, std::size_t actual) {
 }
 
 /// What passing a request on to the identity server breaks when it goes wrong, whatever field.
-const std::vector<std::string> forwarding{"cs.validation.proxies.r0_4", "cs.validation.proxied_request.r0_5",
+const std::vector<std::string> forwarding{"cs.validation.proxies.r0_3", "cs.validation.proxies.r0_4", "cs.validation.proxied_request.r0_5",
                                           "cs.validation.forwarded_request.r0_6"};
 
 std::vector<std::string> with(std::vector<std::string> ids, std::initializer_list<const char*> more) {
@@ -81,7 +81,8 @@ CheckResult check_delivered(spec::Validation validation, const Observation& seen
     if (forwarded.size() != 1) {
         // In proxy mode the trusted identity server is the one id_server names.
         auto breaks = validation == spec::Validation::proxy
-                          ? with(forwarding, {"cs.request.id_server.target.r0_4", "cs.validation.proxy_to_id_server.r0_5",
+                          ? with(forwarding, {"cs.request.id_server.target.r0_3", "cs.request.id_server.target.r0_4",
+                                              "cs.validation.proxy_to_id_server.r0_5",
                                               "index.deprecation.still_implemented"})
                           : forwarding;
         return failed(check::delivered, "exactly one requestToken at the trusted identity server", std::to_string(forwarded.size()),

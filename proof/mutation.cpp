@@ -154,7 +154,8 @@ private:
             return;
         }
         auto expected = detail::expected_verdict(explained, explained, suite_.catalogue);
-        if (!failed_check) expected = detail::Expected::fail;
+        // The judge fails a case that got a 5xx whatever the level of the checks it broke.
+        if (!failed_check || server_error) expected = detail::Expected::fail;
         if (detail::meets(expected, result.verdict)) score_.killed.push_back(result.id);
         else score_.collateral.push_back(described + " [the sentences it breaks ask for " + detail::to_string(expected) + "]");
     }
@@ -387,7 +388,7 @@ const std::vector<std::string>& builtin_profiles() {
 }
 
 const std::vector<std::string>& default_editions() {
-    static const std::vector<std::string> names{"r0.4.0", "r0.5.0", "r0.6.1", "v1.11", "v1.13", "v1.19"};
+    static const std::vector<std::string> names{"r0.3.0", "r0.4.0", "r0.5.0", "r0.6.1", "v1.11", "v1.13", "v1.19"};
     return names;
 }
 

@@ -8,7 +8,7 @@ namespace {
 
 const std::vector<std::string>& names() {
     static const std::vector<std::string> list = [] {
-        std::vector<std::string> v{"r0.4.0", "r0.5.0", "r0.6.0", "r0.6.1"};
+        std::vector<std::string> v{"r0.3.0", "r0.4.0", "r0.5.0", "r0.6.0", "r0.6.1"};
         for (int minor = 1; minor <= 19; ++minor) v.push_back("v1." + std::to_string(minor));
         return v;
     }();

@@ -10,7 +10,7 @@ namespace mx3pid::spec {
 
 class Edition {
 public:
-    /// "r0.4.0", "r0.5.0", "r0.6.0", "r0.6.1", "v1.1" … "v1.19"; nothing for anything else.
+    /// "r0.3.0", "r0.4.0", "r0.5.0", "r0.6.0", "r0.6.1", "v1.1" … "v1.19"; nothing for anything else.
     static std::optional<Edition> parse(std::string_view text);
     static const std::vector<Edition>& all();  ///< every known edition, oldest first
     /// Every known edition from `first` to `last`, both included, oldest first; empty when `last` is older.

@@ -15,6 +15,9 @@ struct Endpoint {
     Purpose purpose;
     Medium medium;
 
+    /// The first edition that documents it: r0.3.0 for email, r0.4.0 for msisdn.
+    std::string_view first_edition() const { return medium == Medium::email ? "r0.3.0" : "r0.4.0"; }
+
     /// Register and add want an address nobody has bound; password reset wants a bound one.
     bool wants_bound_address() const { return purpose == Purpose::reset_password; }
 };

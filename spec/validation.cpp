@@ -17,6 +17,6 @@ std::optional<Validation> parse_validation(std::string_view text) {
     return std::nullopt;
 }
 
-std::string_view first_edition(Validation validation) { return validation == Validation::proxy ? "r0.4.0" : "r0.5.0"; }
+std::string_view first_edition(Validation validation) { return validation == Validation::proxy ? "r0.3.0" : "r0.5.0"; }
 
 }  // namespace mx3pid::spec

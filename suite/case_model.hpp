@@ -137,6 +137,11 @@ struct Case {
     const CaseTemplate* source = nullptr;
     const spec::Endpoint* endpoint = nullptr;
     std::string id;  ///< "<endpoint key>/<kind>"
+
+    /// The edition documents the endpoint (msisdn arrives in r0.4.0) and the case is written for it.
+    bool applies_in(const spec::Edition& edition) const {
+        return !(edition < *spec::Edition::parse(endpoint->first_edition())) && source->editions.contains(edition);
+    }
 };
 
 /// `acceptable` and `conflicting` made concrete for one endpoint; other choices unchanged.

@@ -58,7 +58,7 @@ Coverage coverage_of(const Suite& suite, const spec::Edition& edition) {
     }
     for (const auto& instance : expand(suite.templates)) {
         const auto& source = *instance.source;
-        if (!source.editions.contains(edition)) continue;
+        if (!instance.applies_in(edition)) continue;
         const auto plan = planned_checks(source, edition);
         for (auto mode : modes_of(source))
             for (const auto& check : plan) {

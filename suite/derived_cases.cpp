@@ -49,9 +49,21 @@ void check_input(const CaseTemplate& pattern, const DerivedInput& input, const C
                                   "' (no ID in cases/sentences/ matches it)");
 }
 
+/// `editions` from the first one where the catalogue records a sentence the input names: before
+/// it the spec says nothing the input could break. Nothing when that is none of them.
+std::optional<spec::EditionRange> where_recorded(const DerivedInput& input, const spec::EditionRange& editions,
+                                                 const Catalogue& catalogue) {
+    for (const auto& edition : spec::Edition::all()) {
+        if (!editions.contains(edition)) continue;
+        for (const auto& id : input.sentences)
+            for (const auto* sentence : catalogue.matching(id))
+                if (sentence->holds_in(edition)) return editions.intersect(*spec::EditionRange::parse(">= " + edition.name()));
+    }
+    return std::nullopt;
+}
+
 CaseTemplate one_template(const CaseTemplate& pattern, const DerivedInput& input, spec::EditionRange editions,
                           std::vector<std::string> endpoints, const Catalogue& catalogue) {
-    check_input(pattern, input, catalogue);
     CaseTemplate made = pattern;
     made.kind = input.field + "." + input.name;
     made.title = replaced(pattern.title, "{input}", input.describes);
@@ -77,7 +89,9 @@ std::vector<CaseTemplate> derive_templates(const CaseTemplate& pattern, const De
         auto endpoints = shared_endpoints(pattern, field);
         if (!editions || endpoints.empty()) continue;
         for (const auto& input : derive_inputs(field, derive.family)) {
-            const auto narrowed = editions->intersect(*spec::EditionRange::parse(input.editions));
+            check_input(pattern, input, catalogue);
+            auto narrowed = editions->intersect(*spec::EditionRange::parse(input.editions));
+            if (narrowed) narrowed = where_recorded(input, *narrowed, catalogue);
             if (narrowed) made.push_back(one_template(pattern, input, *narrowed, endpoints, catalogue));
         }
     }

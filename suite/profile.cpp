@@ -80,7 +80,7 @@ Profile read_profile(const detail::YamlReader& reader, const YAML::Node& root) {
         profile.spec = reader.string(node, "spec");
         std::string why;
         if (!spec::EditionChoice::parse(profile.spec, &why))
-            reader.fail(node, "spec: " + why + " (auto, all, an edition r0.4.0 … " + spec::Edition::all().back().name() +
+            reader.fail(node, "spec: " + why + " (auto, all, an edition r0.3.0 … " + spec::Edition::all().back().name() +
                                   ", or a span such as r0.6.0..v1.4)");
     }
     if (auto node = root["validation"]) {

@@ -69,6 +69,9 @@ std::vector<SelectedCase> select_cases(const std::vector<CaseTemplate>& template
     std::vector<SelectedCase> selected;
     std::map<std::string, std::size_t> position;
     auto skip_reason = [&](const Case& instance) -> std::optional<std::string> {
+        if (edition < *spec::Edition::parse(instance.endpoint->first_edition()))
+            return std::string(instance.endpoint->key) + " is not in " + edition.name() + " (documented from " +
+                   std::string(instance.endpoint->first_edition()) + ")";
         if (!instance.source->editions.contains(edition))
             return "applies to editions " + instance.source->editions.text() + ", not " + edition.name();
         if (auto reason = legacy_api_skip_reason(instance, profile, edition)) return reason;

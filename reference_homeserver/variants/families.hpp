@@ -33,7 +33,7 @@ inline const std::vector<std::string_view>& declined_validation() {
     static const std::vector<std::string_view> sentences{
         "cs.response.200.sent", "cs.request.id_server.optional*", "cs.request.next_link.optional",
         "cs.api.request_content_type.optional", "cs.request.client_secret.max_length", "cs.auth.none",
-        "cs.request.send_attempt.resend", "cs.request.send_attempt.email.repeat_succeeds", "cs.validation.proxies.r0_4",
+        "cs.request.send_attempt.resend", "cs.request.send_attempt.email.repeat_succeeds", "cs.validation.proxies.r0_*",
         "cs.validation.proxied_request.r0_5", "cs.validation.proxy_to_id_server.r0_5", "cs.validation.forwarded_request.r0_6",
         "cs.request.email.target", "cs.request.phone_number.target", "cs.request.id_access_token.with_id_server*",
         "cs.response.sid.from_identity_server.r0_4"};

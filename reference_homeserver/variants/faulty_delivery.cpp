@@ -103,7 +103,7 @@ std::vector<Variant> faulty_delivery() {
         breaks({"cs.register.untrusted.status", "cs.3pid.untrusted.errcode.r0_6", "cs.3pid.untrusted.errcode",
                 "cs.password.untrusted.errcode", "cs.validation.trusted_only.r0_5"}),
         breaks({"cs.3pid.untrusted.errcode.via_register", "cs.password.untrusted.errcode.via_register"}, "< r0.5.0")};
-    const std::vector<std::string_view> forwarding{"cs.validation.proxies.r0_4", "cs.validation.proxied_request.r0_5",
+    const std::vector<std::string_view> forwarding{"cs.validation.proxies.r0_*", "cs.validation.proxied_request.r0_5",
                                                    "cs.validation.forwarded_request.r0_6"};
     auto with = [](std::vector<std::string_view> list, std::initializer_list<std::string_view> more) {
         list.insert(list.end(), more);
@@ -114,7 +114,7 @@ std::vector<Variant> faulty_delivery() {
          .kills = untrusted, .make = make<UntrustedForwarded>},
         {.name = "untrusted-wrong-status", .description = "M_SERVER_NOT_TRUSTED with 403 instead of 400",
          .kills = untrusted, .make = make<UntrustedWrongStatus>},
-        {.name = "next-link-dropped", .description = "next_link is not forwarded", .kills = {breaks(forwarding)},
+        {.name = "next-link-dropped", .description = "next_link is not forwarded", .kills = {breaks(forwarding, ">= r0.4.0")},
          .make = make<NextLinkDropped>},
         {.name = "send-attempt-reset", .description = "send_attempt is forwarded as 1 whatever the client sent",
          .kills = {breaks(with(forwarding, {"cs.request.send_attempt.resend"}))}, .make = make<SendAttemptReset>},

@@ -162,7 +162,8 @@ std::vector<Variant> faulty_http() {
     return {
         {.name = "lenient-200",
          .description = "answers 200 with a sid, sending nothing, to a request with a missing or mistyped field or a bad client_secret",
-         .kills = {breaks({"cs.invalid.status", "cs.request.id_server.type*", "cs.request.id_access_token.type*"})},
+         .kills = {breaks({"cs.invalid.status*", "cs.request.via_register.r0_3", "cs.request.id_server.type*",
+                           "cs.request.id_access_token.type*"})},
          .make = make<Lenient200>},
         {.name = "no-cors-headers", .description = "sends no CORS headers, on OPTIONS or otherwise",
          .kills = {breaks({"cs.cors.browser_support", "cs.cors.route_headers*", "cs.cors.allow_*"})},
@@ -176,7 +177,7 @@ std::vector<Variant> faulty_http() {
          .kills = {breaks(unserved({"cs.api.request_content_type.optional"}))}, .editions = ">= v1.4",
          .epochs = {Epoch::json_content_type}, .make = make<ContentTypeRequired>},
         {.name = "next-link-required", .description = "refuses a request without next_link (400 M_MISSING_PARAM)",
-         .kills = {breaks({"cs.request.next_link.optional"})}, .make = make<NextLinkRequired>},
+         .kills = {breaks({"cs.request.next_link.optional"})}, .editions = ">= r0.4.0", .make = make<NextLinkRequired>},
         {.name = "next-link-unchecked", .description = "from v1.14 takes a next_link that is not a URI",
          .kills = {breaks({"cs.request.next_link.format"})}, .editions = ">= v1.14", .make = make<NextLinkUnchecked>},
         {.name = "rate-limited-sparse",

@@ -170,7 +170,7 @@ std::vector<Variant> faulty_identity() {
          .profiles = {"builtin-delegate"}, .editions = ">= r0.5.0", .make = make<PassesSubmitOn<token_as_given, empty_reply>>},
         {.name = "identity-tries-v3-first",
          .description = "asks the identity server's requestToken at an API version no edition has (v3) first",
-         .kills = {breaks({"is.request.path*", "cs.validation.proxies.r0_4", "cs.validation.proxied_request.r0_5",
+         .kills = {breaks({"is.request.path*", "cs.validation.proxies.r0_*", "cs.validation.proxied_request.r0_5",
                            "cs.validation.forwarded_request.r0_6"})},
          .profiles = forwarding_profiles, .make = make<TriesV3First>},
     };

@@ -7,12 +7,12 @@ using namespace mx3pid::spec;
 
 TEST(Edition, KnowsTheEditionsInReleaseOrder) {
     const auto& all = Edition::all();
-    ASSERT_EQ(all.size(), 4u + 19u);
-    EXPECT_EQ(all.front().name(), "r0.4.0");
+    ASSERT_EQ(all.size(), 5u + 19u);
+    EXPECT_EQ(all.front().name(), "r0.3.0");
     EXPECT_EQ(all.back().name(), "v1.19");
     EXPECT_LT(*Edition::parse("r0.6.1"), *Edition::parse("v1.1"));
     EXPECT_LT(*Edition::parse("v1.2"), *Edition::parse("v1.10"));
-    EXPECT_FALSE(Edition::parse("r0.3.0"));
+    EXPECT_FALSE(Edition::parse("r0.2.0"));
     EXPECT_FALSE(Edition::parse("v1.20"));
     EXPECT_FALSE(Edition::parse("v1.0"));
 }
@@ -39,8 +39,8 @@ TEST(EditionRange, BoundsAreInclusiveBelowAndExclusiveAbove) {
 
 TEST(EditionRange, RejectsUnknownEditionsAndOperators) {
     std::string why;
-    EXPECT_FALSE(EditionRange::parse(">= r0.3.0", &why));
-    EXPECT_NE(why.find("r0.3.0"), std::string::npos);
+    EXPECT_FALSE(EditionRange::parse(">= r0.2.0", &why));
+    EXPECT_NE(why.find("r0.2.0"), std::string::npos);
     EXPECT_FALSE(EditionRange::parse("~ v1.1", &why));
     EXPECT_FALSE(EditionRange::parse(">=", &why));
     EXPECT_FALSE(EditionRange::parse("", &why));
@@ -85,7 +85,7 @@ TEST(EditionChoice, RefusesUnknownEditionsAndBackwardSpansSayingWhy) {
 
 TEST(Edition, DescribeMergesNeighbouringEditionsIntoSpans) {
     const auto at = [](const char* name) { return *Edition::parse(name); };
-    EXPECT_EQ(describe(Edition::all()), "r0.4.0\u2013v1.19");
+    EXPECT_EQ(describe(Edition::all()), "r0.3.0\u2013v1.19");
     EXPECT_EQ(describe({at("r0.4.0"), at("r0.6.0"), at("r0.6.1"), at("v1.1"), at("v1.3")}), "r0.4.0, r0.6.0\u2013v1.1, v1.3");
     EXPECT_EQ(describe({at("v1.2")}), "v1.2");
     EXPECT_EQ(describe({}), "");

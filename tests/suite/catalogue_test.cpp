@@ -98,7 +98,7 @@ TEST(Catalogue, RejectsWithFileAndLine) {
 
     auto no_editions = error_of({{"sections.yaml", sections}, {"a.yaml", with(one_sentence, "  editions: \"*\"\n", "")}});
     EXPECT_NE(std::string(no_editions.what()).find("needs 'editions'"), std::string::npos);
-    auto empty_range = error_of({{"sections.yaml", sections}, {"a.yaml", with(one_sentence, "\"*\"", "\"< r0.4.0\"")}});
+    auto empty_range = error_of({{"sections.yaml", sections}, {"a.yaml", with(one_sentence, "\"*\"", "\"< r0.3.0\"")}});
     EXPECT_EQ(empty_range.line(), 3);
     EXPECT_NE(std::string(empty_range.what()).find("holds no edition"), std::string::npos) << empty_range.what();
 
@@ -109,7 +109,7 @@ TEST(Catalogue, RejectsWithFileAndLine) {
     // "Standard error response" is a heading only from v1.1: r0.x keeps that text under "API Standards".
     auto early = with(with(one_sentence, "section: endpoint", "section: \"Standard error response\""), "  endpoints: [\"*\"]\n", "");
     auto too_early = error_of({{"sections.yaml", sections}, {"a.yaml", early}});
-    EXPECT_NE(std::string(too_early.what()).find("not in r0.4.0"), std::string::npos) << too_early.what();
+    EXPECT_NE(std::string(too_early.what()).find("not in r0.3.0"), std::string::npos) << too_early.what();
 
     auto level = error_of({{"sections.yaml", sections}, {"a.yaml", with(one_sentence, "level: MUST", "level: MUSTN'T")}});
     EXPECT_EQ(level.line(), 2);
