@@ -35,7 +35,7 @@ void read_files(Options& options, Inputs& inputs) {
     const bool builtin = is_builtin_target(options.homeserver);
     if (options.profile.empty() && builtin) inputs.profile = suite::load_profile(options.cases + "/profiles/builtin.yaml");
     if (options.profile.empty() && !builtin) inputs.profile.path = "(defaults)";
-    auto suite = suite::load_suite(options.cases);
+    auto suite = suite::load_suite(options.cases, *suite::parse_depth(options.depth));
     inputs.catalogue = std::move(suite.catalogue);
     inputs.templates = std::move(suite.templates);
     if (!options.expectations.empty()) inputs.known_failures = suite::load_expectations(options.expectations);

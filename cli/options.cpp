@@ -50,6 +50,11 @@ void define_selection_options(CLI::App& app, Options& options) {
     app.add_option("--exclude", options.excludes, "leave out cases whose ID matches one of these globs (comma-separated)")
         ->envname("MX3PID_EXCLUDE");
     app.add_flag("--list", options.list, "list the cases that would run, and exit");
+    app.add_option("--depth", options.depth,
+                   "quick (default): the hand-written cases and a few inputs derived from the spec's grammars and "
+                   "schemas; full: every derived input")
+        ->check(CLI::IsMember({"quick", "full"}))
+        ->envname("MX3PID_DEPTH");
     app.add_flag("--list-builtin", options.list_builtin, "list the built-in homeservers, reference first, and exit");
     app.add_option("--expectations", options.expectations,
                    "known failures (YAML): listed failures become xfail, listed passes xpass")
@@ -131,7 +136,7 @@ std::string help_footer() {
            "  130  interrupted\n"
            "Every exit after the flags parse writes the reports asked for.\n"
            "Environment: MX3PID_HOMESERVER, MX3PID_PROFILE, MX3PID_SPEC, MX3PID_EXPECTATIONS, MX3PID_CASES, MX3PID_FILTER,\n"
-           "  MX3PID_EXCLUDE, MX3PID_JUNIT, MX3PID_JSON, MX3PID_MARKDOWN, MX3PID_HTML, MX3PID_JOBS, MX3PID_TIMEOUT,\n"
+           "  MX3PID_EXCLUDE, MX3PID_DEPTH, MX3PID_JUNIT, MX3PID_JSON, MX3PID_MARKDOWN, MX3PID_HTML, MX3PID_JOBS, MX3PID_TIMEOUT,\n"
            "  MX3PID_MAX_WAIT, MX3PID_WAIT_FOR_SERVER, MX3PID_STRICT, MX3PID_CI stand for the flag of the same name when it is\n"
            "  not given. Subcommands: mx3pid repro CASE-ID [--hold SECONDS] [the run's options],\n"
            "  mx3pid homeserver-config SERVER --profile FILE.";

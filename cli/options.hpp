@@ -19,6 +19,8 @@ struct Options {
     std::vector<std::string> filters;
     std::vector<std::string> excludes;
     bool list = false;
+    /// --depth: "quick" (the hand-written cases and a few derived inputs) or "full" (every derived input)
+    std::string depth = "quick";
     bool list_builtin = false;
     std::string junit, json, markdown, html;
     std::size_t markdown_max = 65536;

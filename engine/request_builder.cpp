@@ -1,5 +1,7 @@
 #include "engine/request_builder.hpp"
 
+#include <functional>
+
 #include <nlohmann/json.hpp>
 
 namespace mx3pid::engine {
@@ -38,6 +40,18 @@ net::Request build_request(const spec::Endpoint& endpoint, const suite::RequestS
     const auto content_type = step.content_type.value_or("application/json");
     if (!content_type.empty()) request.headers.emplace_back("Content-Type", content_type);
     request.headers.emplace_back("Accept", "application/json");
+    if (step.derived) {
+        // The input changes the case's own valid body; its randomness (a boundary value's
+        // characters) is the case's, so it is fresh in every run and reproducible from the seed.
+        auto valid = step;
+        valid.derived.reset();
+        const auto body = json::parse(build_request(endpoint, valid, values, context).body);
+        auto derived = suite::apply_input(*step.derived, body, std::hash<std::string>{}(values.client_secret + values.next_link));
+        request.body = std::move(derived.text);
+        if (!derived.content_type)
+            std::erase_if(request.headers, [](const auto& header) { return header.first == "Content-Type"; });
+        return request;
+    }
     if (step.raw_body) {
         request.body = with_client_secret(*step.raw_body, values.client_secret);
         return request;

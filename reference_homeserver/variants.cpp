@@ -28,7 +28,7 @@ const std::vector<Variant>& variants() {
                       "cs.3pid.untrusted.errcode*", "cs.password.untrusted.errcode"}},
         };
         for (auto family : {family::faulty_answers, family::faulty_input, family::faulty_state, family::faulty_delivery,
-                            family::faulty_checks, family::faulty_http, family::faulty_identity, family::forwarding_faulty,
+                            family::faulty_checks, family::faulty_http, family::faulty_identity, family::faulty_derived, family::forwarding_faulty,
                             family::conformant, family::conformant_freedoms, family::forwarding_conformant, family::hostile})
             for (auto& variant : family()) all.push_back(std::move(variant));
         return all;

@@ -1,5 +1,6 @@
 #include "spec/edition.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 namespace mx3pid::spec {
@@ -107,6 +108,19 @@ std::optional<EditionRange> EditionRange::parse(std::string_view text, std::stri
 
 bool EditionRange::contains(const Edition& edition) const {
     return edition.index_ >= lowest_ && edition.index_ < below_;
+}
+
+std::optional<EditionRange> EditionRange::intersect(const EditionRange& other) const {
+    if (text_ == "*") return other;
+    if (other.text_ == "*") return *this;
+    EditionRange both;
+    both.lowest_ = std::max(lowest_, other.lowest_);
+    both.below_ = std::min(below_, other.below_);
+    if (both.lowest_ >= both.below_ || both.lowest_ >= names().size()) return std::nullopt;
+    if (both.lowest_ > 0) both.text_ = ">= " + names()[both.lowest_];
+    if (both.below_ < names().size()) both.text_ += (both.text_.empty() ? "< " : " < ") + names()[both.below_];
+    if (both.text_.empty()) both.text_ = "*";
+    return both;
 }
 
 }  // namespace mx3pid::spec

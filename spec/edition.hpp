@@ -58,6 +58,8 @@ public:
 
     bool contains(const Edition& edition) const;
     const std::string& text() const { return text_; }
+    /// The editions both hold; nothing when they share none.
+    std::optional<EditionRange> intersect(const EditionRange& other) const;
 
 private:
     std::size_t lowest_ = 0;                 ///< index, inclusive

@@ -1,20 +1,15 @@
 #include "spec/grammar.hpp"
 
+#include "spec/fields.hpp"
+
 namespace mx3pid::spec {
 namespace {
 bool is_ascii_alnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 }  // namespace
 
-bool is_opaque_id(std::string_view text) {
-    if (text.empty() || text.size() > 255) return false;
-    for (char c : text)
-        if (!is_ascii_alnum(c) && c != '.' && c != '=' && c != '_' && c != '-') return false;
-    return true;
-}
+bool is_opaque_id(std::string_view text) { return opaque_id_grammar().fits(text); }
 
-bool is_country_code(std::string_view text) {
-    return text.size() == 2 && text[0] >= 'A' && text[0] <= 'Z' && text[1] >= 'A' && text[1] <= 'Z';
-}
+bool is_country_code(std::string_view text) { return country_grammar().fits(text); }
 
 bool is_plausible_email(std::string_view text) {
     auto at = text.find('@');

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "suite/case_model.hpp"
+#include "suite/derived_cases.hpp"
 #include "suite/detail/case_citations.hpp"
 #include "suite/detail/yaml_reader.hpp"
 
@@ -193,18 +194,38 @@ AddressChoice read_address(const YamlReader& reader, const YAML::Node& node) {
     reader.fail(node, "address must be acceptable, conflicting, fresh, bound or denied");
 }
 
+/// `derive: {field: F, inputs: FAMILY}`: the entry is a pattern for the inputs derived from F.
+DerivePattern read_derive(const YamlReader& reader, const YAML::Node& node) {
+    reader.expect_map(node, {"field", "inputs"}, "derive");
+    for (const char* key : {"field", "inputs"})
+        if (!node[key]) reader.fail(node, std::string("derive needs '") + key + "'");
+    DerivePattern derive{reader.string(node["field"], "field")};
+    const bool known = std::any_of(spec::fields().begin(), spec::fields().end(),
+                                   [&](const spec::Field& field) { return field.name == derive.field; });
+    if (!known) reader.fail(node["field"], "'" + derive.field + "' is no request field mx3pid knows (spec/fields.cpp)");
+    const auto family = reader.string(node["inputs"], "inputs");
+    const auto parsed = parse_family(family);
+    if (!parsed) reader.fail(node["inputs"], "'" + family + "' is no family of derived inputs (suite/derive.hpp)");
+    derive.family = *parsed;
+    return derive;
+}
+
 CaseTemplate read_template(const YamlReader& reader, const YAML::Node& node, JsonBudget& budget, const Catalogue& catalogue) {
     reader.expect_map(node,
-                      {"kind", "title", "endpoints", "editions", "address", "requires", "steps",
+                      {"kind", "derive", "title", "endpoints", "editions", "address", "requires", "steps",
                        "side_channel"},
                       "a case");
     CaseTemplate result;
     result.file = reader.file();
     result.line = detail::line_of(node);
+    // A derived case's kind is its field and input.
+    const bool derived = static_cast<bool>(node["derive"]);
+    if (derived && node["kind"]) reader.fail(node["kind"], "a derive entry names no kind: each input makes its own");
     for (const char* key : {"kind", "title", "endpoints", "steps"})
-        if (!node[key]) reader.fail(node, std::string("a case needs '") + key + "'");
-    result.kind = reader.string(node["kind"], "kind");
-    if (result.kind.empty() || result.kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
+        if (!node[key] && !(derived && key == std::string_view("kind"))) reader.fail(node, std::string("a case needs '") + key + "'");
+    if (!derived) result.kind = reader.string(node["kind"], "kind");
+    if (!derived &&
+        (result.kind.empty() || result.kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos))
         reader.fail(node["kind"], "kind must be lower-case letters, digits, '_' and '-'");
     result.title = reader.string(node["title"], "title");
     result.endpoints = reader.strings(node["endpoints"], "endpoints");
@@ -236,7 +257,8 @@ CaseTemplate read_template(const YamlReader& reader, const YAML::Node& node, Jso
                 detail::read_citations(reader, step["sentences"], step_checks, {}, catalogue);
     }
     if (node["side_channel"]) result.side_channel = read_side_channel(reader, node["side_channel"], catalogue);
-    detail::check_citations(result, catalogue);
+    // A derive entry's citations hold `$field` until each input names its sentences (suite/derived_cases).
+    if (!derived) detail::check_citations(result, catalogue);
     return result;
 }
 
@@ -296,7 +318,17 @@ std::vector<CaseTemplate> read_case_file(const YamlReader& reader, const YAML::N
     reader.expect_sequence(root, "a case file");
     std::vector<CaseTemplate> templates;
     JsonBudget budget;
-    for (const auto& node : root) templates.push_back(read_template(reader, node, budget, catalogue));
+    for (const auto& node : root) {
+        auto read = read_template(reader, node, budget, catalogue);
+        if (!node["derive"]) {
+            templates.push_back(std::move(read));
+            continue;
+        }
+        if (read.steps.size() != 1) reader.fail(node["steps"], "a derive entry has one step: the request the input changes");
+        auto made = derive_templates(read, read_derive(reader, node["derive"]), catalogue);
+        if (made.empty()) reader.fail(node["derive"], "the field's definitions give no such input where this entry holds");
+        templates.insert(templates.end(), made.begin(), made.end());
+    }
     return templates;
 }
 
@@ -312,14 +344,14 @@ std::vector<CaseTemplate> load_case_text(const std::string& text, const std::str
     return read_case_file(reader, reader.parse(text), catalogue);
 }
 
-Suite load_suite(const std::string& directory) {
+Suite load_suite(const std::string& directory, Depth depth) {
     Suite suite;
     suite.catalogue = load_catalogue((std::filesystem::path(directory) / "sentences").string());
-    suite.templates = load_cases(directory, suite.catalogue);
+    suite.templates = load_cases(directory, suite.catalogue, depth);
     return suite;
 }
 
-std::vector<CaseTemplate> load_cases(const std::string& directory, const Catalogue& catalogue) {
+std::vector<CaseTemplate> load_cases(const std::string& directory, const Catalogue& catalogue, Depth depth) {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (!fs::is_directory(directory, ec)) throw ConfigError(directory, 0, "is not a directory of case files");
@@ -329,8 +361,8 @@ std::vector<CaseTemplate> load_cases(const std::string& directory, const Catalog
     std::sort(files.begin(), files.end());
     std::vector<CaseTemplate> templates;
     for (const auto& file : files) {
-        auto loaded = load_case_file(file.string(), catalogue);
-        templates.insert(templates.end(), loaded.begin(), loaded.end());
+        for (auto& loaded : load_case_file(file.string(), catalogue))
+            if (depth == Depth::full || loaded.depth == Depth::quick) templates.push_back(std::move(loaded));
     }
     // Two templates may share an ID only for editions that do not overlap.
     std::map<std::string, const CaseTemplate*> seen;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "suite/catalogue.hpp"
+#include "suite/derive.hpp"
 #include "spec/edition.hpp"
 #include "spec/endpoints.hpp"
 #include "spec/validation.hpp"
@@ -62,6 +63,9 @@ struct RequestSpec {
     /// From r0.6.0 every id_server goes with an id_access_token the runner registered at its mock
     /// identity server; false (`id_access_token: omit`) leaves it out.
     bool id_access_token = true;
+    /// An input derived from a field's grammar or schema (suite/derive), applied to the valid body
+    /// after `set` and `remove`: what the request then sends.
+    std::optional<DerivedInput> derived;
 };
 
 struct StepExpectation {
@@ -124,6 +128,8 @@ struct CaseTemplate {
     Requirements requires_profile;
     std::vector<Step> steps;
     SideChannelExpectation side_channel;
+    /// The least depth that asks it: hand-written cases are quick; a derived one is its input's.
+    Depth depth = Depth::quick;
 };
 
 /// A template bound to one endpoint.
@@ -142,8 +148,10 @@ struct Case {
 AddressChoice resolve_address(AddressChoice choice, const spec::Endpoint& endpoint);
 
 /// Loads every *.yaml file directly in `directory`, sorted by name (the sentences/ and profiles/
-/// folders beside them are not cases). Every sentence a case cites must be in `catalogue`. Throws ConfigError.
-std::vector<CaseTemplate> load_cases(const std::string& directory, const Catalogue& catalogue);
+/// folders beside them are not cases), its `derive:` entries made into one template per derived
+/// input (suite/derived_cases.hpp), keeping those `depth` asks. Every sentence a case cites must be
+/// in `catalogue`. Throws ConfigError.
+std::vector<CaseTemplate> load_cases(const std::string& directory, const Catalogue& catalogue, Depth depth = Depth::full);
 
 /// Reads one case file. Throws ConfigError.
 std::vector<CaseTemplate> load_case_file(const std::string& path, const Catalogue& catalogue);
@@ -156,8 +164,8 @@ struct Suite {
     std::vector<CaseTemplate> templates;
 };
 
-/// `directory`/sentences/, then the cases in `directory`. Throws ConfigError.
-Suite load_suite(const std::string& directory);
+/// `directory`/sentences/, then the cases in `directory` that `depth` asks. Throws ConfigError.
+Suite load_suite(const std::string& directory, Depth depth = Depth::full);
 
 /// Every template bound to every endpoint it names, in file order, then endpoint table order.
 std::vector<Case> expand(const std::vector<CaseTemplate>& templates);

@@ -15,6 +15,7 @@ std::vector<Variant> faulty_delivery();  ///< wrong forwarding and mailing
 std::vector<Variant> faulty_checks();    ///< each breaks a check no other family breaks
 std::vector<Variant> faulty_http();      ///< HTTP-level rules, submit_url and the mailed link
 std::vector<Variant> faulty_identity();  ///< how the identity server's requestToken is called
+std::vector<Variant> faulty_derived();   ///< mistakes only inputs derived from the grammars and schemas reach
 std::vector<Variant> conformant();       ///< unusual but right
 std::vector<Variant> conformant_freedoms();  ///< each uses a freedom a sentence of the catalogue gives
 std::vector<Variant> forwarding_faulty();      ///< forwards refused requests late, or without the keys that name a case
@@ -36,6 +37,14 @@ inline const std::vector<std::string_view>& declined_validation() {
         "cs.validation.proxied_request.r0_5", "cs.validation.proxy_to_id_server.r0_5", "cs.validation.forwarded_request.r0_6",
         "cs.request.email.target", "cs.request.phone_number.target", "cs.request.id_access_token.with_id_server*",
         "cs.response.sid.from_identity_server.r0_4"};
+    return sentences;
+}
+
+/// `sentences` (what makes a request valid) and what refusing it then breaks beyond its answer:
+/// the validation forwarded as sent, in each edition's words.
+inline std::vector<std::string_view> unserved(std::vector<std::string_view> sentences) {
+    sentences.insert(sentences.end(),
+                     {"cs.validation.proxies.r0_4", "cs.validation.proxied_request.r0_5", "cs.validation.forwarded_request.r0_6"});
     return sentences;
 }
 

@@ -15,7 +15,7 @@ std::vector<std::string> read_ids(const YamlReader& reader, const YAML::Node& no
     auto ids = reader.strings(node, "sentences");
     if (ids.empty()) reader.fail(node, "a check cites at least one sentence");
     for (const auto& id : ids)
-        if (catalogue.matching(id).empty())
+        if (id != field_sentences && catalogue.matching(id).empty())
             reader.fail(node, "unknown sentence '" + id + "' (no ID in cases/sentences/ matches it)");
     return ids;
 }
@@ -121,6 +121,15 @@ Citations read_citations(const YamlReader& reader, const YAML::Node& node, std::
 }
 
 void check_citations(const CaseTemplate& source, const Catalogue& catalogue) {
+    auto no_placeholder = [&](const Citations& citations) {
+        for (const auto& [key, cited] : citations) {
+            const auto ids = cited.all();
+            if (std::find(ids.begin(), ids.end(), field_sentences) != ids.end())
+                fail(source, cited.line, "'" + std::string(field_sentences) + "' stands for a field's sentences in a derive entry only");
+        }
+    };
+    for (const auto& step : source.steps) no_placeholder(step.expect.sentences);
+    no_placeholder(source.side_channel.sentences);
     for (const auto& step : source.steps) check_keys(source, step.expect.sentences, asked(step.expect), "the step's expect");
     check_keys(source, source.side_channel.sentences, asked(source.side_channel), "side_channel");
     for (const auto& edition : spec::Edition::all()) {
