@@ -4,6 +4,8 @@
 #include <optional>
 #include <string_view>
 
+#include "spec/edition.hpp"
+
 namespace mx3pid::spec {
 
 enum class Purpose { register_account, add_threepid, reset_password };
@@ -17,6 +19,8 @@ struct Endpoint {
 
     /// The first edition that documents it: r0.3.0 for email, r0.4.0 for msisdn.
     std::string_view first_edition() const { return medium == Medium::email ? "r0.3.0" : "r0.4.0"; }
+    /// `edition` documents it (it is first_edition() or newer).
+    bool documented_in(const Edition& edition) const { return !(edition < *Edition::parse(first_edition())); }
 
     /// Register and add want an address nobody has bound; password reset wants a bound one.
     bool wants_bound_address() const { return purpose == Purpose::reset_password; }

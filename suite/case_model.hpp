@@ -140,7 +140,7 @@ struct Case {
 
     /// The edition documents the endpoint (msisdn arrives in r0.4.0) and the case is written for it.
     bool applies_in(const spec::Edition& edition) const {
-        return !(edition < *spec::Edition::parse(endpoint->first_edition())) && source->editions.contains(edition);
+        return endpoint->documented_in(edition) && source->editions.contains(edition);
     }
 };
 

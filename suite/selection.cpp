@@ -69,7 +69,7 @@ std::vector<SelectedCase> select_cases(const std::vector<CaseTemplate>& template
     std::vector<SelectedCase> selected;
     std::map<std::string, std::size_t> position;
     auto skip_reason = [&](const Case& instance) -> std::optional<std::string> {
-        if (edition < *spec::Edition::parse(instance.endpoint->first_edition()))
+        if (!instance.endpoint->documented_in(edition))
             return std::string(instance.endpoint->key) + " is not in " + edition.name() + " (documented from " +
                    std::string(instance.endpoint->first_edition()) + ")";
         if (!instance.source->editions.contains(edition))

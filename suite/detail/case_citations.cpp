@@ -137,7 +137,7 @@ void check_citations(const CaseTemplate& source, const Catalogue& catalogue) {
         for (const auto& endpoint : spec::endpoints()) {
             bool named = std::any_of(source.endpoints.begin(), source.endpoints.end(),
                                      [&](const std::string& glob) { return glob_match(glob, std::string(endpoint.key)); });
-            if (!named || edition < *spec::Edition::parse(endpoint.first_edition())) continue;
+            if (!named || !endpoint.documented_in(edition)) continue;
             for (auto mode : modes_of(source)) {
                 const JudgedIn where{edition, &endpoint, mode};
                 for (const auto& step : source.steps)
