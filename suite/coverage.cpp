@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "suite/check_plan.hpp"
+#include "suite/detail/field_coverage.hpp"
 
 namespace mx3pid::suite {
 namespace {
@@ -35,6 +36,38 @@ std::string modes_text(const SentenceRecord& sentence) {
 
 }  // namespace
 
+std::string_view to_string(Aspect aspect) {
+    switch (aspect) {
+        case Aspect::presence: return "presence";
+        case Aspect::type: return "type";
+        case Aspect::characters: return "characters";
+        case Aspect::lengths: return "lengths";
+    }
+    return "?";
+}
+
+Covered FieldCoverage::state() const {
+    auto any = [&](Covered state) { return std::any_of(aspects.begin(), aspects.end(), [&](const AspectCoverage& a) { return a.state == state; }); };
+    if (any(Covered::uncovered)) return Covered::uncovered;
+    return any(Covered::covered) ? Covered::covered : Covered::untestable;
+}
+
+std::size_t Coverage::count_fields(Covered state) const {
+    return static_cast<std::size_t>(
+        std::count_if(fields.begin(), fields.end(), [&](const FieldCoverage& f) { return f.state() == state; }));
+}
+
+std::string Coverage::fields_line() const {
+    std::map<Covered, std::size_t> aspects;
+    for (const auto& field : fields)
+        for (const auto& aspect : field.aspects) ++aspects[aspect.state];
+    return "fields: " + std::to_string(fields.size()) + " defined, " + std::to_string(count_fields(Covered::covered)) +
+           " with derived inputs, " + std::to_string(count_fields(Covered::untestable)) + " with nothing to derive, " +
+           std::to_string(count_fields(Covered::uncovered)) + " uncovered (aspects: " + std::to_string(aspects[Covered::covered]) +
+           " derived, " + std::to_string(aspects[Covered::untestable]) + " with nothing to derive, " +
+           std::to_string(aspects[Covered::uncovered]) + " uncovered)";
+}
+
 std::size_t Coverage::count(Covered state) const {
     return static_cast<std::size_t>(
         std::count_if(sentences.begin(), sentences.end(), [&](const SentenceCoverage& s) { return s.state == state; }));
@@ -48,7 +81,7 @@ std::string Coverage::last_line() const {
 
 Coverage coverage_of(const Suite& suite, const spec::Edition& edition) {
     const auto& catalogue = suite.catalogue;
-    Coverage coverage{edition, {}};
+    Coverage coverage{edition, {}, detail::field_coverage_of(suite, edition)};
     std::map<std::string, std::size_t> at;
     for (const auto& sentence : catalogue.sentences()) {
         if (!sentence.holds_in(edition)) continue;
@@ -136,6 +169,7 @@ void write_coverage_text(const Coverage& coverage, std::ostream& out) {
         first = false;
     }
     out << "\n" << coverage.last_line() << "\n";
+    detail::write_fields_text(coverage, out);
 }
 
 void write_coverage_json(const Coverage& coverage, std::ostream& out) {
@@ -166,6 +200,11 @@ void write_coverage_json(const Coverage& coverage, std::ostream& out) {
                           {"covered", coverage.count(Covered::covered)},
                           {"untestable", coverage.count(Covered::untestable)},
                           {"uncovered", coverage.count(Covered::uncovered)}};
+    document["fields"] = detail::fields_json(coverage);
+    document["field_counts"] = {{"defined", coverage.fields.size()},
+                                {"covered", coverage.count_fields(Covered::covered)},
+                                {"untestable", coverage.count_fields(Covered::untestable)},
+                                {"uncovered", coverage.count_fields(Covered::uncovered)}};
     out << document.dump(2) << "\n";
 }
 

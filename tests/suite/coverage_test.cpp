@@ -2,7 +2,9 @@
 // cases/LEVELS.md is the generated view of the catalogue and the cases as they are.
 #include "suite/coverage.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -71,4 +73,108 @@ TEST(LevelsMd, IsTheGeneratedViewOfTheCatalogueAndTheCases) {
     committed << in.rdbuf();
     EXPECT_TRUE(committed.str() == generated.str())
         << "cases/LEVELS.md is stale: run `build/bin/mx3pid coverage --levels-md cases/LEVELS.md` and commit it";
+}
+
+namespace {
+
+const suite::FieldCoverage* field_named(const suite::Coverage& coverage, std::string_view name) {
+    for (const auto& entry : coverage.fields)
+        if (entry.field->name == name) return &entry;
+    return nullptr;
+}
+
+const suite::FamilyCoverage* family_of(const suite::FieldCoverage& entry, suite::InputFamily family) {
+    for (const auto& one : entry.families)
+        if (one.family == family) return &one;
+    return nullptr;
+}
+
+std::string aspects_text(const suite::FieldCoverage& entry) {
+    std::string text;
+    for (const auto& aspect : entry.aspects) {
+        const char* state = aspect.state == suite::Covered::covered ? "covered" : aspect.state == suite::Covered::untestable ? "untestable" : "uncovered";
+        text += (text.empty() ? "" : " ") + std::string(suite::to_string(aspect.aspect)) + "=" + state;
+    }
+    return text;
+}
+
+}  // namespace
+
+TEST(FieldCoverage, NoEditionLeavesAFieldUncovered) {
+    for (const auto& edition : spec::Edition::all()) {
+        auto coverage = suite::coverage_of(shipped(), edition);
+        for (const auto& entry : coverage.fields)
+            EXPECT_NE(entry.state(), suite::Covered::uncovered)
+                << edition.name() << " " << entry.field->name << " (" << entry.field->editions << "): " << aspects_text(entry);
+        EXPECT_NE(coverage.fields_line().find(", 0 uncovered ("), std::string::npos) << coverage.fields_line();
+    }
+}
+
+TEST(FieldCoverage, ListsEveryFieldHoldingInTheEditionWithTheClassesDerivedFromIt) {
+    const std::map<std::string, std::vector<std::string>> expected{
+        {"v1.11", {"body", "client_secret", "email", "country", "phone_number", "send_attempt", "next_link", "id_server", "id_access_token"}},
+        {"r0.3.0", {"body", "client_secret", "email", "country", "phone_number", "send_attempt", "next_link", "id_server"}},
+    };
+    for (const auto& [name, fields] : expected) {
+        const auto edition = *spec::Edition::parse(name);
+        auto coverage = suite::coverage_of(shipped(), edition);
+        std::vector<std::string> listed;
+        for (const auto& entry : coverage.fields) {
+            listed.emplace_back(entry.field->name);
+            EXPECT_TRUE(entry.field->holds_in(edition)) << name << " " << entry.field->name;
+            EXPECT_EQ(entry.aspects.size(), 4u);
+            for (const auto& family : entry.families) {
+                EXPECT_FALSE(family.inputs.empty()) << name << " " << entry.field->name;
+                // Every case listed sends an input of this field and family: `<endpoint>/<field>.<input>`.
+                for (const auto& id : family.cases) {
+                    const auto input = id.substr(id.rfind('/') + 1);
+                    EXPECT_EQ(input.rfind(std::string(entry.field->name) + ".", 0), 0u) << id;
+                    EXPECT_NE(std::find(family.inputs.begin(), family.inputs.end(), input.substr(entry.field->name.size() + 1)),
+                              family.inputs.end())
+                        << id;
+                }
+            }
+        }
+        EXPECT_EQ(listed, fields) << name;
+
+        const auto& secret = *field_named(coverage, "client_secret");
+        EXPECT_EQ(aspects_text(secret), "presence=covered type=covered characters=covered lengths=covered") << name;
+        const auto* characters = family_of(secret, suite::InputFamily::characters);
+        ASSERT_NE(characters, nullptr);
+        EXPECT_NE(std::find(characters->inputs.begin(), characters->inputs.end(), "nul-middle"), characters->inputs.end());
+        EXPECT_NE(std::find(characters->cases.begin(), characters->cases.end(), "register/email/client_secret.nul-middle"),
+                  characters->cases.end());
+        const auto& attempt = *field_named(coverage, "send_attempt");
+        EXPECT_EQ(aspects_text(attempt), "presence=covered type=covered characters=untestable lengths=untestable") << name;
+
+        std::ostringstream text;
+        suite::write_coverage_text(coverage, text);
+        EXPECT_NE(text.str().find("\nclient_secret  string, required  on *"), std::string::npos);
+        EXPECT_NE(text.str().find("    grammar: [0-9a-zA-Z.=_-]{1,255}\n"), std::string::npos);
+        EXPECT_NE(text.str().find("    grammar: no grammar: an integer, with no range given\n"), std::string::npos);
+        EXPECT_NE(text.str().find("    characters: nothing to derive: no grammar: an integer"), std::string::npos);
+        EXPECT_EQ(text.str().substr(text.str().rfind("fields: ")), coverage.fields_line() + "\n");
+    }
+}
+
+// A field whose derived inputs no case sends counts as uncovered, aspect by aspect, and the text says so.
+TEST(FieldCoverage, AFieldNoDerivedCaseAsksIsUncovered) {
+    suite::Suite without{shipped().catalogue, {}};
+    for (const auto& one : shipped().templates) {
+        const auto& derived = one.steps.front().request.derived;
+        if (!derived || derived->field != "send_attempt") without.templates.push_back(one);
+    }
+    const auto edition = *spec::Edition::parse("v1.11");
+    const auto full = suite::coverage_of(shipped(), edition), missing = suite::coverage_of(without, edition);
+    EXPECT_EQ(missing.count_fields(suite::Covered::uncovered), full.count_fields(suite::Covered::uncovered) + 1);
+    const auto& attempt = *field_named(missing, "send_attempt");
+    EXPECT_EQ(attempt.state(), suite::Covered::uncovered);
+    EXPECT_EQ(aspects_text(attempt), "presence=uncovered type=uncovered characters=untestable lengths=untestable");
+    ASSERT_NE(family_of(attempt, suite::InputFamily::fractions), nullptr);
+    EXPECT_TRUE(family_of(attempt, suite::InputFamily::fractions)->cases.empty());
+    std::ostringstream text;
+    suite::write_coverage_text(missing, text);
+    EXPECT_NE(text.str().find("    type: UNCOVERED"), std::string::npos);
+    EXPECT_NE(text.str().find("    fractions: 2 inputs (fraction, precise-fraction), no case"), std::string::npos);
+    EXPECT_NE(missing.fields_line().find(", 1 uncovered ("), std::string::npos) << missing.fields_line();
 }
