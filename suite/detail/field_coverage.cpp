@@ -67,20 +67,51 @@ std::string nothing_to_derive(const spec::Field& field, Aspect aspect) {
     return {};
 }
 
-/// Why nothing derives for `aspect` in `edition`: the derivation gives no input for it, or it gives
-/// some but the catalogue records no sentence of the edition they would break.
-std::string why_nothing(const spec::Field& field, Aspect aspect, const spec::Edition& edition) {
-    std::vector<std::string> unrecorded;
+/// The sentences the derivation's inputs for `aspect` name, whatever the edition.
+std::vector<std::string> named_sentences(const spec::Field& field, Aspect aspect) {
+    std::vector<std::string> ids;
     for (auto family : all_families) {
         if (aspect_of(family) != aspect || (family == InputFamily::absent && field.presence != spec::Presence::required)) continue;
         for (const auto& input : derive_inputs(field, family))
             for (const auto& id : input.sentences)
-                if (std::find(unrecorded.begin(), unrecorded.end(), id) == unrecorded.end()) unrecorded.push_back(id);
+                if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
     }
-    if (unrecorded.empty()) return nothing_to_derive(field, aspect);
-    std::string ids;
-    for (const auto& id : unrecorded) ids += (ids.empty() ? "" : ", ") + id;
-    return "the catalogue records no sentence of " + edition.name() + " that its inputs would break (" + ids + ")";
+    return ids;
+}
+
+/// The catalogue's records of `edition` that a named sentence's ID begins (`cs.request.email.type`
+/// → `cs.request.email.type.r0_3`): the same rule for this edition, which the field's definition
+/// does not cite.
+std::vector<std::string> uncited_records(const std::vector<std::string>& named, const spec::Edition& edition,
+                                         const Catalogue& catalogue) {
+    std::vector<std::string> found;
+    for (auto id : named) {
+        if (!id.empty() && id.back() == '*') id.pop_back();
+        for (const auto* sentence : catalogue.matching(id + ".*"))
+            if (sentence->holds_in(edition) && std::find(found.begin(), found.end(), sentence->id) == found.end())
+                found.push_back(sentence->id);
+    }
+    return found;
+}
+
+std::string listed(const std::vector<std::string>& ids) {
+    std::string text;
+    for (const auto& id : ids) text += (text.empty() ? "" : ", ") + id;
+    return text;
+}
+
+/// The state of an aspect no input derives for in `edition`: untestable, and why, when the spec
+/// gives nothing to derive; uncovered when the catalogue records a rule for it in the edition that
+/// the field's definition does not cite, so that no input derives from a rule the spec states.
+AspectCoverage nothing_derived(const spec::Field& field, Aspect aspect, const spec::Edition& edition, const Catalogue& catalogue) {
+    const auto named = named_sentences(field, aspect);
+    if (named.empty()) return {aspect, Covered::untestable, nothing_to_derive(field, aspect)};
+    if (const auto uncited = uncited_records(named, edition, catalogue); !uncited.empty())
+        return {aspect, Covered::uncovered,
+                "the catalogue records " + listed(uncited) + " in " + edition.name() +
+                    ", which the field's definition (spec/fields.cpp) does not cite: no input derives from it"};
+    return {aspect, Covered::untestable,
+            "the catalogue records no sentence of " + edition.name() + " that its inputs would break (" + listed(named) + ")"};
 }
 
 /// The derived cases of `edition` sending an input derived from `field`, by family.
@@ -95,7 +126,7 @@ std::vector<std::pair<InputFamily, std::string>> derived_cases(const Suite& suit
     return found;
 }
 
-AspectCoverage aspect_coverage(const spec::Field& field, const spec::Edition& edition, Aspect aspect,
+AspectCoverage aspect_coverage(const spec::Field& field, const spec::Edition& edition, const Catalogue& catalogue, Aspect aspect,
                                const std::vector<FamilyCoverage>& families, const std::vector<std::vector<DerivedInput>>& inputs) {
     bool derivable = false, asked = false;
     for (std::size_t i = 0; i < families.size(); ++i) {
@@ -103,7 +134,7 @@ AspectCoverage aspect_coverage(const spec::Field& field, const spec::Edition& ed
         derivable = true;
         asked = asked || !families[i].cases.empty();
     }
-    if (!derivable) return {aspect, Covered::untestable, why_nothing(field, aspect, edition)};
+    if (!derivable) return nothing_derived(field, aspect, edition, catalogue);
     return {aspect, asked ? Covered::covered : Covered::uncovered, {}};
 }
 
@@ -121,7 +152,7 @@ FieldCoverage one_field(const Suite& suite, const spec::Field& field, const spec
         entry.families.push_back(std::move(one));
         inputs.push_back(std::move(derived));
     }
-    for (auto aspect : all_aspects) entry.aspects.push_back(aspect_coverage(field, edition, aspect, entry.families, inputs));
+    for (auto aspect : all_aspects) entry.aspects.push_back(aspect_coverage(field, edition, suite.catalogue, aspect, entry.families, inputs));
     return entry;
 }
 
@@ -179,7 +210,8 @@ void write_field_text(const FieldCoverage& entry, std::ostream& out) {
         out << "    " << to_string(aspect.aspect) << ": ";
         if (aspect.state == Covered::covered) out << "derived\n";
         else if (aspect.state == Covered::untestable) out << "nothing to derive: " << aspect.why << "\n";
-        else out << "UNCOVERED: inputs derive from it and no derived case sends one\n";
+        else if (aspect.why.empty()) out << "UNCOVERED: inputs derive from it and no derived case sends one\n";
+        else out << "UNCOVERED: " << aspect.why << "\n";
     }
 }
 

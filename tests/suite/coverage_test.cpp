@@ -100,13 +100,40 @@ std::string aspects_text(const suite::FieldCoverage& entry) {
 
 }  // namespace
 
-TEST(FieldCoverage, NoEditionLeavesAFieldUncovered) {
+namespace {
+
+// r0.3.0's register/email schema requires client_secret, email and send_attempt and types them
+// (cs.request.*.r0_3), but spec/fields.cpp's definitions cite only the later records (and type
+// send_attempt integer, where r0.3.0 says number): until it has r0.3.0 definitions, those aspects
+// are uncovered there, and the coverage says so. Every other edition has none.
+const std::map<std::string, std::string> known_uncovered{
+    {"r0.3.0", "client_secret: presence type; email: presence type; send_attempt: presence type"},
+};
+
+std::string uncovered_aspects(const suite::Coverage& coverage) {
+    std::string text;
+    for (const auto& entry : coverage.fields) {
+        std::string aspects;
+        for (const auto& aspect : entry.aspects)
+            if (aspect.state == suite::Covered::uncovered) aspects += (aspects.empty() ? "" : " ") + std::string(suite::to_string(aspect.aspect));
+        if (!aspects.empty()) text += (text.empty() ? "" : "; ") + std::string(entry.field->name) + ": " + aspects;
+    }
+    return text;
+}
+
+}  // namespace
+
+TEST(FieldCoverage, NoEditionLeavesAFieldUncoveredButTheKnownR0_3_0Gap) {
     for (const auto& edition : spec::Edition::all()) {
         auto coverage = suite::coverage_of(shipped(), edition);
+        const auto known = known_uncovered.find(edition.name());
+        EXPECT_EQ(uncovered_aspects(coverage), known == known_uncovered.end() ? "" : known->second) << edition.name();
+        if (known == known_uncovered.end())
+            EXPECT_NE(coverage.fields_line().find(", 0 uncovered ("), std::string::npos) << coverage.fields_line();
         for (const auto& entry : coverage.fields)
-            EXPECT_NE(entry.state(), suite::Covered::uncovered)
-                << edition.name() << " " << entry.field->name << " (" << entry.field->editions << "): " << aspects_text(entry);
-        EXPECT_NE(coverage.fields_line().find(", 0 uncovered ("), std::string::npos) << coverage.fields_line();
+            for (const auto& aspect : entry.aspects)
+                if (aspect.state == suite::Covered::uncovered && entry.families.empty())
+                    EXPECT_NE(aspect.why.find("does not cite"), std::string::npos) << edition.name() << " " << entry.field->name;
     }
 }
 
@@ -178,7 +205,9 @@ TEST(FieldCoverage, ListsEveryFieldHoldingInR0_3_0WithTheClassesDerivedFromIt) {
     ASSERT_NE(malformed, nullptr);
     EXPECT_NE(std::find(malformed->cases.begin(), malformed->cases.end(), "register/email/body.nan"), malformed->cases.end());
     const auto& secret = *field_named(coverage, "client_secret");
-    EXPECT_EQ(aspects_text(secret), "presence=untestable type=untestable characters=untestable lengths=untestable");
+    EXPECT_EQ(aspects_text(secret), "presence=uncovered type=uncovered characters=untestable lengths=untestable");
+    EXPECT_EQ(secret.aspects[0].why, "the catalogue records cs.request.client_secret.required.r0_3 in r0.3.0, which the field's "
+                                     "definition (spec/fields.cpp) does not cite: no input derives from it");
     EXPECT_NE(secret.aspects[2].why.find("the catalogue records no sentence of r0.3.0 that its inputs would break "
                                          "(cs.request.client_secret.grammar)"),
               std::string::npos)
