@@ -221,7 +221,11 @@ private:
         std::vector<engine::EditionCases> editions;
         for (std::size_t i = 0; i < selections.size(); ++i) {
             const auto& edition = judged_->editions[i];
-            editions.push_back({edition, std::move(selections[i]), target_->homeserver_for(edition)});
+            const auto* target = target_.get();
+            auto answers_as = [target, edition](const spec::Edition& earlier, const std::vector<std::string>& bodies) {
+                return target->answers_alike(earlier, edition, bodies);
+            };
+            editions.push_back({edition, std::move(selections[i]), target_->homeserver_for(edition), answers_as});
         }
         return editions;
     }
