@@ -79,15 +79,11 @@ CheckResult check_delivered(spec::Validation validation, const Observation& seen
     }
     const auto forwarded = seen.distinct_forwards();
     if (forwarded.size() != 1) {
-        // In proxy mode the trusted identity server is the one id_server names. A delegating server
-        // that sent the request to the one id_server named instead did not ignore id_server.
+        // In proxy mode the trusted identity server is the one id_server names.
         auto breaks = validation == spec::Validation::proxy
                           ? with(forwarding, {"cs.request.id_server.target.r0_3", "cs.request.id_server.target.r0_4",
                                               "cs.validation.proxy_to_id_server.r0_5",
                                               "index.deprecation.still_implemented"})
-                      : forwarded.empty() && seen.decoy_request_tokens() > 0
-                          ? std::vector<std::string>{"cs.request.id_server.ignored.r0_5", "cs.request.id_server.ignored.r0_6",
-                                                     "cs.request.id_server.ignored"}
                           : forwarding;
         return failed(check::delivered, "exactly one requestToken at the trusted identity server", std::to_string(forwarded.size()),
                       breaks);
