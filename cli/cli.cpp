@@ -201,7 +201,8 @@ private:
         if (auto* stop = std::get_if<Stop>(&chosen)) return *stop;
         judged_ = std::get<Judged>(chosen);
         seed_ = options_.seed.value_or(std::random_device{}());
-        fixtures_ = std::make_unique<engine::FixtureFactory>(seed_, inputs_.profile);
+        fixtures_ = std::make_unique<engine::FixtureFactory>(seed_, inputs_.profile,
+                                                             engine::send_attempt_floor(std::chrono::system_clock::now()));
         return std::nullopt;
     }
 
