@@ -201,7 +201,8 @@ private:
         if (auto* stop = std::get_if<Stop>(&chosen)) return *stop;
         judged_ = std::get<Judged>(chosen);
         seed_ = options_.seed.value_or(std::random_device{}());
-        fixtures_ = std::make_unique<engine::FixtureFactory>(seed_, inputs_.profile);
+        fixtures_ = std::make_unique<engine::FixtureFactory>(seed_, inputs_.profile,
+                                                             engine::send_attempt_floor(std::chrono::system_clock::now()));
         return std::nullopt;
     }
 
@@ -221,7 +222,11 @@ private:
         std::vector<engine::EditionCases> editions;
         for (std::size_t i = 0; i < selections.size(); ++i) {
             const auto& edition = judged_->editions[i];
-            editions.push_back({edition, std::move(selections[i]), target_->homeserver_for(edition)});
+            const auto* target = target_.get();
+            auto answers_as = [target, edition](const spec::Edition& earlier, const std::vector<std::string>& bodies) {
+                return target->answers_alike(earlier, edition, bodies);
+            };
+            editions.push_back({edition, std::move(selections[i]), target_->homeserver_for(edition), answers_as});
         }
         return editions;
     }

@@ -1,5 +1,6 @@
 #include "engine/fixtures.hpp"
 
+#include <algorithm>
 #include <random>
 
 namespace mx3pid::engine {
@@ -18,7 +19,14 @@ std::string Address::describe() const {
     return medium == spec::Medium::email ? email : msisdn.country + " " + msisdn.phone_number;
 }
 
-FixtureFactory::FixtureFactory(std::uint64_t seed, const suite::Profile& profile) : seed_(seed), profile_(profile) {
+std::int64_t send_attempt_floor(std::chrono::system_clock::time_point now) {
+    constexpr std::int64_t start_of_2024 = 1704067200;  // seconds since 1970
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    return 2 + std::max<std::int64_t>(0, seconds - start_of_2024);
+}
+
+FixtureFactory::FixtureFactory(std::uint64_t seed, const suite::Profile& profile, std::int64_t first_send_attempt)
+    : seed_(seed), first_send_attempt_(std::max<std::int64_t>(2, first_send_attempt)), profile_(profile) {
     static constexpr char letters[] = "abcdefghijklmnopqrstuvwxyz0123456789";
     auto random = generator(seed, 0, 0);
     for (int i = 0; i < 6; ++i) run_tag_ += letters[random() % 36];
@@ -39,7 +47,7 @@ CaseFixtures FixtureFactory::for_case(std::size_t index, const std::string& case
     CaseFixtures fixtures;
     fixtures.client_secret = "mx3pid-";
     for (int i = 0; i < 24; ++i) fixtures.client_secret += alphabet[random() % 62];
-    fixtures.send_attempt = 2 + static_cast<std::int64_t>(random() % 998);
+    fixtures.send_attempt = first_send_attempt_ + static_cast<std::int64_t>(random() % 998);
     std::string path;
     for (char c : case_id) path += c == '/' ? '-' : c;
     fixtures.next_link = next_link_prefix() + path;

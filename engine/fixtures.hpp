@@ -1,6 +1,7 @@
 #pragma once
 // Fresh addresses and secrets for each case, reproducible from the run's seed and the case's place
 // in the run, whatever order the cases run in.
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -24,9 +25,15 @@ struct CaseFixtures {
     std::int64_t send_attempt = 0;  ///< never 1, so a server that resets it is seen
 };
 
+/// The least send_attempt a run started at `now` gives its cases: one more every second (counted
+/// from 2024, so below 2^31 for decades). A later run with the same seed (the same secrets and
+/// addresses) against a server that kept the earlier run's sessions still asks for new messages.
+std::int64_t send_attempt_floor(std::chrono::system_clock::time_point now);
+
 class FixtureFactory {
 public:
-    FixtureFactory(std::uint64_t seed, const suite::Profile& profile);
+    /// Each case's send_attempt is `first_send_attempt` plus a number from the seed below 998.
+    FixtureFactory(std::uint64_t seed, const suite::Profile& profile, std::int64_t first_send_attempt = 2);
 
     /// The fixtures of the case at `index` in the run; the same for the same seed and index.
     CaseFixtures for_case(std::size_t index, const std::string& case_id) const;
@@ -44,6 +51,7 @@ private:
     bool is_reserved(const Address& address) const;
 
     std::uint64_t seed_;
+    std::int64_t first_send_attempt_;
     const suite::Profile& profile_;
     std::string run_tag_;  ///< a few characters from the seed, so two runs never share an address
 };

@@ -498,8 +498,9 @@ reports::CaseResult judge_view(View& view, const UnitRun& run, const Observation
     const auto judging = judging_for(view.selected->instance, state.env, state.edition(view.edition));
     if (view.selected->instance.source->side_channel.follow_link)
         for (const auto& check : follow) add_own_check(result.checks, check, judging);
+    const bool served = run.first_answer && run.first_answer->status >= 200 && run.first_answer->status < 300;
     Judged kept{view.edition, view.selected, judging, run.first_body, run.first_sid, run.secrets, run.values.address, result.checks,
-                run.server_error};
+                run.server_error, served};
     judge_observation(kept, seen, result);
     kept.verdict = result.verdict;
     judged.push_back(std::move(kept));

@@ -25,30 +25,52 @@ CaseValues stand_ins(const suite::Case& instance, const suite::Profile& profile)
                                                                   : suite::Msisdn{"\x01", "fresh"};
     }
     values.client_secret = "\x01" "secret";
-    values.next_link = "\x01" "next_link";
+    values.next_link = "https://client.mx3pid.invalid/validated/\x01next_link";  // an absolute URI, as engine/fixtures makes it
     values.send_attempt = 1;
     return values;
 }
 
-/// Everything a unit sends for `selected` in `edition`, as one string: equal strings, one unit.
-std::string unit_key(const suite::SelectedCase& selected, const EditionCases& edition, const net::Url& homeserver,
-                     const suite::Profile& profile, const RequestBasis& basis) {
+/// Everything a unit sends for `selected` in `edition`, the server aside: equal strings, one unit
+/// (on one server); and the bodies, for a server that answers some bodies alike across editions.
+struct Asked {
+    std::string key;
+    std::vector<std::string> bodies;
+};
+
+Asked asked_for(const suite::SelectedCase& selected, const EditionCases& edition, const net::Url& homeserver,
+                const suite::Profile& profile, const RequestBasis& basis) {
     const auto& instance = selected.instance;
     const auto context = request_context(edition.edition, homeserver, basis);
     const auto values = stand_ins(instance, profile);
-    std::string key = homeserver.origin() + homeserver.path + '\x1f';
-    key += std::to_string(static_cast<int>(suite::resolve_address(instance.source->address, *instance.endpoint))) + '\x1f';
+    Asked asked;
+    asked.key = homeserver.path + '\x1f';
+    asked.key += std::to_string(static_cast<int>(suite::resolve_address(instance.source->address, *instance.endpoint))) + '\x1f';
     for (const auto& step : instance.source->steps) {
         const auto request = build_request(*instance.endpoint, step.request, values, context);
-        key += request.method + ' ' + request.target + '\x1e';
-        for (const auto& [name, value] : request.headers) key += name + ": " + value + '\x1e';
-        key += request.body + '\x1f';
+        asked.key += request.method + ' ' + request.target + '\x1e';
+        for (const auto& [name, value] : request.headers) asked.key += name + ": " + value + '\x1e';
+        asked.key += request.body + '\x1f';
+        asked.bodies.push_back(request.body);
     }
     if (instance.source->side_channel.follow_link) {
         const auto rules = follow_up_rules(edition.edition);
-        key += "follow " + std::to_string(rules.link_names_session) + std::to_string(rules.probe_submit_url_refusals);
+        asked.key += "follow " + std::to_string(rules.link_names_session) + std::to_string(rules.probe_submit_url_refusals);
     }
-    return key;
+    return asked;
+}
+
+bool same_server(const net::Url& a, const net::Url& b) { return a.origin() == b.origin() && a.path == b.path; }
+
+/// Among the units of one case asking `asked`: one on `server`, else one whose server answers as
+/// `edition`'s would; none when neither is.
+std::optional<std::size_t> unit_to_join(const std::vector<std::size_t>& candidates, const UnitPlan& plan, const net::Url& server,
+                                        const Asked& asked, const EditionCases& edition, const std::vector<EditionCases>& editions) {
+    for (auto id : candidates)
+        if (same_server(plan.units[id].homeserver, server)) return id;
+    if (!edition.answers_as) return std::nullopt;
+    for (auto id : candidates)
+        if (edition.answers_as(editions[plan.units[id].editions.front()].edition, asked.bodies)) return id;
+    return std::nullopt;
 }
 
 }  // namespace
@@ -64,21 +86,23 @@ UnitPlan plan_units(const std::vector<EditionCases>& editions, const net::Url& h
     plan.units.resize(cases);
     plan.of_case.resize(cases);
     for (std::size_t index = 0; index < cases; ++index) {
-        std::map<std::string, std::size_t> by_key;
+        std::map<std::string, std::vector<std::size_t>> by_key;
         for (std::size_t e = 0; e < editions.size(); ++e) {
             const auto& selected = editions[e].cases[index];
             if (selected.skip_reason || selected.not_run_reason) continue;
             const auto& server = editions[e].homeserver ? *editions[e].homeserver : homeserver;
-            auto [found, added] = by_key.try_emplace(unit_key(selected, editions[e], server, profile, basis), 0);
-            if (added) {
+            const auto asked = asked_for(selected, editions[e], server, profile, basis);
+            auto& candidates = by_key[asked.key];
+            auto id = unit_to_join(candidates, plan, server, asked, editions[e], editions);
+            if (!id) {
                 const bool first = plan.of_case[index].empty();
-                found->second = first ? index : plan.units.size();
+                id = first ? index : plan.units.size();
                 if (!first) plan.units.emplace_back();
-                auto& unit = plan.units[found->second];
-                unit = Unit{found->second, index, plan.of_case[index].size(), {}, server};
-                plan.of_case[index].push_back(found->second);
+                plan.units[*id] = Unit{*id, index, plan.of_case[index].size(), {}, server};
+                plan.of_case[index].push_back(*id);
+                candidates.push_back(*id);
             }
-            plan.units[found->second].editions.push_back(e);
+            plan.units[*id].editions.push_back(e);
         }
     }
     return plan;

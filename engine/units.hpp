@@ -5,6 +5,7 @@
 // values aside, which a unit then shares) and the same follow-up rules — form one unit: sent once,
 // observed once on the side channel, and judged in each of its editions. A run of one edition has
 // one unit per case it asks.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,10 @@ struct EditionCases {
     /// per ID, skipped where no template applies).
     std::vector<suite::SelectedCase> cases;
     std::optional<net::Url> homeserver;  ///< where its requests go; unset: the run's homeserver
+    /// Whether its server answers requests with these bodies as the server of an `earlier` edition
+    /// does (targets::Target::answers_alike); unset: only when it is the same server. A unit may
+    /// then span editions judged by two servers, sent to the earlier one.
+    std::function<bool(const spec::Edition& earlier, const std::vector<std::string>& bodies)> answers_as;
 };
 
 struct Unit {
@@ -51,7 +56,10 @@ struct RequestBasis {
 RequestContext request_context(const spec::Edition& edition, const net::Url& homeserver, const RequestBasis& basis);
 
 /// Groups, case by case, the editions a case is asked in (neither skipped nor marked not run) into
-/// units of identical requests.
+/// units of identical requests: on one server, or joining a unit of an earlier edition's server
+/// when its edition's server answers those requests alike (EditionCases::answers_as). A request is
+/// never sent to a server that it would not have reached without that sharing, so no new pair of
+/// units of one case meets on one server.
 UnitPlan plan_units(const std::vector<EditionCases>& editions, const net::Url& homeserver, const suite::Profile& profile,
                     const RequestBasis& basis);
 

@@ -3,9 +3,25 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 #include "reference_homeserver/variants.hpp"
+#include "spec/grammar.hpp"
 
 namespace mx3pid::reference_homeserver {
+namespace {
+
+/// Stages::next_link_valid is the one place that consults next_link_uri, and only for a body it
+/// read (as here) as a JSON object whose next_link is a string. A body that does not read so is
+/// taken to reach it: a variant's parser may read it otherwise.
+bool next_link_not_an_absolute_uri(std::string_view body) {
+    const auto parsed = nlohmann::json::parse(body, nullptr, false);
+    if (!parsed.is_object()) return true;
+    const auto link = parsed.find("next_link");
+    return link != parsed.end() && (!link->is_string() || !spec::is_absolute_uri(link->get<std::string>()));
+}
+
+}  // namespace
 
 const std::vector<EpochInfo>& epochs() {
     static const std::vector<EpochInfo> list{
@@ -18,7 +34,7 @@ const std::vector<EpochInfo>& epochs() {
         {Epoch::json_content_type, "v1.4", false, "a request body is JSON whatever its Content-Type says"},
         {Epoch::retry_after_header, "v1.10", false, "a 429's wait in Retry-After; retry_after_ms deprecated"},
         {Epoch::add_threepid_errors, "v1.13", false, "/account/3pid names M_INVALID_PARAM and M_THREEPID_MEDIUM_NOT_SUPPORTED"},
-        {Epoch::next_link_uri, "v1.14", true, "next_link must be an absolute URI"},
+        {Epoch::next_link_uri, "v1.14", true, "next_link must be an absolute URI", false, next_link_not_an_absolute_uri},
         {Epoch::oauth_only, "v1.15", true, "a server offering only the OAuth 2.0 API serves no registration or password reset", true},
     };
     return list;
@@ -40,6 +56,18 @@ std::vector<Epoch> epochs_of(const Variant* variant, bool legacy_api) {
         if (declared) consulted.push_back(entry.epoch);
     }
     return consulted;
+}
+
+bool answers_alike(const spec::Edition& earlier, const spec::Edition& later, const std::vector<std::string>& bodies,
+                   const Variant* variant, bool legacy_api) {
+    for (auto epoch : epochs_of(variant, legacy_api)) {
+        const auto& entry = info(epoch);
+        const auto start = *spec::Edition::parse(entry.edition);
+        if (!(earlier < start) || later < start) continue;
+        if (!entry.reached_by) return false;
+        if (std::any_of(bodies.begin(), bodies.end(), [&](const std::string& body) { return entry.reached_by(body); })) return false;
+    }
+    return true;
 }
 
 std::vector<std::vector<spec::Edition>> answered_alike(const std::vector<spec::Edition>& editions, const Variant* variant,

@@ -5,6 +5,7 @@
 // editions can start one server per stretch of editions (answered_alike) and share its exchanges
 // across that stretch. A new threshold is a new entry here: a stage that asks for an epoch its
 // server did not declare throws (the request is answered 500), so none can be forgotten.
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -35,6 +36,10 @@ struct EpochInfo {
     /// Consulted only by a server that offers no legacy API (Config::legacy_api false): one that
     /// offers it answers alike on both sides.
     bool without_legacy_api_only = false;
+    /// Whether a request with this body can make a stage consult the epoch; null: any request can.
+    /// An epoch only one test of one field consults says here which bodies reach that test, so a
+    /// run of several editions may send the others once for the servers on both sides of it.
+    bool (*reached_by)(std::string_view body) = nullptr;
 };
 
 /// Every epoch, oldest first.
@@ -45,6 +50,12 @@ const EpochInfo& info(Epoch epoch);
 /// and those the variant declares, less those only a server without the legacy API consults when
 /// `legacy_api` (Config::legacy_api).
 std::vector<Epoch> epochs_of(const Variant* variant, bool legacy_api);
+
+/// Whether a server answering as `variant` in `later` answers requests with these bodies as it does
+/// in `earlier`: no epoch it consults starts after `earlier` and by `later`, or none that does can
+/// be reached by any of them.
+bool answers_alike(const spec::Edition& earlier, const spec::Edition& later, const std::vector<std::string>& bodies,
+                   const Variant* variant, bool legacy_api);
 
 /// `editions` (oldest first) in stretches the server answering as `variant` answers alike: split
 /// wherever one of its epochs starts between two neighbouring editions.

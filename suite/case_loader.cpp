@@ -86,12 +86,25 @@ std::vector<int> read_statuses(const YamlReader& reader, const YAML::Node& node)
     return statuses;
 }
 
+/// `resize: {FIELD: LENGTH}`: the case's own value of a field with a grammar made that long, fresh in every run.
+DerivedInput read_resize(const YamlReader& reader, const YAML::Node& node) {
+    if (!node.IsMap() || node.size() != 1) reader.fail(node, "resize takes one field and its length, e.g. {client_secret: 255}");
+    const auto entry = *node.begin();
+    const auto field = reader.string(entry.first, "the field of resize");
+    const auto length = reader.integer(entry.second, "the length of resize");
+    const bool has_grammar = std::any_of(spec::fields().begin(), spec::fields().end(),
+                                         [&](const spec::Field& known) { return known.name == field && known.grammar; });
+    if (!has_grammar) reader.fail(entry.first, "resize needs a field with a grammar, not '" + field + "'");
+    if (length < 1 || length > 1 << 16) reader.fail(entry.second, "the length of resize must be 1 to 65536");
+    return resized_input(field, static_cast<std::size_t>(length));
+}
+
 RequestSpec read_request(const YamlReader& reader, const YAML::Node& node, JsonBudget& budget) {
     RequestSpec request;
     if (node.IsNull()) return request;
     reader.expect_map(node,
                       {"method", "id_server", "id_access_token", "set", "remove", "raw_body", "content_type",
-                       "send_attempt_increment", "path_medium"},
+                       "send_attempt_increment", "path_medium", "resize"},
                       "send");
     if (node["send_attempt_increment"])
         request.send_attempt_increment = static_cast<int>(reader.integer(node["send_attempt_increment"], "send_attempt_increment"));
@@ -119,6 +132,7 @@ RequestSpec read_request(const YamlReader& reader, const YAML::Node& node, JsonB
         request.raw_body = value.get<std::string>();
     }
     if (node["content_type"]) request.content_type = reader.string(node["content_type"], "content_type");
+    if (auto resize = node["resize"]) request.derived = read_resize(reader, resize);
     if (auto medium = node["path_medium"]) {
         request.path_medium = reader.string(medium, "path_medium");
         if (request.path_medium->empty() ||
@@ -148,7 +162,7 @@ StepExpectation read_expectation(const YamlReader& reader, const YAML::Node& nod
 }
 
 SideChannelExpectation read_side_channel(const YamlReader& reader, const YAML::Node& node, const Catalogue& catalogue) {
-    reader.expect_map(node, {"tokens_delivered", "decoy_requests", "delivered", "sid_matches", "follow_link", "sentences"},
+    reader.expect_map(node, {"tokens_delivered", "decoy_requests", "delivered", "sid_matches", "follow_link", "when_served", "sentences"},
                       "side_channel");
     SideChannelExpectation side;
     auto count = [&](const char* key, std::optional<int>& out) {
@@ -162,6 +176,7 @@ SideChannelExpectation read_side_channel(const YamlReader& reader, const YAML::N
     if (node["delivered"]) side.delivered = reader.boolean(node["delivered"], "delivered");
     if (node["sid_matches"]) side.sid_matches = reader.boolean(node["sid_matches"], "sid_matches");
     if (node["follow_link"]) side.follow_link = reader.boolean(node["follow_link"], "follow_link");
+    if (node["when_served"]) side.when_served = reader.boolean(node["when_served"], "when_served");
     if (node["sentences"]) side.sentences = detail::read_citations(reader, node["sentences"], side_checks, count_checks, catalogue);
     return side;
 }

@@ -97,6 +97,10 @@ struct SideChannelExpectation {
     /// Complete the validation as a user would (submit_url with the code the mock received, or the
     /// mailed link) and see it accepted.
     bool follow_link = false;
+    /// `tokens_delivered`, `delivered` and `sid_matches` hold once the server served the request (a 2xx
+    /// answer to its first step): for a case whose request the server may serve or refuse (an ignored
+    /// field); a refusal is judged on its answer and on `decoy_requests`.
+    bool when_served = false;
     /// What `tokens_delivered`, `decoy_requests`, `delivered` and `sid_matches` test (the follow-up's
     /// sentences are the judge's: they depend on the way the validation completes).
     Citations sentences;

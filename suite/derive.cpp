@@ -119,6 +119,20 @@ DerivedInput sized(const spec::Field& field, InputFamily family, std::size_t len
     return input;
 }
 
+}  // namespace
+
+DerivedInput resized_input(std::string_view field, std::size_t length) {
+    DerivedInput input;
+    input.field = std::string(field);
+    input.family = InputFamily::boundaries;
+    input.name = "length-" + std::to_string(length);
+    input.describes = std::to_string(length) + " characters";
+    input.edit = {Edit::Kind::resize, 0, Position::first, length, {}};
+    return input;
+}
+
+namespace {
+
 std::vector<DerivedInput> out_of_range(const spec::Field& field) {
     std::vector<DerivedInput> inputs;
     const auto& s = field.sentences;

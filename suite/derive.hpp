@@ -83,6 +83,10 @@ struct DerivedInput {
 /// gives nothing for (characters without a grammar, fractions for a string) yields none.
 std::vector<DerivedInput> derive_inputs(const spec::Field& field, InputFamily family);
 
+/// The input that makes `field`'s valid value `length` characters long from its grammar's characters,
+/// fresh and random in every run: a hand-written case's `send: {resize: {FIELD: N}}`.
+DerivedInput resized_input(std::string_view field, std::size_t length);
+
 /// What a request carries once an input is applied.
 struct DerivedBody {
     std::string text;           ///< the body as sent

@@ -161,6 +161,8 @@ Target::Target(const TargetChoice& choice, const suite::Profile& profile, const 
             builtins_.push_back({std::move(editions), std::move(server), std::move(url)});
         }
         homeserver_url_ = builtins_.back().url;
+        variant_ = choice.variant;
+        legacy_api_ = profile.legacy_api;
         grace_ = choice.variant ? choice.variant->grace : std::chrono::milliseconds(0);  // declared by each built-in
     } else {
         homeserver_url_ = *choice.url;
@@ -177,6 +179,11 @@ const net::Url& Target::homeserver_for(const spec::Edition& edition) const {
     for (const auto& builtin : builtins_)
         if (std::find(builtin.editions.begin(), builtin.editions.end(), edition) != builtin.editions.end()) return builtin.url;
     return homeserver_url_;
+}
+
+bool Target::answers_alike(const spec::Edition& earlier, const spec::Edition& later, const std::vector<std::string>& bodies) const {
+    if (&homeserver_for(earlier) == &homeserver_for(later)) return true;
+    return !builtins_.empty() && reference_homeserver::answers_alike(earlier, later, bodies, variant_, legacy_api_);
 }
 
 std::string Target::id_server(const suite::Profile& profile) const {

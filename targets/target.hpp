@@ -64,6 +64,10 @@ public:
     const net::Url& homeserver_url() const { return homeserver_url_; }
     /// Where requests judged in `edition` go: the built-in server answering as it, else homeserver_url().
     const net::Url& homeserver_for(const spec::Edition& edition) const;
+    /// Whether the server judging `later` answers requests with these bodies as the one judging
+    /// `earlier` does: it is the same server, or both are built-in and differ only at epochs no such
+    /// body reaches (reference_homeserver::answers_alike), so one exchange can serve both editions.
+    bool answers_alike(const spec::Edition& earlier, const spec::Edition& later, const std::vector<std::string>& bodies) const;
     /// The built-in servers, oldest editions first; empty for a URL or chaos target.
     const std::vector<BuiltinServer>& builtin_servers() const { return builtins_; }
     mock_identity::IdentityServer& identity() { return *identity_; }
@@ -91,6 +95,8 @@ private:
     std::string identity_certificate_;
     std::string generated_certificate_;  ///< removed with the target
     std::chrono::milliseconds grace_{1000};
+    const reference_homeserver::Variant* variant_ = nullptr;
+    bool legacy_api_ = true;
 };
 
 }  // namespace mx3pid::targets

@@ -11,10 +11,25 @@ void keep_tokens(const Observation& seen, Secrets& secrets) {
     for (const auto& message : seen.messages) secrets.keep(message.token);
 }
 
+namespace {
+
+/// What the side channel must show for this answer: a case that lets the server refuse expects the
+/// validation delivered only once the server served the request.
+suite::SideChannelExpectation expected(const suite::SideChannelExpectation& expect, bool served) {
+    if (!expect.when_served || served) return expect;
+    auto refused = expect;
+    refused.tokens_delivered.reset();
+    refused.delivered = false;
+    refused.sid_matches = false;
+    return refused;
+}
+
+}  // namespace
+
 void judge_observation(const Judged& judged, const Observation& seen, reports::CaseResult& result) {
     const auto& source = *judged.selected->instance.source;
     result.checks = judged.answer_checks;
-    auto checks = judge_side_channel(source.side_channel, seen, judged.first_body, judged.first_sid, judged.secrets, judged.judging);
+    auto checks = judge_side_channel(expected(source.side_channel, judged.served), seen, judged.first_body, judged.first_sid, judged.secrets, judged.judging);
     result.checks.insert(result.checks.end(), checks.begin(), checks.end());
     result.message.clear();
     conclude(result, judged.server_error);

@@ -26,6 +26,7 @@ struct Judged {
     Address address;
     std::vector<reports::CheckResult> answer_checks;  ///< every check but the side channel's, as first made
     bool server_error = false;
+    bool served = false;  ///< the first step was answered 2xx
     reports::Verdict verdict = reports::Verdict::pass;  ///< as last judged, before known failures
 };
 

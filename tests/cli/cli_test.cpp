@@ -197,9 +197,10 @@ TEST(Cli, TheEnvironmentStandsForAnAbsentFlag) {
 
 TEST(Cli, SecretsNeverReachTheReportsUnlessAsked) {
     // Client secrets are "mx3pid-" and 24 letters or digits; the reference's tokens "tok<n>-" and 12 letters;
-    // client_secret-255 sends 255 's'. (The 256 's' of client_secret-256 is no secret: no server accepts it,
-    // and its curl line keeps it, since that case is about it.)
-    const std::regex secret("mx3pid-[A-Za-z0-9]{24}|tok[0-9]+-[A-Za-z]{12}|(^|[^s])s{255}([^s]|$)");
+    // client_secret-255 grows the case's own secret to 255 characters, so it starts with one (its curl
+    // line sends a stand-in of that length instead). (The 256 's' of client_secret-256 is no secret: no
+    // server accepts it, and its curl line keeps it, since that case is about it.)
+    const std::regex secret("mx3pid-[A-Za-z0-9]{24}|tok[0-9]+-[A-Za-z]{12}");
     for (bool redacted : {true, false}) {
         TempDir dir;
         auto junit = (dir.path() / "r.xml").string(), json = (dir.path() / "r.json").string(),

@@ -34,6 +34,19 @@ TEST(SeveralEditions, AllOnTheReferenceJudgesEveryEditionAndExitsZero) {
     EXPECT_NE(result.out.find("conform: every edition (24)"), std::string::npos);
 }
 
+TEST(SeveralEditions, TwoBuiltInServersShareTheRequestsNoEpochBetweenThemCanTellApart) {
+    // v1.13 and v1.14 are answered by two built-in servers (next_link must be a URI from v1.14); a
+    // request whose next_link is one is answered alike by both, so it is sent once.
+    TempDir dir;
+    const auto json = (dir.path() / "a.json").string();
+    const auto result = run({"--homeserver", "builtin", "--spec", "v1.13..v1.14", "--json", json});
+    EXPECT_EQ(result.code, 0) << result.out.substr(result.out.size() > 4000 ? result.out.size() - 4000 : 0) << result.err;
+    const auto report = Json::parse(read(json));
+    const auto units = report["shared"]["units"].get<int>(), judgements = report["shared"]["judgements"].get<int>();
+    EXPECT_LT(units * 10, judgements * 6) << units << " units for " << judgements << " judgements: v1.14 shares few of v1.13's";
+    EXPECT_EQ(report["matrix"]["register/email/next_link-malformed"]["v1.14"], "pass") << "sent to the server that answers as v1.14";
+}
+
 TEST(SeveralEditions, AFaultyServerFailsTheRunAndOnlyTheEditionsItMeetsConform) {
     TempDir dir;
     const auto json = (dir.path() / "a.json").string(), junit = (dir.path() / "a.xml").string();

@@ -87,3 +87,22 @@ TEST(RequestBuilder, StepChangesApplyLast) {
     EXPECT_EQ(request.method, "GET");
     EXPECT_EQ(request.target, "/base/_matrix/client/v3/register/email/requestToken");
 }
+
+TEST(Fixtures, ALaterRunWithTheSameSeedAsksWithGreaterSendAttempts) {
+    mx3pid::suite::Profile profile;
+    profile.fresh_email_domain = "allowed.example";
+    using std::chrono::system_clock;
+    const auto now = system_clock::now();
+    const FixtureFactory earlier(7, profile, send_attempt_floor(now)), later(7, profile, send_attempt_floor(now + std::chrono::seconds(1)));
+    for (std::size_t index = 0; index < 50; ++index) {
+        const auto before = earlier.for_case(index, "register/email/valid"), after = later.for_case(index, "register/email/valid");
+        EXPECT_EQ(before.client_secret, after.client_secret) << "the seed still makes the secrets";
+        EXPECT_GT(after.send_attempt, before.send_attempt) << "case " << index;
+        EXPECT_GE(before.send_attempt, 2);
+    }
+    // One more each second, and in 2090 still below 2^31 - 1000, so that every case's value and its resend fit in 32 bits.
+    const auto in_2090 = system_clock::time_point(std::chrono::seconds(3786912000));
+    EXPECT_LT(send_attempt_floor(in_2090), (std::int64_t{1} << 31) - 1000);
+    EXPECT_EQ(send_attempt_floor(now + std::chrono::seconds(1)), send_attempt_floor(now) + 1);
+    EXPECT_EQ(FixtureFactory(7, profile).for_case(0, "a").send_attempt, FixtureFactory(7, profile, 2).for_case(0, "a").send_attempt);
+}

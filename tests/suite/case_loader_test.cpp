@@ -6,6 +6,8 @@
 #include <map>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
 #include <gtest/gtest.h>
 
 #include "temp_dir.hpp"
@@ -143,6 +145,42 @@ TEST(CaseLoader, IdAccessTokenIsOmitOrSend) {
     std::string text = minimal;
     text.replace(text.find("    - expect:"), 0, "    - send: {id_access_token: maybe}\n      expect: {status: 200}\n");
     EXPECT_EQ(error_of(text).line(), 5);
+}
+
+TEST(CaseLoader, ResizeGrowsAFieldWithAGrammarFreshInEveryRun) {
+    auto text = with(minimal, "    - expect:", "    - send: {resize: {client_secret: 255}}\n      expect:");
+    TempDir dir;
+    const auto loaded = load_case_file(dir.write("resize.yaml", text), catalogue());
+    ASSERT_EQ(loaded.size(), 1u);
+    const auto& derived = loaded.front().steps.front().request.derived;
+    ASSERT_TRUE(derived.has_value());
+    EXPECT_EQ(derived->field, "client_secret");
+    EXPECT_EQ(derived->edit.kind, Edit::Kind::resize);
+    EXPECT_EQ(derived->edit.length, 255u);
+    // The case's own secret grown to the asked length; another run's randomness grows it otherwise.
+    const nlohmann::json valid{{"client_secret", "mx3pid-first"}};
+    auto grown = [&](std::uint64_t entropy) {
+        return nlohmann::json::parse(apply_input(*derived, valid, entropy).text)["client_secret"].get<std::string>();
+    };
+    const auto one = grown(1), two = grown(2);
+    EXPECT_EQ(one.size(), 255u);
+    EXPECT_EQ(one.rfind("mx3pid-first", 0), 0u);
+    EXPECT_EQ(two.rfind("mx3pid-first", 0), 0u);
+    EXPECT_NE(one, two);
+
+    EXPECT_EQ(error_of(with(minimal, "    - expect:", "    - send: {resize: {send_attempt: 3}}\n      expect:")).line(), 5)
+        << "send_attempt has no grammar to grow it from";
+    EXPECT_EQ(error_of(with(minimal, "    - expect:", "    - send: {resize: {client_secret: 0}}\n      expect:")).line(), 5);
+    EXPECT_EQ(error_of(with(minimal, "    - expect:", "    - send: {resize: [client_secret, 255]}\n      expect:")).line(), 5);
+}
+
+TEST(CaseLoader, WhenServedIsABoolean) {
+    auto text = std::string(minimal) + "  side_channel: {when_served: true, tokens_delivered: 1, sentences: {tokens_delivered: [cs.response.200.sent]}}\n";
+    TempDir dir;
+    const auto loaded = load_case_file(dir.write("served.yaml", text), catalogue());
+    ASSERT_EQ(loaded.size(), 1u);
+    EXPECT_TRUE(loaded.front().side_channel.when_served);
+    EXPECT_EQ(error_of(with(text, "when_served: true", "when_served: sometimes")).line(), 7);
 }
 
 TEST(CaseLoader, UnknownKeyNamesFileAndLine) {
