@@ -33,22 +33,25 @@ std::vector<std::string> cited(const suite::StepExpectation& expect, const char*
 }  // namespace
 
 bool attach(CheckResult& check, const std::vector<std::string>& cited, const Judging& judging, bool own) {
-    auto resolved = judging.catalogue.resolve(cited, judging.where);
+    const auto& resolved = judging.catalogue.resolve_judged(cited, judging.where);
     if (resolved.obligations.empty()) return false;
+    std::vector<std::string> kept;
     if (check.verdict != Verdict::pass && !check.sentences.empty()) {
-        std::vector<std::string> kept;
         for (const auto& id : resolved.obligations)
             if (std::find(check.sentences.begin(), check.sentences.end(), id) != check.sentences.end()) kept.push_back(id);
-        if (!kept.empty()) {
-            resolved.obligations = std::move(kept);
-        } else if (own) {
+        if (kept.empty() && own) {
             check.verdict = Verdict::pass;
             check.actual += " (no sentence of " + judging.where.edition.name() + " asks otherwise here)";
         }
     }
-    check.sentences = std::move(resolved.obligations);
-    check.freedoms = std::move(resolved.freedoms);
-    check.level = judging.catalogue.level_of(check.sentences);
+    check.freedoms = resolved.freedoms;
+    if (kept.empty()) {
+        check.sentences = resolved.obligations;
+        check.level = resolved.level;
+    } else {
+        check.sentences = std::move(kept);
+        check.level = judging.catalogue.level_of(check.sentences);
+    }
     return true;
 }
 
