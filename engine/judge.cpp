@@ -111,8 +111,15 @@ std::optional<std::string> unimplemented_reason(const suite::Step& step, const n
 
 void conclude(reports::CaseResult& result, bool server_error) {
     bool must_failed = false, should_failed = false;
+    std::string advice;
     result.level.clear();
     for (auto& check : result.checks) {
+        if (check.level == reports::advice_level) {
+            if (check.verdict == Verdict::pass) continue;
+            check.verdict = Verdict::warn;
+            if (advice.empty()) advice = "advice: " + check.name + ": expected " + check.expected + ", got " + check.actual;
+            continue;
+        }
         if (check.level == "MUST") result.level = "MUST";
         else if (check.level == "SHOULD" && result.level.empty()) result.level = "SHOULD";
         if (check.verdict == Verdict::pass) continue;
@@ -126,6 +133,7 @@ void conclude(reports::CaseResult& result, bool server_error) {
     }
     if (!must_failed && !should_failed && !server_error) {
         result.verdict = Verdict::pass;
+        result.message = advice;
         return;
     }
     result.verdict = must_failed || server_error ? Verdict::fail : Verdict::warn;
