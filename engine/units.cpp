@@ -1,5 +1,6 @@
 #include "engine/units.hpp"
 
+#include <deque>
 #include <map>
 
 #include "engine/follow_up.hpp"
@@ -68,11 +69,12 @@ public:
     const Asked& get(const suite::SelectedCase& selected, const EditionCases& edition, const net::Url& homeserver,
                      const suite::Profile& profile, const RequestBasis& basis) {
         const auto rules = follow_up_rules(edition.edition);
+        const auto spelling = spelling_of(edition.edition);
         for (const auto& [alike, asked] : built_)
-            if (alike.source == selected.instance.source && same_server(alike.server, homeserver) && alike.spelling == spelling_of(edition.edition) &&
+            if (alike.source == selected.instance.source && same_server(alike.server, homeserver) && alike.spelling == spelling &&
                 alike.rules == rules)
                 return asked;
-        built_.emplace_back(Alike{selected.instance.source, homeserver, spelling_of(edition.edition), rules},
+        built_.emplace_back(Alike{selected.instance.source, homeserver, spelling, rules},
                             asked_for(selected, edition, homeserver, profile, basis));
         return built_.back().second;
     }
@@ -84,7 +86,7 @@ private:
         RequestSpelling spelling;
         FollowUpRules rules;
     };
-    std::vector<std::pair<Alike, Asked>> built_;
+    std::deque<std::pair<Alike, Asked>> built_;  ///< a deque: what get() returned stays put as it grows
 };
 
 /// Among the units of one case asking `asked`: one on `server`, else one whose server answers as
