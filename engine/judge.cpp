@@ -33,22 +33,25 @@ std::vector<std::string> cited(const suite::StepExpectation& expect, const char*
 }  // namespace
 
 bool attach(CheckResult& check, const std::vector<std::string>& cited, const Judging& judging, bool own) {
-    auto resolved = judging.catalogue.resolve(cited, judging.where);
+    const auto& resolved = judging.catalogue.resolve_judged(cited, judging.where);
     if (resolved.obligations.empty()) return false;
+    std::vector<std::string> kept;
     if (check.verdict != Verdict::pass && !check.sentences.empty()) {
-        std::vector<std::string> kept;
         for (const auto& id : resolved.obligations)
             if (std::find(check.sentences.begin(), check.sentences.end(), id) != check.sentences.end()) kept.push_back(id);
-        if (!kept.empty()) {
-            resolved.obligations = std::move(kept);
-        } else if (own) {
+        if (kept.empty() && own) {
             check.verdict = Verdict::pass;
             check.actual += " (no sentence of " + judging.where.edition.name() + " asks otherwise here)";
         }
     }
-    check.sentences = std::move(resolved.obligations);
-    check.freedoms = std::move(resolved.freedoms);
-    check.level = judging.catalogue.level_of(check.sentences);
+    check.freedoms = resolved.freedoms;
+    if (kept.empty()) {
+        check.sentences = resolved.obligations;
+        check.level = resolved.level;
+    } else {
+        check.sentences = std::move(kept);
+        check.level = judging.catalogue.level_of(check.sentences);
+    }
     return true;
 }
 
@@ -108,8 +111,15 @@ std::optional<std::string> unimplemented_reason(const suite::Step& step, const n
 
 void conclude(reports::CaseResult& result, bool server_error) {
     bool must_failed = false, should_failed = false;
+    std::string advice;
     result.level.clear();
     for (auto& check : result.checks) {
+        if (check.level == reports::advice_level) {
+            if (check.verdict == Verdict::pass) continue;
+            check.verdict = Verdict::warn;
+            if (advice.empty()) advice = "advice: " + check.name + ": expected " + check.expected + ", got " + check.actual;
+            continue;
+        }
         if (check.level == "MUST") result.level = "MUST";
         else if (check.level == "SHOULD" && result.level.empty()) result.level = "SHOULD";
         if (check.verdict == Verdict::pass) continue;
@@ -123,6 +133,7 @@ void conclude(reports::CaseResult& result, bool server_error) {
     }
     if (!must_failed && !should_failed && !server_error) {
         result.verdict = Verdict::pass;
+        result.message = advice;
         return;
     }
     result.verdict = must_failed || server_error ? Verdict::fail : Verdict::warn;

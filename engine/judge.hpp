@@ -45,7 +45,8 @@ std::optional<std::string> unimplemented_reason(const suite::Step& step, const n
 /// The case's verdict from its checks: FAIL when a MUST check failed or a 5xx came back
 /// (`server_error`), WARN when only SHOULD checks failed (their verdict becomes warn), else PASS.
 /// The case's level is the strongest of its checks'. The message names the first failing check
-/// and the names of the others.
+/// and the names of the others. A failed advice check (reports::advice_level) becomes warn and
+/// leaves the verdict alone; a case that passes names the first in its message.
 void conclude(reports::CaseResult& result, bool server_error);
 
 }  // namespace mx3pid::engine

@@ -21,10 +21,17 @@ std::string with_client_secret(std::string raw, const std::string& secret) {
 
 }  // namespace
 
+RequestSpelling spelling_of(const spec::Edition& edition) {
+    static const auto next_link_introduced = *spec::Edition::parse("r0.4.0");
+    // id_access_token exists from r0.6.0: "required if id_server is supplied".
+    static const auto id_access_token_introduced = *spec::Edition::parse("r0.6.0");
+    return {edition.client_prefix(), !(edition < next_link_introduced), !(edition < id_access_token_introduced)};
+}
+
 std::string endpoint_target(const spec::Endpoint& endpoint, const RequestContext& context) {
     auto base = context.base_path;
     while (!base.empty() && base.back() == '/') base.pop_back();
-    return base + "/_matrix/client/" + std::string(context.edition.client_prefix()) + std::string(endpoint.path);
+    return base + "/_matrix/client/" + std::string(spelling_of(context.edition).client_prefix) + std::string(endpoint.path);
 }
 
 net::Request build_request(const spec::Endpoint& endpoint, const suite::RequestSpec& step, const CaseValues& values,
@@ -64,17 +71,14 @@ net::Request build_request(const spec::Endpoint& endpoint, const suite::RequestS
         body["phone_number"] = values.address.msisdn.phone_number;
     }
     body["send_attempt"] = values.send_attempt + step.send_attempt_increment;
-    // next_link exists from r0.4.0; r0.3.0's body has no such key.
-    static const auto next_link_introduced = *spec::Edition::parse("r0.4.0");
-    if (!(context.edition < next_link_introduced)) body["next_link"] = values.next_link;
+    const auto spelling = spelling_of(context.edition);
+    if (spelling.next_link) body["next_link"] = values.next_link;
     const IdentityCredentials* named = step.id_server == suite::IdServerChoice::trusted     ? &context.trusted
                                        : step.id_server == suite::IdServerChoice::untrusted ? &context.untrusted
                                                                                      : nullptr;
     if (named) {
         body["id_server"] = named->id_server;
-        // id_access_token exists from r0.6.0: "required if id_server is supplied".
-        static const auto introduced = *spec::Edition::parse("r0.6.0");
-        if (step.id_access_token && !(context.edition < introduced) && !named->access_token.empty())
+        if (step.id_access_token && spelling.id_access_token && !named->access_token.empty())
             body["id_access_token"] = named->access_token;
     }
     for (const auto& field : step.remove) body.erase(field);

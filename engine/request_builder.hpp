@@ -33,6 +33,18 @@ struct CaseValues {
     std::int64_t send_attempt = 0;
 };
 
+/// What a request depends on of the edition it is built for: editions that spell requests alike
+/// build the same request from the same step and values.
+struct RequestSpelling {
+    std::string_view client_prefix;  ///< "r0" or "v3"
+    bool next_link = false;          ///< the body has next_link (r0.4.0 on)
+    bool id_access_token = false;    ///< the body may have id_access_token (r0.6.0 on)
+
+    bool operator==(const RequestSpelling&) const = default;
+};
+
+RequestSpelling spelling_of(const spec::Edition& edition);
+
 /// The valid request body for the case's address with the step's changes applied, as the edition
 /// spells it: `id_server` when the step keeps it, with `id_access_token` from r0.6.0 on unless omitted.
 net::Request build_request(const spec::Endpoint& endpoint, const suite::RequestSpec& step, const CaseValues& values,

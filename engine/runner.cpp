@@ -177,17 +177,19 @@ reports::CaseResult start_result(const suite::SelectedCase& selected, const Envi
 std::vector<reports::Sentence> cited_sentences(const std::vector<reports::CaseResult>& results, const suite::Catalogue& catalogue,
                                                const spec::Edition& edition) {
     // Catalogue order, then endpoint order for sentences each endpoint's own section says.
-    std::set<std::pair<std::size_t, std::size_t>> wanted;
-    auto index = [&](const std::string& id) { return static_cast<std::size_t>(catalogue.find(id) - catalogue.sentences().data()); };
+    std::set<std::pair<std::string_view, std::size_t>> cited;
     for (const auto& result : results) {
         const auto* endpoint = spec::find_endpoint_by_key(result.endpoint);
         if (!endpoint) continue;
         const auto endpoint_index = static_cast<std::size_t>(endpoint - spec::endpoints().data());
         for (const auto& check : result.checks)
             for (const auto* ids : {&check.sentences, &check.freedoms})
-                for (const auto& id : *ids)
-                    if (catalogue.find(id)) wanted.emplace(index(id), endpoint_index);
+                for (const auto& id : *ids) cited.emplace(id, endpoint_index);
     }
+    std::set<std::pair<std::size_t, std::size_t>> wanted;
+    for (const auto& [id, endpoint_index] : cited)
+        if (const auto* record = catalogue.find(id))
+            wanted.emplace(static_cast<std::size_t>(record - catalogue.sentences().data()), endpoint_index);
     std::vector<reports::Sentence> sentences;
     for (const auto& [at, endpoint_index] : wanted) {
         const auto& record = catalogue.sentences()[at];
@@ -499,7 +501,7 @@ reports::CaseResult judge_view(View& view, const UnitRun& run, const Observation
     if (view.selected->instance.source->side_channel.follow_link)
         for (const auto& check : follow) add_own_check(result.checks, check, judging);
     const bool served = run.first_answer && run.first_answer->status >= 200 && run.first_answer->status < 300;
-    Judged kept{view.edition, view.selected, judging, run.first_body, run.first_sid, run.secrets, run.values.address, result.checks,
+    Judged kept{view.edition, view.selected, judging, run.first_body, run.first_sid, run.secrets, run.values.address, result.checks.size(),
                 run.server_error, served};
     judge_observation(kept, seen, result);
     kept.verdict = result.verdict;
@@ -515,11 +517,13 @@ void finish(UnitRun run, RunState& state, Rows& rows) {
     const auto follow = follow_up(run, seen, state);
     const auto curl = detail::curl_line(run.unit->homeserver, run.requests.front(), run.secrets.all(), run.secrets.redacting());
     const auto finished = run.exchanges.empty() ? reports::Clock::now() : run.exchanges.back().finished;
+    const auto exchanges = run.exchanges.size();
     std::vector<Judged> judged;
     std::vector<std::pair<std::size_t, reports::CaseResult>> results;
     for (auto& view : run.views) {
         auto result = judge_view(view, run, seen, follow, state, judged);
-        result.exchanges = run.exchanges;
+        const bool last = &view == &run.views.back();
+        result.exchanges = last ? std::move(run.exchanges) : run.exchanges;
         result.curl = curl;
         result.finished = finished;
         if (trace::on(trace::Level::info))
@@ -530,8 +534,8 @@ void finish(UnitRun run, RunState& state, Rows& rows) {
     }
     state.keep(run.unit->id, std::move(judged));
     state.side.close(run.unit->id);
-    if (!run.exchanges.empty()) ++state.units_sent;
-    state.exchanges_sent += run.exchanges.size();
+    if (exchanges > 0) ++state.units_sent;
+    state.exchanges_sent += exchanges;
     state.judgements += results.size();
     for (auto& [edition, result] : results) rows.put(run.unit->case_index, edition, std::move(result));
 }

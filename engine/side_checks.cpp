@@ -116,7 +116,13 @@ public:
         medium_ = judging.where.endpoint->medium;
     }
 
-    CheckResult judge(const std::vector<mock_identity::ReceivedRequest>& requests) {
+    /// The identity server request check, then the identity server fields check.
+    std::vector<CheckResult> judge(const std::vector<mock_identity::ReceivedRequest>& requests) {
+        return {judge_requests(requests), judge_fields()};
+    }
+
+private:
+    CheckResult judge_requests(const std::vector<mock_identity::ReceivedRequest>& requests) {
         bool v2_seen = false;
         std::size_t judged = 0;
         for (const auto& request : requests) {
@@ -135,6 +141,7 @@ public:
             if (v2) judge_token(request);
             judge_body(request);
         }
+        judged_ = judged;
         const std::string expected = "requestToken by this edition's identity API, authenticated as it asks, with a JSON object body";
         if (judged == 0) return passed(check::identity_request, expected, "no requestToken to judge");
         if (wrong_.empty()) return passed(check::identity_request, expected, std::to_string(judged) + " as asked");
@@ -143,7 +150,15 @@ public:
         return failed(check::identity_request, expected, actual, breaks_);
     }
 
-private:
+    CheckResult judge_fields() const {
+        const std::string expected = "only the keys the identity API defines for requestToken";
+        if (judged_ == 0) return passed(check::identity_fields, expected, "no requestToken to judge");
+        if (undefined_.empty()) return passed(check::identity_fields, expected, "none other");
+        std::string actual = "also ";
+        for (std::size_t i = 0; i < undefined_.size(); ++i) actual += (i ? ", " : "") + detail::one_line(undefined_[i], 40);
+        return failed(check::identity_fields, expected, actual, {"is.request.email.defined_keys", "is.request.msisdn.defined_keys"});
+    }
+
     bool since(std::string_view name) const { return !(edition_ < *spec::Edition::parse(name)); }
 
     void wrong(std::string what, std::initializer_list<const char*> sentences) {
@@ -204,6 +219,12 @@ private:
         for (const char* key : keys)
             if (!body.is_object() || !body.contains(key))
                 wrong(std::string("no ") + key, {"is.request.email.required_keys", "is.request.msisdn.required_keys"});
+        if (!body.is_object()) return;
+        keys.push_back("next_link");
+        for (const auto& [key, value] : body.items())
+            if (std::find(keys.begin(), keys.end(), key) == keys.end() &&
+                std::find(undefined_.begin(), undefined_.end(), key) == undefined_.end())
+                undefined_.push_back(key);
     }
 
     spec::Edition edition_;
@@ -211,7 +232,18 @@ private:
     spec::Medium medium_ = spec::Medium::email;
     const json& sent_;
     std::vector<std::string> wrong_, breaks_;
+    std::vector<std::string> undefined_;  ///< keys the identity API does not define for requestToken
+    std::size_t judged_ = 0;
 };
+
+/// A judge's own check on what reached the identity server, counted as suite::identity_side says
+/// for the validation mode.
+void add_identity_check(std::vector<CheckResult>& checks, CheckResult check, const Judging& judging) {
+    const auto before = checks.size();
+    add_own_check(checks, std::move(check), judging);
+    if (checks.size() > before && suite::identity_side(judging.where.mode) == suite::IdentitySide::advice)
+        checks.back().level = reports::advice_level;
+}
 
 
 }  // namespace
@@ -229,8 +261,8 @@ std::vector<CheckResult> judge_side_channel(const suite::SideChannelExpectation&
     if (expect.decoy_requests) count(check::decoy, "decoy_requests", *expect.decoy_requests, seen.decoy_request_tokens());
     if (expect.delivered) {
         add_check(checks, check_delivered(mode, seen, sent, secrets), sentences.at("delivered").all(), judging);
-        if (mode != spec::Validation::self)
-            add_own_check(checks, IdentityRequestJudge(judging, sent).judge(seen.trusted), judging);
+        if (suite::identity_side(mode) != suite::IdentitySide::not_made)
+            for (auto& check : IdentityRequestJudge(judging, sent).judge(seen.trusted)) add_identity_check(checks, std::move(check), judging);
     }
     if (expect.sid_matches)
         add_check(checks, check_sid_matches(mode, seen, answered_sid), sentences.at("sid_matches").all(), judging);

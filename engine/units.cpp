@@ -1,5 +1,6 @@
 #include "engine/units.hpp"
 
+#include <deque>
 #include <map>
 
 #include "engine/follow_up.hpp"
@@ -61,6 +62,33 @@ Asked asked_for(const suite::SelectedCase& selected, const EditionCases& edition
 
 bool same_server(const net::Url& a, const net::Url& b) { return a.origin() == b.origin() && a.path == b.path; }
 
+/// asked_for, built once for the editions of one case that would build it alike: the same template
+/// and server, requests spelt alike, the same follow-up rules.
+class AskedOfCase {
+public:
+    const Asked& get(const suite::SelectedCase& selected, const EditionCases& edition, const net::Url& homeserver,
+                     const suite::Profile& profile, const RequestBasis& basis) {
+        const auto rules = follow_up_rules(edition.edition);
+        const auto spelling = spelling_of(edition.edition);
+        for (const auto& [alike, asked] : built_)
+            if (alike.source == selected.instance.source && same_server(alike.server, homeserver) && alike.spelling == spelling &&
+                alike.rules == rules)
+                return asked;
+        built_.emplace_back(Alike{selected.instance.source, homeserver, spelling, rules},
+                            asked_for(selected, edition, homeserver, profile, basis));
+        return built_.back().second;
+    }
+
+private:
+    struct Alike {
+        const suite::CaseTemplate* source;
+        net::Url server;
+        RequestSpelling spelling;
+        FollowUpRules rules;
+    };
+    std::deque<std::pair<Alike, Asked>> built_;  ///< a deque: what get() returned stays put as it grows
+};
+
 /// Among the units of one case asking `asked`: one on `server`, else one whose server answers as
 /// `edition`'s would; none when neither is.
 std::optional<std::size_t> unit_to_join(const std::vector<std::size_t>& candidates, const UnitPlan& plan, const net::Url& server,
@@ -87,11 +115,12 @@ UnitPlan plan_units(const std::vector<EditionCases>& editions, const net::Url& h
     plan.of_case.resize(cases);
     for (std::size_t index = 0; index < cases; ++index) {
         std::map<std::string, std::vector<std::size_t>> by_key;
+        AskedOfCase asked_of_case;
         for (std::size_t e = 0; e < editions.size(); ++e) {
             const auto& selected = editions[e].cases[index];
             if (selected.skip_reason || selected.not_run_reason) continue;
             const auto& server = editions[e].homeserver ? *editions[e].homeserver : homeserver;
-            const auto asked = asked_for(selected, editions[e], server, profile, basis);
+            const auto& asked = asked_of_case.get(selected, editions[e], server, profile, basis);
             auto& candidates = by_key[asked.key];
             auto id = unit_to_join(candidates, plan, server, asked, editions[e], editions);
             if (!id) {

@@ -124,7 +124,7 @@ private:
         std::set<std::string> explained;
         bool failed_check = false;
         for (const auto& check : result.checks) {
-            if (check.verdict == Verdict::pass) continue;
+            if (check.verdict == Verdict::pass || check.level == reports::advice_level) continue;
             failed_check = true;
             std::set<std::string> named;
             for (const auto& id : check.sentences)

@@ -51,6 +51,10 @@ struct Sentence {
     std::string endpoint;
 };
 
+/// The level of a check whose failure is reported but never warns or fails its case: what a
+/// homeserver sends an identity server its own configuration names (validation mode delegate).
+inline constexpr std::string_view advice_level = "advice";
+
 /// One assertion about the answer or the side channel.
 struct CheckResult {
     std::string name;      ///< e.g. "status", "errcode", "sid grammar", "identity server requests"
@@ -59,6 +63,7 @@ struct CheckResult {
     std::string actual;    ///< one line
     /// "MUST" or "SHOULD": the strongest obligation among the sentences the check tests (a schema
     /// requirement is a MUST). A failed MUST check fails the case; a failed SHOULD check warns.
+    /// "advice" (advice_level): a failure is only reported (its verdict warn, the case's unchanged).
     std::string level;
     /// IDs of the sentences it tests (obligations: MUST, schema, SHOULD); a failed check lists those
     /// its failure breaks. RunResult::sentences has their words.

@@ -82,6 +82,20 @@ Resolved Catalogue::resolve(const std::vector<std::string>& cited, const JudgedI
     return resolved;
 }
 
+const Resolved& Catalogue::resolve_judged(const std::vector<std::string>& cited, const JudgedIn& where) const {
+    std::string key = where.edition.name();
+    key += '\n';
+    if (where.endpoint) key += where.endpoint->key;
+    key += '\n';
+    key += static_cast<char>('0' + static_cast<int>(where.mode));
+    for (const auto& pattern : cited) (key += '\n') += pattern;
+    std::lock_guard lock(remembered_->mutex);
+    auto& kept = remembered_->resolved;
+    auto found = kept.find(key);
+    if (found == kept.end()) found = kept.emplace(std::move(key), resolve(cited, where)).first;
+    return found->second;
+}
+
 std::string Catalogue::level_of(const std::vector<std::string>& ids) const {
     std::string level;
     for (const auto& id : ids) {
@@ -97,7 +111,11 @@ std::optional<Place> Catalogue::place(std::string_view section_name, const spec:
                                       const spec::Edition& edition) const {
     const auto* found = section(section_name);
     if (!found || !found->editions.contains(edition) || (found->operation && !endpoint)) return std::nullopt;
-    return place_section(*found, endpoint, edition);
+    if (!found->operation) endpoint = nullptr;
+    std::lock_guard lock(remembered_->mutex);
+    auto [kept, added] = remembered_->places.try_emplace({found, endpoint, edition});
+    if (added) kept->second = place_section(*found, endpoint, edition);
+    return kept->second;
 }
 
 reports::Sentence Catalogue::placed(const SentenceRecord& sentence, const spec::Endpoint* endpoint,

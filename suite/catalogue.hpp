@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "reports/run_result.hpp"
@@ -100,6 +102,10 @@ public:
     /// The sentences `cited` (IDs or globs) that hold where the check is judged, obligations and
     /// freedoms apart, and the level they give.
     Resolved resolve(const std::vector<std::string>& cited, const JudgedIn& where) const;
+    /// resolve(), kept for the next call with the same citations in the same place: a run resolves
+    /// each check's citations once per result, in every edition it judges. (Loading checks each
+    /// case's citations once and calls resolve(), so that what it checks is not kept.)
+    const Resolved& resolve_judged(const std::vector<std::string>& cited, const JudgedIn& where) const;
     /// The level of these obligations: "MUST", "SHOULD", or empty when there is none.
     std::string level_of(const std::vector<std::string>& ids) const;
 
@@ -120,6 +126,13 @@ private:
         std::map<std::string, std::vector<std::size_t>, std::less<>> by_glob;
     };
     std::shared_ptr<GlobMatches> glob_matches_ = std::make_shared<GlobMatches>();
+    /// What resolve_judged() and place() worked out, shared like the glob matches.
+    struct Remembered {
+        std::mutex mutex;
+        std::unordered_map<std::string, Resolved> resolved;
+        std::map<std::tuple<const SectionRecord*, const spec::Endpoint*, spec::Edition>, std::optional<Place>> places;
+    };
+    std::shared_ptr<Remembered> remembered_ = std::make_shared<Remembered>();
 };
 
 /// Reads `directory`/sections.yaml and every other *.yaml there as sentences. Throws ConfigError

@@ -26,6 +26,7 @@ const std::vector<JudgeCheck>& judge_checks() {
           "cs.request.id_access_token.presented", "is.request.email.required_keys", "is.request.msisdn.required_keys",
           "is.api.json.r0", "is.api.request_content_type", "is.api.request_object", "is.api.utf8.r0", "is.api.utf8",
           "is.request.form_encoded"}},
+        {check::identity_fields, Answers::side_channel, {"is.request.email.defined_keys", "is.request.msisdn.defined_keys"}},
         {check::rate_limit, Answers::every,
          {"cs.ratelimit.errcode", "cs.error.code.limit_exceeded.r0", "cs.error.code.limit_exceeded", "cs.error.common.r0",
           "cs.error.common.any_endpoint", "cs.ratelimit.retry_after_ms.type", "cs.ratelimit.retry_after_ms.r0",
@@ -46,6 +47,29 @@ const JudgeCheck& judge_check(std::string_view name) {
     for (const auto& judged : judge_checks())
         if (judged.name == name) return judged;
     throw std::logic_error("no check of the judge is called '" + std::string(name) + "'");
+}
+
+IdentitySide identity_side(spec::Validation mode) {
+    switch (mode) {
+        case spec::Validation::proxy: return IdentitySide::at_level;
+        case spec::Validation::delegate: return IdentitySide::advice;
+        case spec::Validation::self: return IdentitySide::not_made;
+    }
+    return IdentitySide::not_made;
+}
+
+std::string_view to_string(IdentitySide treatment) {
+    switch (treatment) {
+        case IdentitySide::at_level: return "judged at its sentences' level";
+        case IdentitySide::advice: return "advice only";
+        case IdentitySide::not_made: return "not made";
+    }
+    return "not made";
+}
+
+const std::vector<std::string_view>& identity_side_checks() {
+    static const std::vector<std::string_view> names{check::identity_request, check::identity_fields};
+    return names;
 }
 
 const std::vector<std::string>& errcode_form_sentences() {
@@ -104,7 +128,8 @@ std::vector<PlannedCheck> planned_checks(const CaseTemplate& source, const spec:
     const auto& side = source.side_channel;
     for (const auto& [key, cited] : side.sentences)
         plan.push_back({std::string(check_name(key)), cited.all(), Answers::side_channel, 0});
-    if (side.delivered) add_judge_check(plan, check::identity_request, 0);
+    if (side.delivered)
+        for (auto name : identity_side_checks()) add_judge_check(plan, name, 0);
     if (side.follow_link) {
         add_judge_check(plan, check::completes, 0);
         if (!(edition < *spec::Edition::parse("r0.5.0"))) add_judge_check(plan, check::submit_answer, 0);

@@ -44,6 +44,7 @@ inline constexpr std::string_view decoy = "untrusted identity server requests";
 inline constexpr std::string_view delivered = "delivered";
 inline constexpr std::string_view sid_matches = "sid matches";
 inline constexpr std::string_view identity_request = "identity server request";
+inline constexpr std::string_view identity_fields = "identity server fields";
 inline constexpr std::string_view rate_limit = "rate limit answer";
 inline constexpr std::string_view completes = "validation completes";
 inline constexpr std::string_view submit_answer = "submit_url answer";
@@ -55,6 +56,17 @@ const std::vector<JudgeCheck>& judge_checks();
 const JudgeCheck& judge_check(std::string_view name);
 /// The errcode check when the step names no codes: an errcode in the spec's namespace form.
 const std::vector<std::string>& errcode_form_sentences();
+
+/// How the judge's checks on what reached the identity server count in a validation mode: at their
+/// sentences' level where the request named that server (proxy); as advice only where the server's
+/// own configuration names it (delegate), which the client-server spec does not reach; not made
+/// where nothing reaches an identity server (self).
+enum class IdentitySide { at_level, advice, not_made };
+IdentitySide identity_side(spec::Validation mode);
+/// "judged at its sentences' level", "advice only", "not made".
+std::string_view to_string(IdentitySide treatment);
+/// Those checks: identity server request, identity server fields.
+const std::vector<std::string_view>& identity_side_checks();
 
 /// The report name of a check a case file asks for by key ("tokens_delivered" → "validation tokens delivered").
 std::string_view check_name(std::string_view key);

@@ -89,8 +89,8 @@ std::vector<reports::SpecRef> cite(const Case& instance, const Catalogue& catalo
     std::vector<std::string> cited;
     auto add = [&](const Citations& citations) {
         for (const auto& [key, one] : citations) {
-            auto resolved = catalogue.resolve(one.all(), where);
-            for (auto* list : {&resolved.obligations, &resolved.freedoms})
+            const auto& resolved = catalogue.resolve_judged(one.all(), where);
+            for (const auto* list : {&resolved.obligations, &resolved.freedoms})
                 for (auto& id : *list)
                     if (std::find(cited.begin(), cited.end(), id) == cited.end()) cited.push_back(id);
         }
@@ -98,6 +98,7 @@ std::vector<reports::SpecRef> cite(const Case& instance, const Catalogue& catalo
     for (const auto& step : instance.source->steps) add(step.expect.sentences);
     add(instance.source->side_channel.sentences);
     std::vector<reports::SpecRef> refs;
+    refs.reserve(cited.size());
     for (const auto& id : cited) {
         const auto* sentence = catalogue.find(id);
         auto placed = catalogue.placed(*sentence, instance.endpoint, where.edition);

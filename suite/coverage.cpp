@@ -34,6 +34,19 @@ std::string modes_text(const SentenceRecord& sentence) {
     return text;
 }
 
+/// The sentences of the edition that the judge's checks on what reached the identity server test.
+std::vector<std::string> identity_side_sentences(const Coverage& coverage) {
+    const auto& names = identity_side_checks();
+    std::vector<std::string> ids;
+    for (const auto& entry : coverage.sentences)
+        if (std::any_of(entry.tests.begin(), entry.tests.end(),
+                        [&](const auto& test) { return std::find(names.begin(), names.end(), test.first) != names.end(); }))
+            ids.push_back(entry.sentence->id);
+    return ids;
+}
+
+constexpr spec::Validation all_modes[] = {spec::Validation::proxy, spec::Validation::delegate, spec::Validation::self};
+
 }  // namespace
 
 std::string_view to_string(Aspect aspect) {
@@ -168,6 +181,10 @@ void write_coverage_text(const Coverage& coverage, std::ostream& out) {
         out << (first ? " " : "; ") << count << " for " << modes;
         first = false;
     }
+    out << "\nidentity side (";
+    for (auto name : identity_side_checks()) out << name << (name == identity_side_checks().back() ? "" : ", ");
+    out << "; " << identity_side_sentences(coverage).size() << " sentences here):";
+    for (auto mode : all_modes) out << (mode == all_modes[0] ? " " : "; ") << spec::to_string(mode) << " " << to_string(identity_side(mode));
     out << "\n" << coverage.last_line() << "\n";
     detail::write_fields_text(coverage, out);
 }
@@ -196,6 +213,12 @@ void write_coverage_json(const Coverage& coverage, std::ostream& out) {
         for (const auto& [check, cases] : entry.tests) one["tests"].push_back({{"check", check}, {"cases", cases}});
         document["sentences"].push_back(std::move(one));
     }
+    Json identity_side_json;
+    identity_side_json["checks"] = Json::array();
+    for (auto name : identity_side_checks()) identity_side_json["checks"].push_back(std::string(name));
+    identity_side_json["sentences"] = identity_side_sentences(coverage);
+    for (auto mode : all_modes) identity_side_json["modes"][std::string(spec::to_string(mode))] = std::string(to_string(identity_side(mode)));
+    document["identity_side"] = std::move(identity_side_json);
     document["counts"] = {{"normative", coverage.sentences.size()},
                           {"covered", coverage.count(Covered::covered)},
                           {"untestable", coverage.count(Covered::untestable)},

@@ -71,11 +71,12 @@ struct Coverage {
 Coverage coverage_of(const Suite& suite, const spec::Edition& edition);
 
 /// The plain text `mx3pid coverage` prints: each sentence, its checks and cases (or why it is
-/// untestable), the counts by level and validation mode, last_line(); then each field with its type,
-/// presence, grammar, the families of inputs derived from it with their cases, each aspect's state,
-/// and fields_line().
+/// untestable), the counts by level and validation mode, how the checks on what reached the
+/// identity server count in each validation mode (suite::identity_side), last_line(); then each
+/// field with its type, presence, grammar, the families of inputs derived from it with their
+/// cases, each aspect's state, and fields_line().
 void write_coverage_text(const Coverage& coverage, std::ostream& out);
-/// The same as JSON.
+/// The same as JSON ("identity_side": its checks, the sentences they test here, each mode's treatment).
 void write_coverage_json(const Coverage& coverage, std::ostream& out);
 
 /// cases/LEVELS.md: the catalogue's counts per edition, every case kind's checks with the sentences

@@ -1,5 +1,7 @@
 #include "engine/detail/judged.hpp"
 
+#include <algorithm>
+
 #include "engine/judge.hpp"
 #include "engine/side_checks.hpp"
 
@@ -28,7 +30,8 @@ suite::SideChannelExpectation expected(const suite::SideChannelExpectation& expe
 
 void judge_observation(const Judged& judged, const Observation& seen, reports::CaseResult& result) {
     const auto& source = *judged.selected->instance.source;
-    result.checks = judged.answer_checks;
+    result.checks.erase(result.checks.begin() + static_cast<std::ptrdiff_t>(std::min(judged.answer_checks, result.checks.size())),
+                        result.checks.end());
     auto checks = judge_side_channel(expected(source.side_channel, judged.served), seen, judged.first_body, judged.first_sid, judged.secrets, judged.judging);
     result.checks.insert(result.checks.end(), checks.begin(), checks.end());
     result.message.clear();

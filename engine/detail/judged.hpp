@@ -24,7 +24,8 @@ struct Judged {
     std::optional<std::string> first_sid;
     Secrets secrets;
     Address address;
-    std::vector<reports::CheckResult> answer_checks;  ///< every check but the side channel's, as first made
+    /// How many of the result's checks, at its front, are not the side channel's: those stay when it is judged again.
+    std::size_t answer_checks = 0;
     bool server_error = false;
     bool served = false;  ///< the first step was answered 2xx
     reports::Verdict verdict = reports::Verdict::pass;  ///< as last judged, before known failures

@@ -24,7 +24,8 @@ std::set<std::string> declared_broken(const reference_homeserver::Variant& varia
 
 std::set<std::string> cited_by(const reports::CaseResult& result) {
     std::set<std::string> cited;
-    for (const auto& check : result.checks) cited.insert(check.sentences.begin(), check.sentences.end());
+    for (const auto& check : result.checks)
+        if (check.level != reports::advice_level) cited.insert(check.sentences.begin(), check.sentences.end());
     return cited;
 }
 

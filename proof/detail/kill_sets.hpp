@@ -17,6 +17,7 @@ std::set<std::string> declared_broken(const reference_homeserver::Variant& varia
                                       const suite::JudgedIn& where, std::vector<std::size_t>* entries = nullptr);
 
 /// Every sentence the case's checks name: what a passing check tests, what a failed one breaks.
+/// An advice check's sentences bind nothing where it is made, so they are not among them.
 std::set<std::string> cited_by(const reports::CaseResult& result);
 
 /// The verdict a case must get: fail when a declared sentence its checks cite is a MUST (or schema),

@@ -289,6 +289,12 @@ std::vector<Variant> conformant() {
          .profiles = mailing_profiles, .editions = ">= r0.5.0", .basis = self_validation, .grace = 1000ms,
          .uses = {"cs.validation.choice.r0_5"},
          .make = make<LateMail>},
+        {.name = "delegate-extra-keys", .behaviour = c,
+         .description = "delegating, sends the identity server of its configuration keys its API does not define (advice only)",
+         .profiles = {"builtin-delegate"},
+         .basis = "r0.6.0, POST /_matrix/client/r0/register/email/requestToken: only the id_server a client gives binds what "
+                  "the server sends an identity server; one its configuration names is outside the client-server text",
+         .make = make<ForwardsExtraKeys>},
         {.name = "forwards-malformed", .behaviour = c,
          .description = "forwards a malformed body to the identity server as it came, and relays its 4xx",
          .profiles = {"builtin", "builtin-delegate"},

@@ -27,6 +27,13 @@ inline Kill breaks(std::vector<std::string_view> sentences, std::string editions
     return Kill{.sentences = std::move(sentences), .editions = std::move(editions)};
 }
 
+/// Sentences on what reaches the identity server, broken in the editions named where the server
+/// proxies to the one the request names. Where it delegates to one its configuration names, the
+/// judge reports the same deviation as advice, which fails no case.
+inline Kill proxied(std::vector<std::string_view> sentences, std::string editions = "*") {
+    return Kill{.sentences = std::move(sentences), .editions = std::move(editions), .modes = {spec::Validation::proxy}};
+}
+
 /// What a server that answers a valid request without validating it breaks: the 200 it owes, and
 /// the sentences that make each valid case's request valid (those cases fail on their status).
 inline const std::vector<std::string_view>& declined_validation() {

@@ -1,6 +1,8 @@
 // Faulty variants that call the identity server's requestToken wrongly: the wrong API version, the
 // access token missing, in the query or not the client's, a body that is not a JSON object, not
-// UTF-8 or not labelled JSON, and a delegated submit_url that alters the token it passes on.
+// UTF-8, not labelled JSON or with keys the identity API does not define, and a delegated submit_url
+// that alters the token it passes on. What reaches a delegate is judged as advice only: those
+// sentences are declared broken for proxy mode (proxied()).
 #include "reference_homeserver/variants/shared.hpp"
 
 namespace mx3pid::reference_homeserver::family {
@@ -116,10 +118,8 @@ std::vector<Variant> faulty_identity() {
         "cs.request.phone_number.target", "cs.response.sid.from_identity_server.r0_4"};
     // ... and, where a 400 was allowed, the code it was to carry: for a delegating server the
     // untrusted id_server's (a proxying one refuses that before asking anyone).
-    auto relayed_400 = [&](std::initializer_list<std::string_view> own, std::vector<std::string_view> codes) {
-        auto sentences = owed_200;
-        sentences.insert(sentences.end(), own);
-        std::vector<Kill> kills{breaks(sentences),
+    auto relayed_400 = [&](std::vector<std::string_view> own, std::vector<std::string_view> codes) {
+        std::vector<Kill> kills{breaks(owed_200), proxied(std::move(own)),
                                 {.sentences = {"cs.register.untrusted.errcode", "cs.3pid.untrusted.errcode*",
                                                "cs.password.untrusted.errcode*"},
                                  .editions = ">= r0.5.0", .modes = {Validation::delegate}}};
@@ -130,29 +130,30 @@ std::vector<Variant> faulty_identity() {
     return {
         {.name = "identity-v2-too-early",
          .description = "calls the identity service's v2 API in editions whose identity service has only v1",
-         .kills = {breaks({"is.request.path.v1"})}, .profiles = forwarding_profiles, .editions = "< r0.6.0",
+         .kills = {proxied({"is.request.path.v1"})}, .profiles = forwarding_profiles, .editions = "< r0.6.0",
          .make = make<V2TooEarly>},
         {.name = "identity-v1-only",
          .description = "calls the identity service's v1 API in every edition: deprecated in r0.6.x, gone from v1.1",
-         .kills = {breaks({"is.v1_deprecation.v2_first", "is.request.path"})}, .profiles = forwarding_profiles,
+         .kills = {proxied({"is.v1_deprecation.v2_first", "is.request.path"})}, .profiles = forwarding_profiles,
          .editions = ">= r0.6.0", .make = make<V1Only>},
         {.name = "identity-no-token", .description = "calls the identity service's v2 API without an access token",
-         .kills = {breaks(with(owed, {"is.request.auth_required", "cs.request.id_access_token.with_id_server*"}), ">= r0.6.0")},
+         .kills = {breaks(with(owed, {"cs.request.id_access_token.with_id_server*"}), ">= r0.6.0"),
+                   proxied({"is.request.auth_required"}, ">= r0.6.0")},
          .profiles = forwarding_profiles,
          .editions = ">= r0.6.0", .make = make<NoToken>},
         {.name = "identity-token-in-query",
          .description = "gives the identity server its access token in the query, not an Authorization header",
-         .kills = {breaks({"is.auth.header*"})}, .profiles = forwarding_profiles, .editions = ">= r0.6.0",
+         .kills = {proxied({"is.auth.header*"})}, .profiles = forwarding_profiles, .editions = ">= r0.6.0",
          .make = make<TokenInQuery>},
         {.name = "identity-own-token",
          .description = "proxying for a client that gave an id_access_token, presents its own token instead",
          .kills = {breaks({"cs.request.id_access_token.presented*"})}, .profiles = {"builtin"}, .editions = ">= r0.6.0",
          .make = make<OwnToken>},
         {.name = "identity-text-plain", .description = "sends the identity server JSON labelled text/plain",
-         .kills = {breaks({"is.api.json.r0", "is.api.request_content_type"})}, .profiles = forwarding_profiles,
+         .kills = {proxied({"is.api.json.r0", "is.api.request_content_type"})}, .profiles = forwarding_profiles,
          .make = make<JsonAsTextPlain>},
         {.name = "identity-not-utf8", .description = "sends the identity server JSON with a Latin-1 byte in it",
-         .kills = relayed_400({"is.api.utf8*"}, {"cs.error.code.bad_json*", "cs.error.code.invalid_param*", "cs.error.code.missing_param*"}),
+         .kills = relayed_400({"is.api.utf8*", "is.request.*.defined_keys"}, {"cs.error.code.bad_json*", "cs.error.code.invalid_param*", "cs.error.code.missing_param*"}),
          .profiles = forwarding_profiles, .make = make<NotUtf8>},
         {.name = "identity-array-body", .description = "sends the identity server its parameters wrapped in a JSON array",
          .kills = relayed_400({"is.api.request_object", "is.request.*.required_keys"}, {}), .profiles = forwarding_profiles,
@@ -170,9 +171,12 @@ std::vector<Variant> faulty_identity() {
          .profiles = {"builtin-delegate"}, .editions = ">= r0.5.0", .make = make<PassesSubmitOn<token_as_given, empty_reply>>},
         {.name = "identity-tries-v3-first",
          .description = "asks the identity server's requestToken at an API version no edition has (v3) first",
-         .kills = {breaks({"is.request.path*", "cs.validation.proxies.r0_*", "cs.validation.proxied_request.r0_5",
-                           "cs.validation.forwarded_request.r0_6"})},
+         .kills = {proxied({"is.request.path*"}),
+                   breaks({"cs.validation.proxies.r0_*", "cs.validation.proxied_request.r0_5", "cs.validation.forwarded_request.r0_6"})},
          .profiles = forwarding_profiles, .make = make<TriesV3First>},
+        {.name = "identity-extra-keys",
+         .description = "proxying, also sends the identity server an id_server and the client's id_access_token in the body",
+         .kills = {proxied({"is.request.*.defined_keys"})}, .make = make<ForwardsExtraKeys>},
     };
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Stages more than one family builds on: a submit_url of the homeserver's own that passes the code
-// on to the identity server, and a refusal of an id_server naming another identity server.
+// on to the identity server, keys the identity API does not define sent to the identity server, and
+// a refusal of an id_server naming another identity server.
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,18 @@ struct PassesSubmitOn : detail::Stages {
         auto answer = nlohmann::json::parse(reply.body, nullptr, false);
         if (!reply.reached || !answer.is_object()) return error(502, "M_UNKNOWN", "the identity server did not answer");
         return json_answer(reply.status, reply.status == 200 ? Answer(answer) : answer);
+    }
+};
+
+/// Tells the identity server more than its API defines: the id_server the request is for (the
+/// client's, else the host it forwards to) and the client's id_access_token in the body.
+struct ForwardsExtraKeys : detail::Stages {
+    nlohmann::json identity_body(detail::Exchange& x) override {
+        auto body = Stages::identity_body(x);
+        const auto host = x.identity_base.substr(x.identity_base.find("://") + 3);
+        body["id_server"] = x.fields.id_server.empty() ? host : x.fields.id_server;
+        if (!x.fields.id_access_token.empty()) body["id_access_token"] = x.fields.id_access_token;
+        return body;
     }
 };
 

@@ -75,6 +75,7 @@ private:
 void add_check_causes(const RunResult& run, const CaseResult& result, std::optional<std::size_t> edition, Collector& causes) {
     for (const auto& check : result.checks) {
         if (check.verdict != Verdict::fail && check.verdict != Verdict::warn) continue;
+        if (check.level == advice_level) continue;  // reported with its case, never a cause of a warning
         const Sentence* sentence = check.sentences.empty() ? nullptr : any_placing(run, check.sentences.front(), result);
         const std::string key = (check.verdict == Verdict::fail ? "fail\x1f" : "warn\x1f") +
                                 (check.sentences.empty() ? check.name + '\x1f' + check.expected : check.sentences.front());

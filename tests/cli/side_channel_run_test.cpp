@@ -120,3 +120,53 @@ TEST(Trace, ALogThatCannotBeWrittenIsAUsageError) {
     EXPECT_NE(result.err.find("cannot write the log to " + log), std::string::npos) << result.err;
     EXPECT_EQ(run({"--homeserver", "builtin", "--log-level", "verbose"}).code, 2);
 }
+
+namespace {
+
+/// The checks of one case of `report` by name, and the case.
+const Json& case_of(const Json& report, const std::string& id) {
+    for (const auto& one : report["cases"])
+        if (one["id"] == id) return one;
+    static const Json none;
+    return none;
+}
+
+const Json& check_of(const Json& one, const std::string& name) {
+    for (const auto& check : one["checks"])
+        if (check["name"] == name) return check;
+    static const Json none;
+    return none;
+}
+
+}  // namespace
+
+TEST(IdentitySide, KeysTheIdentityApiLacksWarnWhenProxiedAndAreAdviceWhenDelegated) {
+    TempDir dir;
+    const auto json = (dir.path() / "r.json").string();
+    auto proxied = run({"--homeserver", "builtin:identity-extra-keys", "--spec", "v1.11", "--filter", "register/email/valid",
+                        "--json", json});
+    auto report = Json::parse(read(json));
+    const auto& warned = case_of(report, "register/email/valid");
+    ASSERT_FALSE(warned.is_null()) << proxied.err;
+    EXPECT_EQ(warned["verdict"], "warn");
+    const auto& fields = check_of(warned, "identity server fields");
+    EXPECT_EQ(fields["verdict"], "warn");
+    EXPECT_EQ(fields["level"], "SHOULD");
+    EXPECT_NE(fields["actual"].get<std::string>().find("id_server"), std::string::npos) << fields["actual"];
+    EXPECT_EQ(fields["sentences"], Json::array({"is.request.email.defined_keys"}));
+
+    auto delegated = run({"--homeserver", "builtin:delegate-extra-keys", "--profile",
+                          std::string(MX3PID_SOURCE_DIR) + "/cases/profiles/builtin-delegate.yaml", "--spec", "v1.11", "--filter",
+                          "register/email/valid", "--json", json});
+    EXPECT_EQ(delegated.code, 0) << delegated.err;
+    report = Json::parse(read(json));
+    const auto& advised = case_of(report, "register/email/valid");
+    ASSERT_FALSE(advised.is_null()) << delegated.err;
+    EXPECT_EQ(advised["verdict"], "pass");
+    EXPECT_EQ(advised["message"].get<std::string>().rfind("advice: identity server fields: ", 0), 0u) << advised["message"];
+    const auto& advice = check_of(advised, "identity server fields");
+    EXPECT_EQ(advice["verdict"], "warn");
+    EXPECT_EQ(advice["level"], "advice");
+    EXPECT_EQ(check_of(advised, "identity server request")["level"], "advice");
+    EXPECT_EQ(report["counts"]["warned"].get<long>(), 0);
+}

@@ -177,3 +177,21 @@ TEST(Conclude, AFailedMustFailsAFailedShouldWarnsAndA5xxAlwaysFails) {
     conclude(result, false);
     EXPECT_EQ(result.verdict, Verdict::pass);
 }
+
+TEST(Conclude, AFailedAdviceCheckIsReportedButNeitherWarnsNorFails) {
+    mx3pid::reports::CaseResult result;
+    result.checks = {{"status", Verdict::pass, "200", "200", "MUST", {"cs.response.200.sent"}},
+                     {"identity server fields", Verdict::fail, "only defined keys", "also id_server", "advice",
+                      {"is.request.email.defined_keys"}}};
+    conclude(result, false);
+    EXPECT_EQ(result.verdict, Verdict::pass);
+    EXPECT_EQ(result.level, "MUST");
+    EXPECT_EQ(result.checks[1].verdict, Verdict::warn);
+    EXPECT_EQ(result.message, "advice: identity server fields: expected only defined keys, got also id_server");
+
+    result.checks.push_back({"tokens", Verdict::fail, "1", "2", "SHOULD", {"cs.request.send_attempt.email.only_greater"}});
+    conclude(result, false);
+    EXPECT_EQ(result.verdict, Verdict::warn);
+    EXPECT_EQ(result.message, "tokens: expected 1, got 2 [cs.request.send_attempt.email.only_greater]")
+        << "advice is never the headline of a warning";
+}

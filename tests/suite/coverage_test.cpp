@@ -262,3 +262,23 @@ TEST(FieldCoverage, AFieldNoDerivedCaseAsksIsUncovered) {
     }
     EXPECT_TRUE(listed);
 }
+
+TEST(Coverage, SaysHowTheIdentitySideCountsInEachValidationMode) {
+    auto coverage = suite::coverage_of(shipped(), *spec::Edition::parse("v1.11"));
+    std::ostringstream text;
+    suite::write_coverage_text(coverage, text);
+    EXPECT_NE(text.str().find("identity side (identity server request, identity server fields; "), std::string::npos);
+    EXPECT_NE(text.str().find("): proxy judged at its sentences' level; delegate advice only; self not made\n"), std::string::npos)
+        << text.str().substr(text.str().rfind("by level"));
+    std::ostringstream json_text;
+    suite::write_coverage_json(coverage, json_text);
+    auto document = nlohmann::json::parse(json_text.str());
+    const auto& side = document["identity_side"];
+    EXPECT_EQ(side["modes"]["proxy"], "judged at its sentences' level");
+    EXPECT_EQ(side["modes"]["delegate"], "advice only");
+    EXPECT_EQ(side["modes"]["self"], "not made");
+    const auto& ids = side["sentences"];
+    for (const char* id : {"is.request.path", "is.request.email.defined_keys", "is.request.msisdn.defined_keys", "is.api.utf8"})
+        EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
+    EXPECT_EQ(std::find(ids.begin(), ids.end(), "cs.response.sid.required"), ids.end());
+}
