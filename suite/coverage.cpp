@@ -183,8 +183,7 @@ void write_coverage_text(const Coverage& coverage, std::ostream& out) {
     }
     out << "\nidentity side (";
     for (auto name : identity_side_checks()) out << name << (name == identity_side_checks().back() ? "" : ", ");
-    out << "; " << identity_side_sentences(coverage).size() << " sentences here):";
-    for (auto mode : all_modes) out << (mode == all_modes[0] ? " " : "; ") << spec::to_string(mode) << " " << to_string(identity_side(mode));
+    out << "; " << identity_side_sentences(coverage).size() << " sentences here): " << identity_side_by_mode();
     out << "\n" << coverage.last_line() << "\n";
     detail::write_fields_text(coverage, out);
 }

@@ -422,6 +422,11 @@ std::vector<Variant> faulty_checks() {
          .description = "proxying, refuses an id_server it cannot use (empty, or not one it trusts) with a 400 {message} "
                         "(no errcode, no error)",
          .kills = {breaks(error_body_bare)}, .make = make<UnusableIdServerRefused<bare_refusal>>},
+        {.name = "untrusted-id-server-refused-lowercase",
+         .description = "proxying, refuses an id_server it cannot use (empty, or not one it trusts) with an errcode that "
+                        "has no namespace",
+         .kills = {breaks({"cs.error.namespace*", "cs.error.code.server_not_trusted*", "cs.*.untrusted.errcode*"})},
+         .make = make<UnusableIdServerRefused<lowercase_refusal>>},
         {.name = "token-required-text",
          .description = "from r0.6.0 refuses id_server without id_access_token with a plain-text 400",
          .kills = {breaks(error_body_text, ">= r0.6.0")}, .make = make<TokenRequired<text_refusal>>},
