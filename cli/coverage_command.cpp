@@ -13,7 +13,8 @@ namespace mx3pid::cli {
 
 void add_coverage_command(CLI::App& app, CoverageCommand& options) {
     options.command = app.add_subcommand(
-        "coverage", "list every sentence of an edition with the checks and cases that test it, or why it is untestable");
+        "coverage", "list every sentence of an edition with the checks and cases that test it, or why it is untestable, "
+                    "and every request field with the inputs derived from its grammar or schema");
     options.command->add_option("--spec", options.spec, "the edition (default: the newest mx3pid knows)");
     options.command->add_option("--json", options.json, "also write the coverage as JSON to FILE");
     options.command->add_option("--levels-md", options.levels_md,
@@ -38,7 +39,7 @@ int run_coverage(const CoverageCommand& options, std::ostream& out, std::ostream
         if (!options.json.empty())
             reports::write_file_atomically(options.json, [&](std::ostream& file) { suite::write_coverage_json(coverage, file); });
         suite::write_coverage_text(coverage, out);
-        return coverage.count(suite::Covered::uncovered) == 0 ? 0 : 1;
+        return coverage.count(suite::Covered::uncovered) == 0 && coverage.count_fields(suite::Covered::uncovered) == 0 ? 0 : 1;
     } catch (const suite::ConfigError& e) {
         err << "mx3pid: " << e.what() << "\n";
         return 2;

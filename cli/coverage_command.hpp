@@ -1,6 +1,7 @@
 #pragma once
 // `mx3pid coverage [--spec EDITION] [--json FILE] [--levels-md FILE] [--cases DIR]`: which sentences of
-// an edition the cases test (suite/coverage.hpp), and the generated cases/LEVELS.md.
+// an edition the cases test and which of its fields' grammars and schemas the derived cases ask
+// (suite/coverage.hpp), and the generated cases/LEVELS.md.
 #include <iosfwd>
 #include <string>
 
@@ -21,7 +22,7 @@ struct CoverageCommand {
 /// Adds the `coverage` subcommand to `app`, filling `options` when parsed.
 void add_coverage_command(CLI::App& app, CoverageCommand& options);
 
-/// Runs the parsed subcommand: 0 when no sentence is uncovered, 1 when some is, 2 for a bad edition,
+/// Runs the parsed subcommand: 0 when no sentence and no field is uncovered, 1 when some is, 2 for a bad edition,
 /// a malformed case or sentence file (naming file and line) or a file that cannot be written.
 int run_coverage(const CoverageCommand& options, std::ostream& out, std::ostream& err);
 

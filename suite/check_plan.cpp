@@ -58,6 +58,13 @@ IdentitySide identity_side(spec::Validation mode) {
     return IdentitySide::not_made;
 }
 
+std::string identity_side_by_mode() {
+    std::string text;
+    for (auto mode : {spec::Validation::proxy, spec::Validation::delegate, spec::Validation::self})
+        text += (text.empty() ? "" : "; ") + std::string(spec::to_string(mode)) + " " + std::string(to_string(identity_side(mode)));
+    return text;
+}
+
 std::string_view to_string(IdentitySide treatment) {
     switch (treatment) {
         case IdentitySide::at_level: return "judged at its sentences' level";

@@ -67,6 +67,8 @@ IdentitySide identity_side(spec::Validation mode);
 std::string_view to_string(IdentitySide treatment);
 /// Those checks: identity server request, identity server fields.
 const std::vector<std::string_view>& identity_side_checks();
+/// Each validation mode with its treatment: "proxy judged at its sentences' level; delegate advice only; self not made".
+std::string identity_side_by_mode();
 
 /// The report name of a check a case file asks for by key ("tokens_delivered" → "validation tokens delivered").
 std::string_view check_name(std::string_view key);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "suite/check_plan.hpp"
+#include "suite/detail/field_coverage.hpp"
 
 namespace mx3pid::suite {
 namespace {
@@ -48,6 +49,38 @@ constexpr spec::Validation all_modes[] = {spec::Validation::proxy, spec::Validat
 
 }  // namespace
 
+std::string_view to_string(Aspect aspect) {
+    switch (aspect) {
+        case Aspect::presence: return "presence";
+        case Aspect::type: return "type";
+        case Aspect::characters: return "characters";
+        case Aspect::lengths: return "lengths";
+    }
+    return "?";
+}
+
+Covered FieldCoverage::state() const {
+    auto any = [&](Covered state) { return std::any_of(aspects.begin(), aspects.end(), [&](const AspectCoverage& a) { return a.state == state; }); };
+    if (any(Covered::uncovered)) return Covered::uncovered;
+    return any(Covered::covered) ? Covered::covered : Covered::untestable;
+}
+
+std::size_t Coverage::count_fields(Covered state) const {
+    return static_cast<std::size_t>(
+        std::count_if(fields.begin(), fields.end(), [&](const FieldCoverage& f) { return f.state() == state; }));
+}
+
+std::string Coverage::fields_line() const {
+    std::map<Covered, std::size_t> aspects;
+    for (const auto& field : fields)
+        for (const auto& aspect : field.aspects) ++aspects[aspect.state];
+    return "fields: " + std::to_string(fields.size()) + " defined, " + std::to_string(count_fields(Covered::covered)) +
+           " with derived inputs, " + std::to_string(count_fields(Covered::untestable)) + " with nothing to derive, " +
+           std::to_string(count_fields(Covered::uncovered)) + " uncovered (aspects: " + std::to_string(aspects[Covered::covered]) +
+           " derived, " + std::to_string(aspects[Covered::untestable]) + " with nothing to derive, " +
+           std::to_string(aspects[Covered::uncovered]) + " uncovered)";
+}
+
 std::size_t Coverage::count(Covered state) const {
     return static_cast<std::size_t>(
         std::count_if(sentences.begin(), sentences.end(), [&](const SentenceCoverage& s) { return s.state == state; }));
@@ -61,7 +94,7 @@ std::string Coverage::last_line() const {
 
 Coverage coverage_of(const Suite& suite, const spec::Edition& edition) {
     const auto& catalogue = suite.catalogue;
-    Coverage coverage{edition, {}};
+    Coverage coverage{edition, {}, detail::field_coverage_of(suite, edition)};
     std::map<std::string, std::size_t> at;
     for (const auto& sentence : catalogue.sentences()) {
         if (!sentence.holds_in(edition)) continue;
@@ -150,9 +183,9 @@ void write_coverage_text(const Coverage& coverage, std::ostream& out) {
     }
     out << "\nidentity side (";
     for (auto name : identity_side_checks()) out << name << (name == identity_side_checks().back() ? "" : ", ");
-    out << "; " << identity_side_sentences(coverage).size() << " sentences here):";
-    for (auto mode : all_modes) out << (mode == all_modes[0] ? " " : "; ") << spec::to_string(mode) << " " << to_string(identity_side(mode));
+    out << "; " << identity_side_sentences(coverage).size() << " sentences here): " << identity_side_by_mode();
     out << "\n" << coverage.last_line() << "\n";
+    detail::write_fields_text(coverage, out);
 }
 
 void write_coverage_json(const Coverage& coverage, std::ostream& out) {
@@ -189,6 +222,11 @@ void write_coverage_json(const Coverage& coverage, std::ostream& out) {
                           {"covered", coverage.count(Covered::covered)},
                           {"untestable", coverage.count(Covered::untestable)},
                           {"uncovered", coverage.count(Covered::uncovered)}};
+    document["fields"] = detail::fields_json(coverage);
+    document["field_counts"] = {{"defined", coverage.fields.size()},
+                                {"covered", coverage.count_fields(Covered::covered)},
+                                {"untestable", coverage.count_fields(Covered::untestable)},
+                                {"uncovered", coverage.count_fields(Covered::uncovered)}};
     out << document.dump(2) << "\n";
 }
 

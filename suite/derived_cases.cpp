@@ -49,17 +49,27 @@ void check_input(const CaseTemplate& pattern, const DerivedInput& input, const C
                                   "' (no ID in cases/sentences/ matches it)");
 }
 
+/// The catalogue records, in `edition`, a sentence the input names.
+bool recorded_in(const DerivedInput& input, const spec::Edition& edition, const Catalogue& catalogue) {
+    for (const auto& id : input.sentences)
+        for (const auto* sentence : catalogue.matching(id))
+            if (sentence->holds_in(edition)) return true;
+    return false;
+}
+
 /// `editions` from the first one where the catalogue records a sentence the input names: before
 /// it the spec says nothing the input could break. Nothing when that is none of them.
 std::optional<spec::EditionRange> where_recorded(const DerivedInput& input, const spec::EditionRange& editions,
                                                  const Catalogue& catalogue) {
-    for (const auto& edition : spec::Edition::all()) {
-        if (!editions.contains(edition)) continue;
-        for (const auto& id : input.sentences)
-            for (const auto* sentence : catalogue.matching(id))
-                if (sentence->holds_in(edition)) return editions.intersect(*spec::EditionRange::parse(">= " + edition.name()));
-    }
+    for (const auto& edition : spec::Edition::all())
+        if (editions.contains(edition) && recorded_in(input, edition, catalogue))
+            return editions.intersect(*spec::EditionRange::parse(">= " + edition.name()));
     return std::nullopt;
+}
+
+/// A field left out is refused only where the field is required.
+bool derives(const spec::Field& field, InputFamily family) {
+    return family != InputFamily::absent || field.presence == spec::Presence::required;
 }
 
 CaseTemplate one_template(const CaseTemplate& pattern, const DerivedInput& input, spec::EditionRange editions,
@@ -83,8 +93,7 @@ std::vector<CaseTemplate> derive_templates(const CaseTemplate& pattern, const De
     std::vector<CaseTemplate> made;
     for (const auto& field : spec::fields()) {
         if (field.name != derive.field) continue;
-        // A field left out is refused only where the field is required.
-        if (derive.family == InputFamily::absent && field.presence != spec::Presence::required) continue;
+        if (!derives(field, derive.family)) continue;
         const auto editions = pattern.editions.intersect(*spec::EditionRange::parse(field.editions));
         auto endpoints = shared_endpoints(pattern, field);
         if (!editions || endpoints.empty()) continue;
@@ -96,6 +105,16 @@ std::vector<CaseTemplate> derive_templates(const CaseTemplate& pattern, const De
         }
     }
     return made;
+}
+
+std::vector<DerivedInput> inputs_in(const spec::Field& field, InputFamily family, const spec::Edition& edition,
+                                    const Catalogue& catalogue) {
+    std::vector<DerivedInput> inputs;
+    if (!field.holds_in(edition) || !derives(field, family)) return inputs;
+    for (auto& input : derive_inputs(field, family))
+        if (spec::EditionRange::parse(input.editions)->contains(edition) && recorded_in(input, edition, catalogue))
+            inputs.push_back(std::move(input));
+    return inputs;
 }
 
 }  // namespace mx3pid::suite

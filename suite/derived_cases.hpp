@@ -26,4 +26,10 @@ struct DerivePattern {
 /// catalogue lacks, or a made case's check cites no obligation where it runs.
 std::vector<CaseTemplate> derive_templates(const CaseTemplate& pattern, const DerivePattern& derive, const Catalogue& catalogue);
 
+/// The inputs of `family` that a `derive:` entry makes into cases for `field` in `edition`: those
+/// derive_inputs gives that hold there and name a sentence the catalogue records there (before it,
+/// the spec says nothing they could break); none of `absent` unless the field is required.
+std::vector<DerivedInput> inputs_in(const spec::Field& field, InputFamily family, const spec::Edition& edition,
+                                    const Catalogue& catalogue);
+
 }  // namespace mx3pid::suite

@@ -156,6 +156,11 @@ void write_levels_markdown(const Suite& suite, std::ostream& out) {
            "or any 5xx came back, and WARNs when only SHOULD checks fail. Where the spec names an errcode only in an "
            "example, or names none for the situation, the errcode check is at most SHOULD; the status keeps its own "
            "level. `cases/sentences/README.md` says how each sentence was read and lists the ambiguities.\n\n";
+    out << "The checks on what reached an identity server (";
+    for (auto name : identity_side_checks()) out << name << (name == identity_side_checks().back() ? "" : ", ");
+    out << ") count by how the homeserver validates: " << identity_side_by_mode()
+        << ". Advice is reported on the check and never makes a case warn or fail: an identity server the "
+           "homeserver's own configuration names is outside what the client-server API rules.\n\n";
     write_counts(suite, out);
     out << "## Case kinds\n\nEach template's checks, the sentences they cite, and the level they take (per endpoint "
            "and edition where it differs; \"—\" where none holds).\n\n";

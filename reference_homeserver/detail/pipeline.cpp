@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "spec/fields.hpp"
 #include "spec/grammar.hpp"
 
 namespace mx3pid::reference_homeserver::detail {
@@ -104,7 +105,7 @@ std::optional<net::Response> Stages::check_fields(Exchange& x) {
     f.send_attempt = *number;
     if (!client_secret_valid(f.client_secret))
         return error(400, "M_INVALID_PARAM", "client_secret does not match [0-9a-zA-Z.=_-]{1,255}");
-    if (!f.next_link.empty() && !next_link_valid(x, f.next_link)) return error(400, "M_INVALID_PARAM", "next_link is not a URI");
+    if (x.body.contains("next_link") && !next_link_valid(x, f.next_link)) return error(400, "M_INVALID_PARAM", "next_link is not a URI");
     return std::nullopt;
 }
 
@@ -153,7 +154,7 @@ std::optional<std::int64_t> Stages::read_send_attempt(const json& value) {
 bool Stages::client_secret_valid(const std::string& secret) { return spec::is_valid_client_secret(secret); }
 
 bool Stages::next_link_valid(const Exchange& x, const std::string& next_link) {
-    return !x.since(Epoch::next_link_uri) || spec::is_absolute_uri(next_link);
+    return !x.since(Epoch::next_link_uri) || spec::uri_grammar().fits(next_link);
 }
 
 std::optional<net::Response> Stages::state_refusal(Exchange& x) {

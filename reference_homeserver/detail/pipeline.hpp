@@ -91,7 +91,7 @@ public:
     virtual bool id_server_required(const Exchange& exchange);
     virtual std::optional<std::int64_t> read_send_attempt(const nlohmann::json& value);
     virtual bool client_secret_valid(const std::string& secret);
-    /// From v1.14 next_link carries the format 'uri'.
+    /// From v1.14 next_link carries the format 'uri': an absolute URI of URI characters, never empty.
     virtual bool next_link_valid(const Exchange& exchange, const std::string& next_link);
     /// 400 M_THREEPID_IN_USE / M_THREEPID_NOT_FOUND when the bound state is wrong for the endpoint.
     virtual std::optional<net::Response> state_refusal(Exchange& exchange);

@@ -96,7 +96,7 @@ struct ForwardsMalformed : Stages {
         for (const char* own : {"id_server", "id_access_token"})
             if (body.is_object() && body.contains(own) && !body[own].is_string()) return false;
         const auto link = text("next_link");
-        if (!link.empty() && !next_link_valid(x, link)) return false;
+        if (body.contains("next_link") && !next_link_valid(x, link)) return false;
         if (x.validation == Validation::delegate) {
             x.identity_base = x.config.delegate_identity_url;
             return true;

@@ -38,12 +38,9 @@ struct RepairsRequest : Stages {
         if (x.endpoint.medium == Medium::email) {
             auto email = body.find("email");
             if (email != body.end() && email->is_object()) *email = email->value("address", json());
+            if (email != body.end() && email->is_string()) *email = without_blanks(email->get<std::string>());
         } else {
-            auto& country = body["country"];
-            if (!country.is_string()) country = "GB";  // its default region
-            auto text = country.get<std::string>();
-            std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
-            country = text;
+            body["country"] = repaired_country(body.value("country", json()));
             if (auto phone = body.find("phone_number"); phone != body.end()) {
                 if (phone->is_array() && !phone->empty()) *phone = json((*phone)[0]);
                 if (phone->is_string()) {
@@ -59,10 +56,31 @@ struct RepairsRequest : Stages {
         if (id_server_required(x) && !body.contains("id_server") && !x.config.trusted_identity_servers.empty())
             body["id_server"] = x.config.trusted_identity_servers.front();
         if (auto link = body.find("next_link"); link != body.end() && !link->is_string()) *link = link->dump();
-        if (auto named = body.find("id_server"); named != body.end() && !named->is_string() && !x.config.trusted_identity_servers.empty())
-            *named = x.config.trusted_identity_servers.front();
+        if (auto named = body.find("id_server"); named != body.end() && !x.config.trusted_identity_servers.empty()) {
+            if (named->is_string()) *named = host_characters(named->get<std::string>());
+            if (!named->is_string() || named->get_ref<const std::string&>().empty()) *named = x.config.trusted_identity_servers.front();
+        }
         if (auto token = body.find("id_access_token"); token != body.end() && !token->is_string()) body.erase(token);
         return Stages::check_fields(x);
+    }
+
+    /// Upper-cased; its default region (GB) when that is not two letters.
+    static std::string repaired_country(const json& given) {
+        std::string text = given.is_string() ? given.get<std::string>() : "";
+        std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
+        return spec::is_country_code(text) ? text : "GB";
+    }
+
+    /// Spaces and control characters (a line feed, a NUL) dropped wherever they are.
+    static std::string without_blanks(std::string text) {
+        std::erase_if(text, [](unsigned char c) { return c <= ' ' || c == 0x7f; });
+        return text;
+    }
+
+    /// Only what a host name with a port holds: letters, digits, '.', '-', ':', '[' and ']'.
+    static std::string host_characters(std::string text) {
+        std::erase_if(text, [](unsigned char c) { return !std::isalnum(c) && std::string_view(".-:[]").find(static_cast<char>(c)) == std::string_view::npos; });
+        return text;
     }
 
     /// Numbers as text, characters outside [0-9a-zA-Z.=_-] dropped, cut to 255; a fresh one when none is left.
@@ -242,6 +260,15 @@ struct TokenRequired : Stages {
     }
 };
 
+/// Proxying, refuses an id_server it cannot use (none, or one it does not trust) with `Refuse`.
+template <Refusal Refuse>
+struct UnusableIdServerRefused : Stages {
+    std::optional<net::Response> choose_identity_server(Exchange& x) override {
+        if (!Stages::choose_identity_server(x)) return std::nullopt;
+        return Refuse("M_SERVER_NOT_TRUSTED", "this server cannot use that identity server");
+    }
+};
+
 /// Refuses a medium its configuration turns off on /account/3pid with `Refuse`.
 template <Refusal Refuse>
 struct MediumRefused : Stages {
@@ -301,7 +328,7 @@ std::vector<Variant> faulty_checks() {
         "cs.request.send_attempt.type*", "cs.request.id_server.required", "cs.request.country.required",
         "cs.request.country.type", "cs.request.country.form*", "cs.request.phone_number.type", "cs.request.email.type*",
         "cs.request.via_register.r0_3",
-        "cs.request.id_server.type*", "cs.request.id_access_token.type*"};
+        "cs.request.id_server.type*", "cs.request.id_access_token.type*", "cs.request.id_server.target.r0_4"};
     auto with = [](std::vector<std::string_view> list, std::initializer_list<std::string_view> more) {
         list.insert(list.end(), more);
         return list;
@@ -312,9 +339,13 @@ std::vector<Variant> faulty_checks() {
     return {
         {.name = "repairs-request",
          .description = "fills in or coerces a missing, mistyped or misspelt field (a fresh client_secret, send_attempt 1, "
-                        "the first trusted id_server, country GB, keypad digits for letters) and validates anyway",
+                        "the first trusted id_server for a missing or empty one and only host characters kept in another, "
+                        "country GB where it is not two letters, no spaces or control characters in an email, keypad "
+                        "digits for letters) and validates anyway",
          .kills = {breaks(repaired), breaks({"cs.request.next_link.type"}, "< v1.14"),
                    {.sentences = {"cs.request.address.refuse_malformed*", "cs.3pid.invalid_address.errcode"}, .endpoints = "[r3]*/msisdn"},
+                   {.sentences = {"cs.request.address.refuse_malformed*", "cs.3pid.invalid_address.errcode", "cs.request.email.format"},
+                    .endpoints = "*/email"},
                    {.sentences = {"cs.error.code.bad_json*", "cs.error.code.invalid_param*", "is.error.code.invalid_email*",
                                   "is.error.code.invalid_address*", "is.error.code.invalid_param*"},
                     .endpoints = "password/*"}},
@@ -323,7 +354,9 @@ std::vector<Variant> faulty_checks() {
          .description = "repairs a bad request as repairs-request does, and sends a password reset for an address "
                         "bound to nobody",
          .kills = {breaks(with(repaired, {"cs.check.bound*"})), breaks({"cs.request.next_link.type"}, "< v1.14"),
-                   {.sentences = {"cs.request.address.refuse_malformed*", "cs.3pid.invalid_address.errcode"}, .endpoints = "*/msisdn"}},
+                   {.sentences = {"cs.request.address.refuse_malformed*", "cs.3pid.invalid_address.errcode"}, .endpoints = "*/msisdn"},
+                   {.sentences = {"cs.request.address.refuse_malformed*", "cs.3pid.invalid_address.errcode", "cs.request.email.format"},
+                    .endpoints = "*/email"}},
          .make = make<RepairsAndResetsAnyone>},
         {.name = "typed-reads-500",
          .description = "reads the body with throwing typed accessors: a body that is no JSON object, a missing field or "
@@ -385,6 +418,15 @@ std::vector<Variant> faulty_checks() {
                         "{message} (no errcode, no error)",
          .kills = {breaks(error_body_bare)}, .profiles = {"builtin-delegate"}, .editions = ">= r0.5.0",
          .make = make<OtherIdServerRefused<bare_refusal>>},
+        {.name = "untrusted-id-server-refused-bare",
+         .description = "proxying, refuses an id_server it cannot use (empty, or not one it trusts) with a 400 {message} "
+                        "(no errcode, no error)",
+         .kills = {breaks(error_body_bare)}, .make = make<UnusableIdServerRefused<bare_refusal>>},
+        {.name = "untrusted-id-server-refused-lowercase",
+         .description = "proxying, refuses an id_server it cannot use (empty, or not one it trusts) with an errcode that "
+                        "has no namespace",
+         .kills = {breaks({"cs.error.namespace*", "cs.error.code.server_not_trusted*", "cs.*.untrusted.errcode*"})},
+         .make = make<UnusableIdServerRefused<lowercase_refusal>>},
         {.name = "token-required-text",
          .description = "from r0.6.0 refuses id_server without id_access_token with a plain-text 400",
          .kills = {breaks(error_body_text, ">= r0.6.0")}, .make = make<TokenRequired<text_refusal>>},

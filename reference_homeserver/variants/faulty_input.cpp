@@ -36,6 +36,24 @@ struct AddressUnchecked : Stages {
     }
 };
 
+/// Takes a phone_number of digits alone, none at all included, and turns whatever the identity server
+/// then refuses into a 500.
+struct PhoneDigitsOnly500 : Stages {
+    std::optional<net::Response> check_address(Exchange& x) override {
+        auto refusal = Stages::check_address(x);
+        const auto& number = x.fields.phone_number;
+        const bool digits = std::all_of(number.begin(), number.end(), [](unsigned char c) { return std::isdigit(c); });
+        if (x.endpoint.medium == spec::Medium::msisdn && spec::is_country_code(x.fields.country) && digits) return std::nullopt;
+        return refusal;
+    }
+
+    net::Response forward(Exchange& x) override {
+        auto answer = Stages::forward(x);
+        if (answer.status >= 400 && answer.status < 500) return error(500, "M_UNKNOWN", "the identity server failed");
+        return answer;
+    }
+};
+
 struct WrongMethod404 : Stages {
     net::Response wrong_method() override { return error(404, "M_UNRECOGNIZED", "this endpoint takes POST"); }
 };
@@ -73,6 +91,10 @@ std::vector<Variant> faulty_input() {
         {.name = "address-unchecked", .description = "leaves checking email, country and phone_number to the identity server",
          .kills = {breaks({"cs.request.address.refuse_malformed*", "cs.3pid.invalid_address.errcode", "cs.request.email.format"})},
          .profiles = {"builtin-self"}, .make = make<AddressUnchecked>},
+        {.name = "phone-number-digits-only-500",
+         .description = "takes a phone_number of digits alone, an empty one included, and answers 500 when the identity "
+                        "server refuses it",
+         .kills = {breaks({"cs.request.address.refuse_malformed*", "cs.3pid.invalid_address.errcode"})}, .make = make<PhoneDigitsOnly500>},
         {.name = "wrong-method-404", .description = "a GET on an endpoint gets 404 instead of 405",
          .kills = {breaks({"cs.error.unrecognized.wrong_method"})}, .make = make<WrongMethod404>},
         {.name = "options-runs-logic", .description = "an OPTIONS request runs the endpoint as a POST would",
