@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "suite/case_model.hpp"
 #include "suite/catalogue.hpp"
 #include "net/message.hpp"
@@ -16,6 +18,13 @@ namespace mx3pid::engine {
 struct Judging {
     const suite::Catalogue& catalogue;
     suite::JudgedIn where;
+};
+
+/// A response with its body read as JSON once, for every check and every edition that judges it.
+struct ReadResponse {
+    ReadResponse(const net::Response& response);  // NOLINT(google-explicit-constructor): a response is judged as read
+    const net::Response& response;
+    nlohmann::json body;  ///< discarded when the body is not JSON
 };
 
 /// Gives `check` the sentences `cited` (IDs or globs) resolve to where it is judged, apart into
@@ -36,11 +45,11 @@ void add_own_check(std::vector<reports::CheckResult>& checks, reports::CheckResu
 /// error status that is expected, the standard error body and the errcodes allowed for that status;
 /// for a 200 to a POST that is expected, the sid and submit_url; Content-Type application/json on
 /// either when it is JSON; the CORS headers when the step asks.
-std::vector<reports::CheckResult> judge_answer(const suite::Step& step, const net::Response& response, const Judging& judging);
+std::vector<reports::CheckResult> judge_answer(const suite::Step& step, const ReadResponse& answer, const Judging& judging);
 
 /// When a POST to the endpoint was answered as if it did not exist (404 or 405, or M_UNRECOGNIZED
 /// with any 4xx) where the step expected otherwise: why the endpoint looks unimplemented.
-std::optional<std::string> unimplemented_reason(const suite::Step& step, const net::Response& response);
+std::optional<std::string> unimplemented_reason(const suite::Step& step, const ReadResponse& answer);
 
 /// The case's verdict from its checks: FAIL when a MUST check failed or a 5xx came back
 /// (`server_error`), WARN when only SHOULD checks failed (their verdict becomes warn), else PASS.

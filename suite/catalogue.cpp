@@ -65,35 +65,53 @@ std::vector<const SentenceRecord*> Catalogue::matching(std::string_view pattern)
     return found;
 }
 
-Resolved Catalogue::resolve(const std::vector<std::string>& cited, const JudgedIn& where) const {
-    std::vector<const SentenceRecord*> named;
+Named Catalogue::named(const std::vector<std::string>& cited, const spec::Endpoint* endpoint, spec::Validation mode) const {
+    std::vector<const SentenceRecord*> all;
     for (const auto& pattern : cited)
         for (const auto* sentence : matching(pattern))
-            if (std::find(named.begin(), named.end(), sentence) == named.end()) named.push_back(sentence);
-    std::sort(named.begin(), named.end());  // records are one vector: address order is catalogue order
-    Resolved resolved;
-    for (const auto* sentence : named) {
-        if (!sentence->holds_in(where.edition) || !sentence->applies_in(where.mode)) continue;
-        if (where.endpoint && !sentence->applies_to(*where.endpoint)) continue;
-        if (sentence->is_obligation()) resolved.obligations.push_back(sentence->id);
-        else if (sentence->is_freedom()) resolved.freedoms.push_back(sentence->id);
+            if (std::find(all.begin(), all.end(), sentence) == all.end()) all.push_back(sentence);
+    std::sort(all.begin(), all.end());  // records are one vector: address order is catalogue order
+    Named named;
+    for (const auto* sentence : all) {
+        if (!sentence->applies_in(mode) || (endpoint && !sentence->applies_to(*endpoint))) continue;
+        if (sentence->is_obligation()) named.obligations.push_back(sentence);
+        else if (sentence->is_freedom()) named.freedoms.push_back(sentence);
     }
+    return named;
+}
+
+Resolved Catalogue::resolve(const std::vector<std::string>& cited, const JudgedIn& where) const {
+    return resolved_in(named(cited, where.endpoint, where.mode), where.edition);
+}
+
+Resolved Catalogue::resolved_in(const Named& named, const spec::Edition& edition) const {
+    Resolved resolved;
+    for (const auto* sentence : named.obligations)
+        if (sentence->holds_in(edition)) resolved.obligations.push_back(sentence->id);
+    for (const auto* sentence : named.freedoms)
+        if (sentence->holds_in(edition)) resolved.freedoms.push_back(sentence->id);
     resolved.level = level_of(resolved.obligations);
     return resolved;
 }
 
 const Resolved& Catalogue::resolve_judged(const std::vector<std::string>& cited, const JudgedIn& where) const {
+    // What the citations name in this place is the same in every edition: kept apart, each edition
+    // only filters it.
+    std::string place;
+    if (where.endpoint) place += where.endpoint->key;
+    place += '\n';
+    place += static_cast<char>('0' + static_cast<int>(where.mode));
+    for (const auto& pattern : cited) (place += '\n') += pattern;
     std::string key = where.edition.name();
-    key += '\n';
-    if (where.endpoint) key += where.endpoint->key;
-    key += '\n';
-    key += static_cast<char>('0' + static_cast<int>(where.mode));
-    for (const auto& pattern : cited) (key += '\n') += pattern;
+    (key += '\n') += place;
     std::lock_guard lock(remembered_->mutex);
     auto& kept = remembered_->resolved;
     auto found = kept.find(key);
-    if (found == kept.end()) found = kept.emplace(std::move(key), resolve(cited, where)).first;
-    return found->second;
+    if (found != kept.end()) return found->second;
+    auto named_here = remembered_->named.find(place);
+    if (named_here == remembered_->named.end())
+        named_here = remembered_->named.emplace(std::move(place), named(cited, where.endpoint, where.mode)).first;
+    return kept.emplace(std::move(key), resolved_in(named_here->second, where.edition)).first->second;
 }
 
 std::string Catalogue::level_of(const std::vector<std::string>& ids) const {

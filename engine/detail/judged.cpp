@@ -1,6 +1,7 @@
 #include "engine/detail/judged.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "engine/judge.hpp"
 #include "engine/side_checks.hpp"
@@ -33,7 +34,7 @@ void judge_observation(const Judged& judged, const Observation& seen, reports::C
     result.checks.erase(result.checks.begin() + static_cast<std::ptrdiff_t>(std::min(judged.answer_checks, result.checks.size())),
                         result.checks.end());
     auto checks = judge_side_channel(expected(source.side_channel, judged.served), seen, judged.first_body, judged.first_sid, judged.secrets, judged.judging);
-    result.checks.insert(result.checks.end(), checks.begin(), checks.end());
+    result.checks.insert(result.checks.end(), std::make_move_iterator(checks.begin()), std::make_move_iterator(checks.end()));
     result.message.clear();
     conclude(result, judged.server_error);
     result.side_channel = describe(seen, judged.address, judged.secrets);
