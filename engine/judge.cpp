@@ -1,6 +1,7 @@
 #include "engine/judge.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -59,6 +60,11 @@ bool attach(CheckResult& check, const std::vector<std::string>& cited, const Jud
 void add_check(std::vector<CheckResult>& checks, CheckResult check, const std::vector<std::string>& cited, const Judging& judging,
                bool own) {
     if (attach(check, cited, judging, own)) checks.push_back(std::move(check));
+}
+
+void append_checks(std::vector<CheckResult>& checks, std::vector<CheckResult> more) {
+    checks.reserve(checks.size() + more.size());
+    checks.insert(checks.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
 }
 
 void add_own_check(std::vector<CheckResult>& checks, CheckResult check, const Judging& judging) {

@@ -38,6 +38,9 @@ bool attach(reports::CheckResult& check, const std::vector<std::string>& cited, 
 void add_check(std::vector<reports::CheckResult>& checks, reports::CheckResult check, const std::vector<std::string>& cited,
                const Judging& judging, bool own = false);
 
+/// `more` moved to the end of `checks`, which grows to just the size it needs (a run keeps every result).
+void append_checks(std::vector<reports::CheckResult>& checks, std::vector<reports::CheckResult> more);
+
 /// One of the judge's own checks (suite/check_plan.hpp names its sentences) joins `checks` when made.
 void add_own_check(std::vector<reports::CheckResult>& checks, reports::CheckResult check, const Judging& judging);
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <iterator>
 #include <map>
 #include <mutex>
 #include <set>
@@ -442,8 +441,7 @@ bool judge_step(std::size_t step, const ReadResponse& answer, UnitRun& run, RunS
     for (auto& view : run.views) {
         if (view.unimplemented) continue;
         const auto& expected = view.selected->instance.source->steps[step];
-        auto checks = judge_answer(expected, answer, judging_for(view.selected->instance, state.env, state.edition(view.edition)));
-        view.result.checks.insert(view.result.checks.end(), std::make_move_iterator(checks.begin()), std::make_move_iterator(checks.end()));
+        append_checks(view.result.checks, judge_answer(expected, answer, judging_for(view.selected->instance, state.env, state.edition(view.edition))));
         if (auto reason = unimplemented_reason(expected, answer)) {
             view.unimplemented = reason;
             state.mark_unimplemented(view.edition, view.result.endpoint, *reason);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fnmatch.h>
+#include <stdexcept>
 
 #include "suite/citation.hpp"
 #include "suite/config_error.hpp"
@@ -65,7 +66,8 @@ std::vector<const SentenceRecord*> Catalogue::matching(std::string_view pattern)
     return found;
 }
 
-Named Catalogue::named(const std::vector<std::string>& cited, const spec::Endpoint* endpoint, spec::Validation mode) const {
+Named Catalogue::named(const std::vector<std::string>& cited, const spec::Endpoint* endpoint, spec::Validation mode,
+                       const spec::Edition* edition) const {
     std::vector<const SentenceRecord*> all;
     for (const auto& pattern : cited)
         for (const auto* sentence : matching(pattern))
@@ -73,6 +75,7 @@ Named Catalogue::named(const std::vector<std::string>& cited, const spec::Endpoi
     std::sort(all.begin(), all.end());  // records are one vector: address order is catalogue order
     Named named;
     for (const auto* sentence : all) {
+        if (edition && !sentence->holds_in(*edition)) continue;  // first: the cheapest test
         if (!sentence->applies_in(mode) || (endpoint && !sentence->applies_to(*endpoint))) continue;
         if (sentence->is_obligation()) named.obligations.push_back(sentence);
         else if (sentence->is_freedom()) named.freedoms.push_back(sentence);
@@ -81,7 +84,7 @@ Named Catalogue::named(const std::vector<std::string>& cited, const spec::Endpoi
 }
 
 Resolved Catalogue::resolve(const std::vector<std::string>& cited, const JudgedIn& where) const {
-    return resolved_in(named(cited, where.endpoint, where.mode), where.edition);
+    return resolved_in(named(cited, where.endpoint, where.mode, &where.edition), where.edition);
 }
 
 Resolved Catalogue::resolved_in(const Named& named, const spec::Edition& edition) const {
@@ -136,22 +139,33 @@ std::optional<Place> Catalogue::place(std::string_view section_name, const spec:
     return kept->second;
 }
 
-reports::Sentence Catalogue::placed(const SentenceRecord& sentence, const spec::Endpoint* endpoint,
-                                    const spec::Edition& edition) const {
+const reports::Sentence& Catalogue::placed(const SentenceRecord& sentence, const spec::Endpoint* endpoint,
+                                           const spec::Edition& edition) const {
+    const auto* found = section(sentence.section);
+    const bool per_endpoint = found && found->operation;
+    if (!per_endpoint) endpoint = nullptr;
+    // Kept by index, the same in every copy of the catalogue (they share what is kept).
+    if (sentences_.empty() || &sentence < sentences_.data() || &sentence >= sentences_.data() + sentences_.size())
+        throw std::logic_error("placed(): '" + sentence.id + "' is not a record of this catalogue");
+    const auto index = static_cast<std::size_t>(&sentence - sentences_.data());
+    {
+        std::lock_guard lock(remembered_->mutex);
+        auto kept = remembered_->placed.find({index, endpoint, edition});
+        if (kept != remembered_->placed.end()) return kept->second;
+    }
     reports::Sentence out;
     out.id = sentence.id;
     out.level = std::string(to_string(sentence.level));
     out.says = sentence.says;
-    const auto* found = section(sentence.section);
-    const bool per_endpoint = found && found->operation;
-    if (per_endpoint && endpoint) out.endpoint = std::string(endpoint->key);
-    if (auto at = place(sentence.section, per_endpoint ? endpoint : nullptr, edition)) {
+    if (endpoint) out.endpoint = std::string(endpoint->key);
+    if (auto at = place(sentence.section, endpoint, edition)) {
         out.section = at->title;
         out.url = at->url;
     } else {
         out.section = sentence.section;
     }
-    return out;
+    std::lock_guard lock(remembered_->mutex);
+    return remembered_->placed.try_emplace({index, endpoint, edition}, std::move(out)).first->second;
 }
 
 }  // namespace mx3pid::suite

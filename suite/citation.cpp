@@ -105,10 +105,12 @@ CaseCitations case_citations(const Case& instance, const Catalogue& catalogue, s
 
 std::vector<reports::SpecRef> cite_in(const CaseCitations& citations, const Catalogue& catalogue, const spec::Edition& edition) {
     std::vector<reports::SpecRef> refs;
+    refs.reserve(static_cast<std::size_t>(std::count_if(citations.sentences.begin(), citations.sentences.end(),
+                                                        [&](const SentenceRecord* sentence) { return sentence->holds_in(edition); })));
     for (const auto* sentence : citations.sentences) {
         if (!sentence->holds_in(edition)) continue;
-        auto placed = catalogue.placed(*sentence, citations.endpoint, edition);
-        refs.push_back({edition.name(), std::move(placed.section), std::move(placed.url), "", "", sentence->says});
+        const auto& placed = catalogue.placed(*sentence, citations.endpoint, edition);
+        refs.push_back({edition.name(), placed.section, placed.url, "", "", sentence->says});
     }
     return refs;
 }
