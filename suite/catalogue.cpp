@@ -66,25 +66,34 @@ std::vector<const SentenceRecord*> Catalogue::matching(std::string_view pattern)
     return found;
 }
 
-Named Catalogue::named(const std::vector<std::string>& cited, const spec::Endpoint* endpoint, spec::Validation mode,
-                       const spec::Edition* edition) const {
+std::vector<const SentenceRecord*> Catalogue::applicable(const std::vector<std::string>& cited, const spec::Endpoint* endpoint,
+                                                          spec::Validation mode, const spec::Edition* edition) const {
     std::vector<const SentenceRecord*> all;
     for (const auto& pattern : cited)
         for (const auto* sentence : matching(pattern))
             if (std::find(all.begin(), all.end(), sentence) == all.end()) all.push_back(sentence);
     std::sort(all.begin(), all.end());  // records are one vector: address order is catalogue order
+    std::erase_if(all, [&](const SentenceRecord* sentence) {
+        if (edition && !sentence->holds_in(*edition)) return true;  // first: the cheapest test
+        if (!sentence->applies_in(mode) || (endpoint && !sentence->applies_to(*endpoint))) return true;
+        return !sentence->is_obligation() && !sentence->is_freedom();
+    });
+    return all;
+}
+
+Named Catalogue::named(const std::vector<std::string>& cited, const spec::Endpoint* endpoint, spec::Validation mode) const {
     Named named;
-    for (const auto* sentence : all) {
-        if (edition && !sentence->holds_in(*edition)) continue;  // first: the cheapest test
-        if (!sentence->applies_in(mode) || (endpoint && !sentence->applies_to(*endpoint))) continue;
-        if (sentence->is_obligation()) named.obligations.push_back(sentence);
-        else if (sentence->is_freedom()) named.freedoms.push_back(sentence);
-    }
+    for (const auto* sentence : applicable(cited, endpoint, mode, nullptr))
+        (sentence->is_obligation() ? named.obligations : named.freedoms).push_back(sentence);
     return named;
 }
 
 Resolved Catalogue::resolve(const std::vector<std::string>& cited, const JudgedIn& where) const {
-    return resolved_in(named(cited, where.endpoint, where.mode, &where.edition), where.edition);
+    Resolved resolved;
+    for (const auto* sentence : applicable(cited, where.endpoint, where.mode, &where.edition))
+        (sentence->is_obligation() ? resolved.obligations : resolved.freedoms).push_back(sentence->id);
+    resolved.level = level_of(resolved.obligations);
+    return resolved;
 }
 
 Resolved Catalogue::resolved_in(const Named& named, const spec::Edition& edition) const {

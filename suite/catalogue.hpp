@@ -105,10 +105,9 @@ public:
     /// The records an ID or a glob (`*`, `?`, `[…]`) names, in catalogue order; none when it names none.
     std::vector<const SentenceRecord*> matching(std::string_view pattern) const;
 
-    /// The sentences `cited` (IDs or globs) names that apply to `endpoint` (null: any) and `mode`, and
-    /// hold in `edition` (null: in whichever editions they hold).
-    Named named(const std::vector<std::string>& cited, const spec::Endpoint* endpoint, spec::Validation mode,
-                const spec::Edition* edition = nullptr) const;
+    /// The sentences `cited` (IDs or globs) names that apply to `endpoint` (null: any) and `mode`, in
+    /// whichever editions they hold.
+    Named named(const std::vector<std::string>& cited, const spec::Endpoint* endpoint, spec::Validation mode) const;
     /// The sentences `cited` (IDs or globs) that hold where the check is judged, obligations and
     /// freedoms apart, and the level they give.
     Resolved resolve(const std::vector<std::string>& cited, const JudgedIn& where) const;
@@ -127,6 +126,10 @@ public:
     const reports::Sentence& placed(const SentenceRecord& sentence, const spec::Endpoint* endpoint, const spec::Edition& edition) const;
 
 private:
+    /// The obligations and freedoms `cited` names that apply to `endpoint` (null: any) and `mode` and
+    /// hold in `edition` (null: any), in catalogue order.
+    std::vector<const SentenceRecord*> applicable(const std::vector<std::string>& cited, const spec::Endpoint* endpoint,
+                                                  spec::Validation mode, const spec::Edition* edition) const;
     /// Those of `named` that hold in `edition`, as resolve() gives them.
     Resolved resolved_in(const Named& named, const spec::Edition& edition) const;
 
