@@ -1,6 +1,7 @@
 #include "engine/judge.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -23,14 +24,15 @@ const std::vector<std::string>& allowed_errcodes(const suite::StepExpectation& e
     return by_status != expect.errcode_by_status.end() ? by_status->second : expect.errcode;
 }
 
-bool is_json(const std::string& body) { return !nlohmann::json::parse(body, nullptr, false).is_discarded(); }
-
 std::vector<std::string> cited(const suite::StepExpectation& expect, const char* key) {
     auto found = expect.sentences.find(key);
     return found == expect.sentences.end() ? std::vector<std::string>{} : found->second.all();
 }
 
 }  // namespace
+
+ReadResponse::ReadResponse(const net::Response& response)
+    : response(response), body(nlohmann::json::parse(response.body, nullptr, false)) {}
 
 bool attach(CheckResult& check, const std::vector<std::string>& cited, const Judging& judging, bool own) {
     const auto& resolved = judging.catalogue.resolve_judged(cited, judging.where);
@@ -60,13 +62,19 @@ void add_check(std::vector<CheckResult>& checks, CheckResult check, const std::v
     if (attach(check, cited, judging, own)) checks.push_back(std::move(check));
 }
 
+void append_checks(std::vector<CheckResult>& checks, std::vector<CheckResult> more) {
+    checks.reserve(checks.size() + more.size());
+    checks.insert(checks.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+}
+
 void add_own_check(std::vector<CheckResult>& checks, CheckResult check, const Judging& judging) {
     const auto& cited = suite::judge_check(check.name).sentences;
     add_check(checks, std::move(check), cited, judging, true);
 }
 
-std::vector<CheckResult> judge_answer(const suite::Step& step, const net::Response& response, const Judging& judging) {
+std::vector<CheckResult> judge_answer(const suite::Step& step, const ReadResponse& answer, const Judging& judging) {
     const auto& expect = step.expect;
+    const auto& response = answer.response;
     std::vector<CheckResult> checks;
     add_check(checks, detail::check_status(expect.status, response), cited(expect, "status"), judging);
     add_own_check(checks, detail::check_utf8(response), judging);
@@ -74,9 +82,9 @@ std::vector<CheckResult> judge_answer(const suite::Step& step, const net::Respon
     const bool error = expected_status && response.status >= 400;
     const bool success = expected_status && response.status == 200 && step.request.method == "POST";
     if (error) {
-        for (auto& body_check : detail::check_error_body(response)) add_own_check(checks, std::move(body_check), judging);
+        for (auto& body_check : detail::check_error_body(answer)) add_own_check(checks, std::move(body_check), judging);
         const auto& allowed = allowed_errcodes(expect, response.status);
-        if (auto errcode = detail::check_errcode(response, allowed)) {
+        if (auto errcode = detail::check_errcode(answer, allowed)) {
             auto found = expect.sentences.find("errcode");
             add_check(checks, std::move(*errcode),
                       allowed.empty() || found == expect.sentences.end() ? suite::errcode_form_sentences()
@@ -84,26 +92,23 @@ std::vector<CheckResult> judge_answer(const suite::Step& step, const net::Respon
                       judging);
         }
     }
-    if ((error || success) && is_json(response.body)) add_own_check(checks, detail::check_content_type(response), judging);
+    if ((error || success) && !answer.body.is_discarded()) add_own_check(checks, detail::check_content_type(response), judging);
     if (success) {
-        add_own_check(checks, detail::check_sid(response), judging);
-        if (auto submit_url = detail::check_submit_url(response, judging.where.edition)) add_own_check(checks, std::move(*submit_url), judging);
+        add_own_check(checks, detail::check_sid(answer), judging);
+        if (auto submit_url = detail::check_submit_url(answer, judging.where.edition)) add_own_check(checks, std::move(*submit_url), judging);
     }
     if (expect.cors) add_check(checks, detail::check_cors(response, judging.where.edition), cited(expect, "cors"), judging);
     return checks;
 }
 
-std::optional<std::string> unimplemented_reason(const suite::Step& step, const net::Response& response) {
+std::optional<std::string> unimplemented_reason(const suite::Step& step, const ReadResponse& answer) {
+    const auto& response = answer.response;
     // A step that expects 404 asks an endpoint that is not there (an unknown one, or one not offered).
     if (step.request.method != "POST" || step.request.path_medium || expects(step.expect, response.status) ||
         expects(step.expect, 404))
         return std::nullopt;
     const int status = response.status;
-    bool unrecognized = false;
-    if (status >= 400 && status < 500) {
-        auto body = nlohmann::json::parse(response.body, nullptr, false);
-        unrecognized = body.is_object() && body.value("errcode", "") == "M_UNRECOGNIZED";
-    }
+    const bool unrecognized = status >= 400 && status < 500 && answer.body.is_object() && answer.body.value("errcode", "") == "M_UNRECOGNIZED";
     if (status != 404 && status != 405 && !unrecognized) return std::nullopt;
     return "not implemented: the endpoint answered a POST with " + std::to_string(status) +
            (unrecognized ? " M_UNRECOGNIZED" : "") + ", as if it did not exist";

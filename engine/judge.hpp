@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "suite/case_model.hpp"
 #include "suite/catalogue.hpp"
 #include "net/message.hpp"
@@ -18,6 +20,13 @@ struct Judging {
     suite::JudgedIn where;
 };
 
+/// A response with its body read as JSON once, for every check and every edition that judges it.
+struct ReadResponse {
+    ReadResponse(const net::Response& response);  // NOLINT(google-explicit-constructor): a response is judged as read
+    const net::Response& response;
+    nlohmann::json body;  ///< discarded when the body is not JSON
+};
+
 /// Gives `check` the sentences `cited` (IDs or globs) resolve to where it is judged, apart into
 /// obligations and freedoms, and the level of its obligations. A failure that named the sentences it
 /// breaks keeps those among them; when none of them holds here, a judge's own check (`own`) passes,
@@ -29,6 +38,9 @@ bool attach(reports::CheckResult& check, const std::vector<std::string>& cited, 
 void add_check(std::vector<reports::CheckResult>& checks, reports::CheckResult check, const std::vector<std::string>& cited,
                const Judging& judging, bool own = false);
 
+/// `more` moved to the end of `checks`, which grows to just the size it needs (a run keeps every result).
+void append_checks(std::vector<reports::CheckResult>& checks, std::vector<reports::CheckResult> more);
+
 /// One of the judge's own checks (suite/check_plan.hpp names its sentences) joins `checks` when made.
 void add_own_check(std::vector<reports::CheckResult>& checks, reports::CheckResult check, const Judging& judging);
 
@@ -36,11 +48,11 @@ void add_own_check(std::vector<reports::CheckResult>& checks, reports::CheckResu
 /// error status that is expected, the standard error body and the errcodes allowed for that status;
 /// for a 200 to a POST that is expected, the sid and submit_url; Content-Type application/json on
 /// either when it is JSON; the CORS headers when the step asks.
-std::vector<reports::CheckResult> judge_answer(const suite::Step& step, const net::Response& response, const Judging& judging);
+std::vector<reports::CheckResult> judge_answer(const suite::Step& step, const ReadResponse& answer, const Judging& judging);
 
 /// When a POST to the endpoint was answered as if it did not exist (404 or 405, or M_UNRECOGNIZED
 /// with any 4xx) where the step expected otherwise: why the endpoint looks unimplemented.
-std::optional<std::string> unimplemented_reason(const suite::Step& step, const net::Response& response);
+std::optional<std::string> unimplemented_reason(const suite::Step& step, const ReadResponse& answer);
 
 /// The case's verdict from its checks: FAIL when a MUST check failed or a 5xx came back
 /// (`server_error`), WARN when only SHOULD checks failed (their verdict becomes warn), else PASS.

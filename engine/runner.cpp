@@ -136,6 +136,13 @@ public:
         std::lock_guard lock(mutex_);
         limits_[{server.origin(), medium}] = {wait ? SteadyClock::now() + *wait : SteadyClock::time_point::max(), why};
     }
+    /// What the case cites in any edition, worked out once for its template and endpoint.
+    const suite::CaseCitations& citations(const suite::Case& instance) {
+        std::lock_guard lock(mutex_);
+        auto [kept, added] = citations_.try_emplace({instance.source, instance.endpoint});
+        if (added) kept->second = suite::case_citations(instance, env.catalogue, env.profile.validation_for(instance.endpoint->medium));
+        return kept->second;
+    }
     void keep(std::size_t unit, std::vector<Judged> judged) {
         std::lock_guard lock(mutex_);
         judged_.erase(unit);
@@ -153,6 +160,7 @@ private:
     std::map<std::pair<std::size_t, std::string>, std::string> unimplemented_;
     std::map<std::pair<std::string, spec::Medium>, std::pair<SteadyClock::time_point, std::string>> limits_;
     std::map<std::size_t, std::vector<Judged>> judged_;
+    std::map<std::pair<const suite::CaseTemplate*, const spec::Endpoint*>, suite::CaseCitations> citations_;
 };
 
 }  // namespace
@@ -162,16 +170,30 @@ Judging judging_for(const suite::Case& instance, const Environment& environment,
             {edition, instance.endpoint, environment.profile.validation_for(instance.endpoint->medium)}};
 }
 
-reports::CaseResult start_result(const suite::SelectedCase& selected, const Environment& environment, const spec::Edition& edition) {
-    const suite::Case& instance = selected.instance;
+namespace {
+
+reports::CaseResult started(const suite::Case& instance, std::vector<reports::SpecRef> spec) {
     reports::CaseResult result;
     result.id = instance.id;
     result.endpoint = std::string(instance.endpoint->key);
     result.kind = instance.source->kind;
     result.title = instance.source->title;
-    result.spec = suite::cite(instance, environment.catalogue, judging_for(instance, environment, edition).where);
+    result.spec = std::move(spec);
     result.started = reports::Clock::now();
     return result;
+}
+
+/// start_result() in the run's edition at `edition`, from the case's citations as the run keeps them.
+reports::CaseResult start_result(const suite::SelectedCase& selected, RunState& state, std::size_t edition) {
+    const auto& instance = selected.instance;
+    return started(instance, suite::cite_in(state.citations(instance), state.env.catalogue, state.edition(edition)));
+}
+
+}  // namespace
+
+reports::CaseResult start_result(const suite::SelectedCase& selected, const Environment& environment, const spec::Edition& edition) {
+    const suite::Case& instance = selected.instance;
+    return started(instance, suite::cite(instance, environment.catalogue, judging_for(instance, environment, edition).where));
 }
 
 std::vector<reports::Sentence> cited_sentences(const std::vector<reports::CaseResult>& results, const suite::Catalogue& catalogue,
@@ -297,8 +319,8 @@ private:
 void put_unasked_editions(std::size_t case_index, RunState& state, Rows& rows) {
     for (std::size_t e = 0; e < state.editions.size(); ++e) {
         const auto& selected = state.editions[e].cases[case_index];
-        if (selected.skip_reason) rows.put(case_index, e, ended(start_result(selected, state.env, state.edition(e)), Verdict::skip, *selected.skip_reason));
-        else if (selected.not_run_reason) rows.put(case_index, e, never_sent(start_result(selected, state.env, state.edition(e)), *selected.not_run_reason));
+        if (selected.skip_reason) rows.put(case_index, e, ended(start_result(selected, state, e), Verdict::skip, *selected.skip_reason));
+        else if (selected.not_run_reason) rows.put(case_index, e, never_sent(start_result(selected, state, e), *selected.not_run_reason));
     }
 }
 
@@ -316,7 +338,7 @@ std::vector<View> views_of(const Unit& unit, RunState& state) {
     std::vector<View> views;
     for (auto e : unit.editions) {
         const auto& selected = state.editions[e].cases[unit.case_index];
-        views.push_back({e, &selected, start_result(selected, state.env, state.edition(e)),
+        views.push_back({e, &selected, start_result(selected, state, e),
                          state.unimplemented(e, std::string(selected.instance.endpoint->key))});
     }
     return views;
@@ -414,14 +436,13 @@ void note_trouble(const Answer& answer, UnitRun& run, RunState& state) {
 
 /// Judges one answer in every edition still judging the unit; false when none is left (each found
 /// the endpoint unimplemented).
-bool judge_step(std::size_t step, const net::Response& response, UnitRun& run, RunState& state) {
+bool judge_step(std::size_t step, const ReadResponse& answer, UnitRun& run, RunState& state) {
     bool judging = false;
     for (auto& view : run.views) {
         if (view.unimplemented) continue;
         const auto& expected = view.selected->instance.source->steps[step];
-        auto checks = judge_answer(expected, response, judging_for(view.selected->instance, state.env, state.edition(view.edition)));
-        view.result.checks.insert(view.result.checks.end(), checks.begin(), checks.end());
-        if (auto reason = unimplemented_reason(expected, response)) {
+        append_checks(view.result.checks, judge_answer(expected, answer, judging_for(view.selected->instance, state.env, state.edition(view.edition))));
+        if (auto reason = unimplemented_reason(expected, answer)) {
             view.unimplemented = reason;
             state.mark_unimplemented(view.edition, view.result.endpoint, *reason);
             continue;
@@ -455,13 +476,15 @@ void send_steps(UnitRun& run, RunState& state) {
             return;
         }
         const auto& response = *answer.response;
+        const ReadResponse read(response);  // read once for every check in every edition
         run.server_error = run.server_error || response.status >= 500;
-        if (auto sid = detail::sid_of(response)) state.side.learn_sid(run.unit->id, *sid);
+        const auto sid = detail::sid_of(read);
+        if (sid) state.side.learn_sid(run.unit->id, *sid);
         if (!run.first_answer) {
             run.first_answer = response;
-            run.first_sid = detail::sid_of(response);
+            run.first_sid = sid;
         }
-        if (!judge_step(i, response, run, state)) break;
+        if (!judge_step(i, read, run, state)) break;
     }
     state.timeouts_in_a_row = 0;
 }

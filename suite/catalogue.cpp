@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fnmatch.h>
+#include <stdexcept>
 
 #include "suite/citation.hpp"
 #include "suite/config_error.hpp"
@@ -65,35 +66,64 @@ std::vector<const SentenceRecord*> Catalogue::matching(std::string_view pattern)
     return found;
 }
 
-Resolved Catalogue::resolve(const std::vector<std::string>& cited, const JudgedIn& where) const {
-    std::vector<const SentenceRecord*> named;
+std::vector<const SentenceRecord*> Catalogue::applicable(const std::vector<std::string>& cited, const spec::Endpoint* endpoint,
+                                                          spec::Validation mode, const spec::Edition* edition) const {
+    std::vector<const SentenceRecord*> all;
     for (const auto& pattern : cited)
         for (const auto* sentence : matching(pattern))
-            if (std::find(named.begin(), named.end(), sentence) == named.end()) named.push_back(sentence);
-    std::sort(named.begin(), named.end());  // records are one vector: address order is catalogue order
+            if (std::find(all.begin(), all.end(), sentence) == all.end()) all.push_back(sentence);
+    std::sort(all.begin(), all.end());  // records are one vector: address order is catalogue order
+    std::erase_if(all, [&](const SentenceRecord* sentence) {
+        if (edition && !sentence->holds_in(*edition)) return true;  // first: the cheapest test
+        if (!sentence->applies_in(mode) || (endpoint && !sentence->applies_to(*endpoint))) return true;
+        return !sentence->is_obligation() && !sentence->is_freedom();
+    });
+    return all;
+}
+
+Named Catalogue::named(const std::vector<std::string>& cited, const spec::Endpoint* endpoint, spec::Validation mode) const {
+    Named named;
+    for (const auto* sentence : applicable(cited, endpoint, mode, nullptr))
+        (sentence->is_obligation() ? named.obligations : named.freedoms).push_back(sentence);
+    return named;
+}
+
+Resolved Catalogue::resolve(const std::vector<std::string>& cited, const JudgedIn& where) const {
     Resolved resolved;
-    for (const auto* sentence : named) {
-        if (!sentence->holds_in(where.edition) || !sentence->applies_in(where.mode)) continue;
-        if (where.endpoint && !sentence->applies_to(*where.endpoint)) continue;
-        if (sentence->is_obligation()) resolved.obligations.push_back(sentence->id);
-        else if (sentence->is_freedom()) resolved.freedoms.push_back(sentence->id);
-    }
+    for (const auto* sentence : applicable(cited, where.endpoint, where.mode, &where.edition))
+        (sentence->is_obligation() ? resolved.obligations : resolved.freedoms).push_back(sentence->id);
+    resolved.level = level_of(resolved.obligations);
+    return resolved;
+}
+
+Resolved Catalogue::resolved_in(const Named& named, const spec::Edition& edition) const {
+    Resolved resolved;
+    for (const auto* sentence : named.obligations)
+        if (sentence->holds_in(edition)) resolved.obligations.push_back(sentence->id);
+    for (const auto* sentence : named.freedoms)
+        if (sentence->holds_in(edition)) resolved.freedoms.push_back(sentence->id);
     resolved.level = level_of(resolved.obligations);
     return resolved;
 }
 
 const Resolved& Catalogue::resolve_judged(const std::vector<std::string>& cited, const JudgedIn& where) const {
+    // What the citations name in this place is the same in every edition: kept apart, each edition
+    // only filters it.
+    std::string place;
+    if (where.endpoint) place += where.endpoint->key;
+    place += '\n';
+    place += static_cast<char>('0' + static_cast<int>(where.mode));
+    for (const auto& pattern : cited) (place += '\n') += pattern;
     std::string key = where.edition.name();
-    key += '\n';
-    if (where.endpoint) key += where.endpoint->key;
-    key += '\n';
-    key += static_cast<char>('0' + static_cast<int>(where.mode));
-    for (const auto& pattern : cited) (key += '\n') += pattern;
+    (key += '\n') += place;
     std::lock_guard lock(remembered_->mutex);
     auto& kept = remembered_->resolved;
     auto found = kept.find(key);
-    if (found == kept.end()) found = kept.emplace(std::move(key), resolve(cited, where)).first;
-    return found->second;
+    if (found != kept.end()) return found->second;
+    auto named_here = remembered_->named.find(place);
+    if (named_here == remembered_->named.end())
+        named_here = remembered_->named.emplace(std::move(place), named(cited, where.endpoint, where.mode)).first;
+    return kept.emplace(std::move(key), resolved_in(named_here->second, where.edition)).first->second;
 }
 
 std::string Catalogue::level_of(const std::vector<std::string>& ids) const {
@@ -118,22 +148,33 @@ std::optional<Place> Catalogue::place(std::string_view section_name, const spec:
     return kept->second;
 }
 
-reports::Sentence Catalogue::placed(const SentenceRecord& sentence, const spec::Endpoint* endpoint,
-                                    const spec::Edition& edition) const {
+const reports::Sentence& Catalogue::placed(const SentenceRecord& sentence, const spec::Endpoint* endpoint,
+                                           const spec::Edition& edition) const {
+    const auto* found = section(sentence.section);
+    const bool per_endpoint = found && found->operation;
+    if (!per_endpoint) endpoint = nullptr;
+    // Kept by index, the same in every copy of the catalogue (they share what is kept).
+    if (sentences_.empty() || &sentence < sentences_.data() || &sentence >= sentences_.data() + sentences_.size())
+        throw std::logic_error("placed(): '" + sentence.id + "' is not a record of this catalogue");
+    const auto index = static_cast<std::size_t>(&sentence - sentences_.data());
+    {
+        std::lock_guard lock(remembered_->mutex);
+        auto kept = remembered_->placed.find({index, endpoint, edition});
+        if (kept != remembered_->placed.end()) return kept->second;
+    }
     reports::Sentence out;
     out.id = sentence.id;
     out.level = std::string(to_string(sentence.level));
     out.says = sentence.says;
-    const auto* found = section(sentence.section);
-    const bool per_endpoint = found && found->operation;
-    if (per_endpoint && endpoint) out.endpoint = std::string(endpoint->key);
-    if (auto at = place(sentence.section, per_endpoint ? endpoint : nullptr, edition)) {
+    if (endpoint) out.endpoint = std::string(endpoint->key);
+    if (auto at = place(sentence.section, endpoint, edition)) {
         out.section = at->title;
         out.url = at->url;
     } else {
         out.section = sentence.section;
     }
-    return out;
+    std::lock_guard lock(remembered_->mutex);
+    return remembered_->placed.try_emplace({index, endpoint, edition}, std::move(out)).first->second;
 }
 
 }  // namespace mx3pid::suite

@@ -86,6 +86,12 @@ struct Resolved {
     std::string level;
 };
 
+/// The sentences citations name that apply somewhere, before an edition is chosen.
+struct Named {
+    std::vector<const SentenceRecord*> obligations;  ///< in catalogue order
+    std::vector<const SentenceRecord*> freedoms;     ///< in catalogue order
+};
+
 class Catalogue {
 public:
     Catalogue() = default;
@@ -99,6 +105,9 @@ public:
     /// The records an ID or a glob (`*`, `?`, `[…]`) names, in catalogue order; none when it names none.
     std::vector<const SentenceRecord*> matching(std::string_view pattern) const;
 
+    /// The sentences `cited` (IDs or globs) names that apply to `endpoint` (null: any) and `mode`, in
+    /// whichever editions they hold.
+    Named named(const std::vector<std::string>& cited, const spec::Endpoint* endpoint, spec::Validation mode) const;
     /// The sentences `cited` (IDs or globs) that hold where the check is judged, obligations and
     /// freedoms apart, and the level they give.
     Resolved resolve(const std::vector<std::string>& cited, const JudgedIn& where) const;
@@ -112,10 +121,18 @@ public:
     /// Where `section_name` is in `edition`; nothing when that edition's page lacks it. An operation
     /// section needs the endpoint.
     std::optional<Place> place(std::string_view section_name, const spec::Endpoint* endpoint, const spec::Edition& edition) const;
-    /// The sentence as reports show it, placed in `edition` (for an endpoint's section, on that endpoint).
-    reports::Sentence placed(const SentenceRecord& sentence, const spec::Endpoint* endpoint, const spec::Edition& edition) const;
+    /// The sentence as reports show it, placed in `edition` (for an endpoint's section, on that endpoint);
+    /// kept for the next call, as every result places its sentences again. `sentence` is one of sentences().
+    const reports::Sentence& placed(const SentenceRecord& sentence, const spec::Endpoint* endpoint, const spec::Edition& edition) const;
 
 private:
+    /// The obligations and freedoms `cited` names that apply to `endpoint` (null: any) and `mode` and
+    /// hold in `edition` (null: any), in catalogue order.
+    std::vector<const SentenceRecord*> applicable(const std::vector<std::string>& cited, const spec::Endpoint* endpoint,
+                                                  spec::Validation mode, const spec::Edition* edition) const;
+    /// Those of `named` that hold in `edition`, as resolve() gives them.
+    Resolved resolved_in(const Named& named, const spec::Edition& edition) const;
+
     std::vector<SentenceRecord> sentences_;
     std::vector<SectionRecord> sections_;
     std::map<std::string, std::size_t, std::less<>> by_id_;
@@ -130,7 +147,10 @@ private:
     struct Remembered {
         std::mutex mutex;
         std::unordered_map<std::string, Resolved> resolved;
+        std::unordered_map<std::string, Named> named;  ///< by endpoint, mode and citations: the same in every edition
         std::map<std::tuple<const SectionRecord*, const spec::Endpoint*, spec::Edition>, std::optional<Place>> places;
+        /// placed(), by the sentence's index, the endpoint its section is placed on (or none) and the edition.
+        std::map<std::tuple<std::size_t, const spec::Endpoint*, spec::Edition>, reports::Sentence> placed;
     };
     std::shared_ptr<Remembered> remembered_ = std::make_shared<Remembered>();
 };

@@ -85,26 +85,38 @@ Place place_section(const SectionRecord& section, const spec::Endpoint* endpoint
     return {title, page(section.api, edition) + "#" + anchor};
 }
 
-std::vector<reports::SpecRef> cite(const Case& instance, const Catalogue& catalogue, const JudgedIn& where) {
-    std::vector<std::string> cited;
-    auto add = [&](const Citations& citations) {
-        for (const auto& [key, one] : citations) {
-            const auto& resolved = catalogue.resolve_judged(one.all(), where);
-            for (const auto* list : {&resolved.obligations, &resolved.freedoms})
-                for (auto& id : *list)
-                    if (std::find(cited.begin(), cited.end(), id) == cited.end()) cited.push_back(id);
+CaseCitations case_citations(const Case& instance, const Catalogue& catalogue, spec::Validation mode) {
+    // resolve() filters the sentences a citation names by where it is judged, obligations before
+    // freedoms; the edition only removes some, so filtering by it afterwards keeps the same order.
+    CaseCitations citations{instance.endpoint, {}};
+    auto add = [&](const Citations& cited) {
+        for (const auto& [key, one] : cited) {
+            const auto named = catalogue.named(one.all(), instance.endpoint, mode);
+            for (const auto* list : {&named.obligations, &named.freedoms})
+                for (const auto* sentence : *list)
+                    if (std::find(citations.sentences.begin(), citations.sentences.end(), sentence) == citations.sentences.end())
+                        citations.sentences.push_back(sentence);
         }
     };
     for (const auto& step : instance.source->steps) add(step.expect.sentences);
     add(instance.source->side_channel.sentences);
+    return citations;
+}
+
+std::vector<reports::SpecRef> cite_in(const CaseCitations& citations, const Catalogue& catalogue, const spec::Edition& edition) {
     std::vector<reports::SpecRef> refs;
-    refs.reserve(cited.size());
-    for (const auto& id : cited) {
-        const auto* sentence = catalogue.find(id);
-        auto placed = catalogue.placed(*sentence, instance.endpoint, where.edition);
-        refs.push_back({where.edition.name(), placed.section, placed.url, "", "", sentence->says});
+    refs.reserve(static_cast<std::size_t>(std::count_if(citations.sentences.begin(), citations.sentences.end(),
+                                                        [&](const SentenceRecord* sentence) { return sentence->holds_in(edition); })));
+    for (const auto* sentence : citations.sentences) {
+        if (!sentence->holds_in(edition)) continue;
+        const auto& placed = catalogue.placed(*sentence, citations.endpoint, edition);
+        refs.push_back({edition.name(), placed.section, placed.url, "", "", sentence->says});
     }
     return refs;
+}
+
+std::vector<reports::SpecRef> cite(const Case& instance, const Catalogue& catalogue, const JudgedIn& where) {
+    return cite_in(case_citations(instance, catalogue, where.mode), catalogue, where.edition);
 }
 
 }  // namespace mx3pid::suite

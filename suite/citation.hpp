@@ -18,4 +18,16 @@ Place place_section(const SectionRecord& section, const spec::Endpoint* endpoint
 /// is judged, in the order it first cites them, as links into the judged edition.
 std::vector<reports::SpecRef> cite(const Case& instance, const Catalogue& catalogue, const JudgedIn& where);
 
+/// What cite() gives in any edition, before the edition is known: every sentence the case's checks
+/// name that applies to its endpoint and validation mode, in cite()'s order. A run of several
+/// editions works it out once per case and places it in each edition with cite_in().
+struct CaseCitations {
+    const spec::Endpoint* endpoint = nullptr;
+    std::vector<const SentenceRecord*> sentences;
+};
+CaseCitations case_citations(const Case& instance, const Catalogue& catalogue, spec::Validation mode);
+
+/// cite() from what case_citations() found: those of its sentences that hold in `edition`, as links into it.
+std::vector<reports::SpecRef> cite_in(const CaseCitations& citations, const Catalogue& catalogue, const spec::Edition& edition);
+
 }  // namespace mx3pid::suite

@@ -77,15 +77,16 @@ CheckResult check_utf8(const net::Response& response) {
     return failed(check::utf8, wanted, "bytes that are not UTF-8: " + one_line(response.body, 80));
 }
 
-std::vector<CheckResult> check_error_body(const net::Response& response) {
+std::vector<CheckResult> check_error_body(const ReadResponse& answer) {
     static const std::vector<std::string> not_an_object{"cs.api.json_baseline", "cs.error.standard.r0", "cs.error.standard",
                                                         "cs.api.response_object"};
     static const std::vector<std::string> no_errcode{"cs.error.schema.errcode_required", "cs.error.both_keys.r0", "cs.error.both_keys"};
     static const std::vector<std::string> errcode_not_string{"cs.error.schema.errcode_type"};
     const std::string wanted = "a JSON object with a string errcode";
-    auto body = json::parse(response.body, nullptr, false);
+    const auto& body = answer.body;
+    const auto& text = answer.response.body;
     if (body.is_discarded() || !body.is_object())
-        return {failed(check::error_body, wanted, one_line(response.body.empty() ? "(empty body)" : response.body), not_an_object)};
+        return {failed(check::error_body, wanted, one_line(text.empty() ? "(empty body)" : text), not_an_object)};
     std::vector<CheckResult> checks;
     auto errcode = body.find("errcode");
     if (errcode == body.end()) checks.push_back(failed(check::error_body, wanted, "no errcode", no_errcode));
@@ -103,10 +104,12 @@ std::vector<CheckResult> check_error_body(const net::Response& response) {
     return checks;
 }
 
-std::optional<CheckResult> check_errcode(const net::Response& response, const std::vector<std::string>& allowed) {
-    auto body = json::parse(response.body, nullptr, false);
-    if (!body.is_object() || !body.contains("errcode") || !body["errcode"].is_string()) return std::nullopt;
-    auto code = body["errcode"].get<std::string>();
+std::optional<CheckResult> check_errcode(const ReadResponse& answer, const std::vector<std::string>& allowed) {
+    const auto& body = answer.body;
+    if (!body.is_object()) return std::nullopt;
+    auto errcode = body.find("errcode");
+    if (errcode == body.end() || !errcode->is_string()) return std::nullopt;
+    auto code = errcode->get<std::string>();
     std::string wanted = allowed.empty() ? "an M_… code" : join(allowed, " or ");
     bool ok = allowed.empty() ? is_namespaced_code(code) : std::find(allowed.begin(), allowed.end(), code) != allowed.end();
     return ok ? passed(check::errcode, wanted, code) : failed(check::errcode, wanted, one_line(code, 80));
@@ -121,19 +124,19 @@ CheckResult check_content_type(const net::Response& response) {
               : failed(check::content_type, "application/json", type.empty() ? "none" : one_line(type, 80));
 }
 
-std::optional<std::string> sid_of(const net::Response& response) {
-    auto body = json::parse(response.body, nullptr, false);
+std::optional<std::string> sid_of(const ReadResponse& answer) {
+    const auto& body = answer.body;
     if (body.is_discarded() || !body.is_object()) return std::nullopt;
     auto sid = body.find("sid");
     if (sid == body.end() || !sid->is_string()) return std::nullopt;
     return sid->get<std::string>();
 }
 
-CheckResult check_sid(const net::Response& response) {
+CheckResult check_sid(const ReadResponse& answer) {
     const std::string wanted = "sid: a string of 1-255 [0-9a-zA-Z.=_-]";
-    auto body = json::parse(response.body, nullptr, false);
+    const auto& body = answer.body;
     if (body.is_discarded() || !body.is_object())
-        return failed(check::sid, wanted, "body is not a JSON object: " + one_line(response.body, 80), {"cs.response.sid.required"});
+        return failed(check::sid, wanted, "body is not a JSON object: " + one_line(answer.response.body, 80), {"cs.response.sid.required"});
     auto sid = body.find("sid");
     if (sid == body.end()) return failed(check::sid, wanted, "no sid", {"cs.response.sid.required"});
     if (!sid->is_string()) return failed(check::sid, wanted, "sid " + one_line(sid->dump(), 80), {"cs.response.sid.type"});
@@ -146,12 +149,12 @@ CheckResult check_sid(const net::Response& response) {
     return passed(check::sid, wanted, "\"" + text + "\"");
 }
 
-std::optional<CheckResult> check_submit_url(const net::Response& response, const spec::Edition& edition) {
+std::optional<CheckResult> check_submit_url(const ReadResponse& answer, const spec::Edition& edition) {
     if (edition < *spec::Edition::parse("r0.5.0")) return std::nullopt;
-    auto body = json::parse(response.body, nullptr, false);
+    const auto& body = answer.body;
     const std::string wanted = "none, or submit_url: an absolute URI";
     if (!body.is_object() || !body.contains("submit_url")) return passed(check::submit_url, wanted, "none");
-    const auto& value = body["submit_url"];
+    const auto& value = body.at("submit_url");
     if (!value.is_string()) return failed(check::submit_url, wanted, one_line(value.dump(), 80), {"cs.response.submit_url.type"});
     const auto text = value.get<std::string>();
     return spec::is_absolute_uri(text)

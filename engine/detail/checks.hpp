@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/judge.hpp"
 #include "net/message.hpp"
 #include "reports/run_result.hpp"
 #include "spec/edition.hpp"
@@ -19,21 +20,21 @@ reports::CheckResult check_utf8(const net::Response& response);
 
 /// The standard error body: a JSON object with a string errcode ("error body") and a string error
 /// ("error message").
-std::vector<reports::CheckResult> check_error_body(const net::Response& response);
+std::vector<reports::CheckResult> check_error_body(const ReadResponse& answer);
 
 /// The errcode is among `allowed`; with none allowed, it has the namespaced form (M_…). Nothing
 /// to judge when the body has no string errcode (the error body check fails then).
-std::optional<reports::CheckResult> check_errcode(const net::Response& response, const std::vector<std::string>& allowed);
+std::optional<reports::CheckResult> check_errcode(const ReadResponse& answer, const std::vector<std::string>& allowed);
 
 /// A JSON answer carries Content-Type application/json (parameters such as charset allowed).
 reports::CheckResult check_content_type(const net::Response& response);
 
 /// A 200 body that is a JSON object with a grammar-valid `sid`.
-reports::CheckResult check_sid(const net::Response& response);
+reports::CheckResult check_sid(const ReadResponse& answer);
 
 /// From r0.5.0, a 200 body may carry submit_url; when it does, it is an absolute URI. Nothing to
 /// judge when the edition predates it.
-std::optional<reports::CheckResult> check_submit_url(const net::Response& response, const spec::Edition& edition);
+std::optional<reports::CheckResult> check_submit_url(const ReadResponse& answer, const spec::Edition& edition);
 
 /// The CORS headers Web Browser Clients recommends: Access-Control-Allow-Origin *, and at least the
 /// recommended methods and headers in Access-Control-Allow-Methods and -Headers.
@@ -44,7 +45,7 @@ reports::CheckResult check_cors(const net::Response& response, const spec::Editi
 reports::CheckResult check_rate_limit(const reports::HttpExchange& exchange, const spec::Edition& edition);
 
 /// The body's "sid" when it is a string.
-std::optional<std::string> sid_of(const net::Response& response);
+std::optional<std::string> sid_of(const ReadResponse& answer);
 
 /// `text` on one line, cut to `limit` characters.
 std::string one_line(const std::string& text, std::size_t limit = 160);

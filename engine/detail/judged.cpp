@@ -32,8 +32,8 @@ void judge_observation(const Judged& judged, const Observation& seen, reports::C
     const auto& source = *judged.selected->instance.source;
     result.checks.erase(result.checks.begin() + static_cast<std::ptrdiff_t>(std::min(judged.answer_checks, result.checks.size())),
                         result.checks.end());
-    auto checks = judge_side_channel(expected(source.side_channel, judged.served), seen, judged.first_body, judged.first_sid, judged.secrets, judged.judging);
-    result.checks.insert(result.checks.end(), checks.begin(), checks.end());
+    append_checks(result.checks, judge_side_channel(expected(source.side_channel, judged.served), seen, judged.first_body, judged.first_sid,
+                                                    judged.secrets, judged.judging));
     result.message.clear();
     conclude(result, judged.server_error);
     result.side_channel = describe(seen, judged.address, judged.secrets);

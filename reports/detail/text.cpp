@@ -2,6 +2,7 @@
 
 #include "spec/utf8.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace mx3pid::reports::detail {
@@ -29,6 +30,8 @@ void append_bytes_escaped(std::string& out, std::string_view bytes) {
 }  // namespace
 
 std::string valid_utf8(std::string_view text) {
+    // Most bodies are ASCII, which is UTF-8 as it stands.
+    if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return std::string(text);
     std::string out;
     out.reserve(text.size());
     for (std::size_t at = 0; at < text.size();) {

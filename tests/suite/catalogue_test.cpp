@@ -9,6 +9,7 @@
 #include <optional>
 #include <regex>
 #include <sstream>
+#include <stdexcept>
 
 #include <gtest/gtest.h>
 
@@ -134,6 +135,31 @@ TEST(Catalogue, ResolvesCitationsWhereACheckIsJudged) {
         << "before v1.13 M_THREEPID_IN_USE is only the 400's example on /account/3pid";
     const suite::JudgedIn v1_13{edition("v1.13"), &endpoint("3pid/email"), spec::Validation::self};
     EXPECT_EQ(catalogue.resolve({"cs.3pid.in_use.errcode*"}, v1_13).level, "MUST");
+}
+
+// What a run keeps (resolve_judged, placed, a case's citations filtered per edition) is what working
+// it out again gives, in every edition, whichever edition asked first.
+TEST(Catalogue, WhatARunKeepsIsWhatResolvingAgainGives) {
+    const auto& catalogue = shipped();
+    const std::vector<std::string> cited{"cs.error.both_keys*", "cs.gap.missing_key.errcode", "cs.validation.proxied_request.r0_5"};
+    const auto editions = spec::Edition::all();
+    for (auto mode : {spec::Validation::proxy, spec::Validation::self})
+        for (auto e = editions.rbegin(); e != editions.rend(); ++e) {  // newest first: a kept result is not the first edition's
+            const suite::JudgedIn where{*e, &endpoint("register/email"), mode};
+            const auto fresh = catalogue.resolve(cited, where);
+            const auto& kept = catalogue.resolve_judged(cited, where);
+            EXPECT_EQ(kept.obligations, fresh.obligations) << e->name();
+            EXPECT_EQ(kept.freedoms, fresh.freedoms) << e->name();
+            EXPECT_EQ(kept.level, fresh.level) << e->name();
+        }
+    const auto& sentence = *catalogue.find("cs.response.sid.required");
+    const auto first = catalogue.placed(sentence, &endpoint("3pid/msisdn"), edition("v1.11"));
+    const auto& again = catalogue.placed(sentence, &endpoint("3pid/msisdn"), edition("v1.11"));
+    EXPECT_EQ(again.url, first.url);
+    EXPECT_NE(catalogue.placed(sentence, &endpoint("3pid/email"), edition("v1.11")).url, first.url)
+        << "an operation's sentence is placed on each endpoint's own operation";
+    const suite::SentenceRecord stranger = sentence;
+    EXPECT_THROW(catalogue.placed(stranger, nullptr, edition("v1.11")), std::logic_error);
 }
 
 TEST(Catalogue, PlacesHeadingsAndOperationsOnTheirPages) {
