@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <random>
+#include <string_view>
 
 namespace mx3pid::engine {
 
@@ -11,6 +12,14 @@ std::mt19937_64 generator(std::uint64_t seed, std::size_t index, std::uint64_t p
     std::seed_seq sequence{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
                            static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(purpose)};
     return std::mt19937_64(sequence);
+}
+
+/// A number below 998 that only the case ID decides (FNV-1a), so that the same case asks with the
+/// same offset above the floor whatever the seed.
+std::int64_t send_attempt_offset(std::string_view case_id) {
+    std::uint64_t hash = 14695981039346656037ull;
+    for (unsigned char c : case_id) hash = (hash ^ c) * 1099511628211ull;
+    return static_cast<std::int64_t>(hash % 998);
 }
 
 }  // namespace
@@ -47,7 +56,7 @@ CaseFixtures FixtureFactory::for_case(std::size_t index, const std::string& case
     CaseFixtures fixtures;
     fixtures.client_secret = "mx3pid-";
     for (int i = 0; i < 24; ++i) fixtures.client_secret += alphabet[random() % 62];
-    fixtures.send_attempt = first_send_attempt_ + static_cast<std::int64_t>(random() % 998);
+    fixtures.send_attempt = first_send_attempt_ + send_attempt_offset(case_id);
     std::string path;
     for (char c : case_id) path += c == '/' ? '-' : c;
     fixtures.next_link = next_link_prefix() + path;

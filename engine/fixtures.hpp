@@ -26,13 +26,15 @@ struct CaseFixtures {
 };
 
 /// The least send_attempt a run started at `now` gives its cases: one more every second (counted
-/// from 2024, so below 2^31 for decades). A later run with the same seed (the same secrets and
-/// addresses) against a server that kept the earlier run's sessions still asks for new messages.
+/// from 2024, so below 2^31 for decades). A case of a later run, whatever its seed, asks with a greater
+/// send_attempt than the same case of an earlier one, so a server that kept the earlier run's sessions
+/// still sends a new message where the secret and address are the same again (the same seed, or a
+/// one-character secret and a bound address the profile names).
 std::int64_t send_attempt_floor(std::chrono::system_clock::time_point now);
 
 class FixtureFactory {
 public:
-    /// Each case's send_attempt is `first_send_attempt` plus a number from the seed below 998.
+    /// Each case's send_attempt is `first_send_attempt` plus a number below 998 from its case ID alone.
     FixtureFactory(std::uint64_t seed, const suite::Profile& profile, std::int64_t first_send_attempt = 2);
 
     /// The fixtures of the case at `index` in the run; the same for the same seed and index.

@@ -1,5 +1,7 @@
 #include "engine/request_builder.hpp"
 
+#include <set>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -105,4 +107,27 @@ TEST(Fixtures, ALaterRunWithTheSameSeedAsksWithGreaterSendAttempts) {
     EXPECT_LT(send_attempt_floor(in_2090), (std::int64_t{1} << 31) - 1000);
     EXPECT_EQ(send_attempt_floor(now + std::chrono::seconds(1)), send_attempt_floor(now) + 1);
     EXPECT_EQ(FixtureFactory(7, profile).for_case(0, "a").send_attempt, FixtureFactory(7, profile, 2).for_case(0, "a").send_attempt);
+}
+
+// Two runs in a row draw different seeds; where their secrets still meet (a one-character secret sent
+// to a bound address the profile names), the later run's request must still be a new send attempt.
+TEST(Fixtures, ALaterRunWithAnotherSeedAsksEachCaseWithAGreaterSendAttempt) {
+    mx3pid::suite::Profile profile;
+    profile.fresh_email_domain = "allowed.example";
+    const auto now = std::chrono::system_clock::now();
+    const auto floor = send_attempt_floor(now), next_second = send_attempt_floor(now + std::chrono::seconds(1));
+    const std::vector<std::string> ids = {"password/email/client_secret.shortest", "password/msisdn/client_secret.shortest",
+                                          "register/email/valid", "account/3pid/msisdn/resend"};
+    std::set<std::int64_t> offsets;
+    for (std::uint64_t earlier_seed = 1; earlier_seed <= 40; ++earlier_seed) {
+        const FixtureFactory earlier(earlier_seed, profile, floor), later(earlier_seed * 7919 + 3, profile, next_second);
+        for (std::size_t index = 0; index < ids.size(); ++index) {
+            const auto before = earlier.for_case(index, ids[index]).send_attempt;
+            const auto after = later.for_case(index + earlier_seed, ids[index]).send_attempt;
+            EXPECT_GT(after, before) << ids[index] << ", seeds " << earlier_seed;
+            offsets.insert(before - floor);
+        }
+    }
+    EXPECT_EQ(offsets.size(), ids.size()) << "each case keeps one offset whatever the seed, and the cases differ";
+    for (auto offset : offsets) EXPECT_LT(offset, 998);
 }
