@@ -2,7 +2,9 @@
 // wrong fields, or with the wrong mails.
 #include "reference_homeserver/variants/families.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <string>
 
 namespace mx3pid::reference_homeserver::family {
 namespace {
@@ -95,6 +97,17 @@ struct DelegateFollowsIdServer : Stages {
     }
 };
 
+/// Validates by itself or through its own identity server, but an id_server it does not trust makes
+/// it answer 200 with a sid of its own and send nothing: the field it should ignore stops the validation.
+struct UntrustedIdServerSwallowed : Stages {
+    std::atomic<unsigned> answered{0};
+    net::Response deliver(Exchange& x) override {
+        if (x.validation == Validation::proxy || x.fields.id_server.empty() || trusts(x, x.fields.id_server))
+            return Stages::deliver(x);
+        return answer(x, "swallowed" + std::to_string(++answered), std::nullopt);
+    }
+};
+
 }  // namespace
 
 std::vector<Variant> faulty_delivery() {
@@ -124,7 +137,7 @@ std::vector<Variant> faulty_delivery() {
         {.name = "self-no-mail", .description = "validates email itself, answers 200, and mails nothing",
          .kills = {{.sentences = {"cs.response.200.sent", "cs.request.email.target", "cs.response.submit_url.token_sent",
                                   "cs.response.sid.session", "cs.request.next_link.optional", "cs.api.request_content_type.optional",
-                                  "cs.request.send_attempt.resend"},
+                                  "cs.request.send_attempt.resend", "cs.request.id_server.ignored*"},
                     .modes = {spec::Validation::self}, .endpoints = "*/email"}},
          .profiles = {"builtin-self"}, .make = make<SelfNoMail>},
         {.name = "self-wrong-token", .description = "the mailed link carries a token the server then refuses",
@@ -143,6 +156,10 @@ std::vector<Variant> faulty_delivery() {
          .description = "validates through its own identity server, unless the request names another",
          .kills = {breaks({"cs.request.id_server.ignored*"})}, .profiles = {"builtin-delegate"},
          .make = make<DelegateFollowsIdServer>},
+        {.name = "untrusted-id-server-swallowed",
+         .description = "validates without the request's id_server, but answers an untrusted one 200 and sends nothing",
+         .kills = {breaks({"cs.request.id_server.ignored*"})}, .profiles = {"builtin-delegate", "builtin-self"},
+         .editions = ">= r0.5.0", .make = make<UntrustedIdServerSwallowed>},
     };
 }
 
