@@ -328,7 +328,7 @@ std::vector<Variant> faulty_checks() {
         "cs.request.send_attempt.type*", "cs.request.id_server.required", "cs.request.country.required",
         "cs.request.country.type", "cs.request.country.form*", "cs.request.phone_number.type", "cs.request.email.type*",
         "cs.request.via_register.r0_3",
-        "cs.request.id_server.type*", "cs.request.id_access_token.type*", "cs.request.id_server.target.r0_4"};
+        "cs.request.id_server.type*", "cs.request.id_access_token.type*", "cs.request.id_server.target.r0_4", "cs.request.id_server.hostname*"};
     auto with = [](std::vector<std::string_view> list, std::initializer_list<std::string_view> more) {
         list.insert(list.end(), more);
         return list;
