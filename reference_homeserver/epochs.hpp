@@ -40,6 +40,9 @@ struct EpochInfo {
     /// An epoch only one test of one field consults says here which bodies reach that test, so a
     /// run of several editions may send the others once for the servers on both sides of it.
     bool (*reached_by)(std::string_view body) = nullptr;
+    /// The same for a server running the reference's own stages (a variant without stages of its
+    /// own): it may say less is reached than reached_by, which must hold for every variant.
+    bool (*reference_reached_by)(std::string_view body) = nullptr;
 };
 
 /// Every epoch, oldest first.
@@ -53,7 +56,7 @@ std::vector<Epoch> epochs_of(const Variant* variant, bool legacy_api);
 
 /// Whether a server answering as `variant` in `later` answers requests with these bodies as it does
 /// in `earlier`: no epoch it consults starts after `earlier` and by `later`, or none that does can
-/// be reached by any of them.
+/// be reached by any of them (reference_reached_by when `variant` runs the reference's stages).
 bool answers_alike(const spec::Edition& earlier, const spec::Edition& later, const std::vector<std::string>& bodies,
                    const Variant* variant, bool legacy_api);
 
