@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "reports/detail/editions.hpp"
+#include "reports/detail/streamed_json.hpp"
 #include "reports/detail/text.hpp"
 #include "reports/detail/time_format.hpp"
 #include "reports/writers.hpp"
@@ -12,6 +13,7 @@ namespace mx3pid::reports {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using detail::StreamedObject;
 
 Json text(std::string_view value) { return detail::valid_utf8(detail::cap_bytes(value, detail::body_limit)); }
 
@@ -97,12 +99,6 @@ Json case_json(const CaseResult& result) {
     return out;
 }
 
-Json cases_json(const std::vector<CaseResult>& cases) {
-    auto array = Json::array();
-    for (const auto& result : cases) array.push_back(case_json(result));
-    return array;
-}
-
 Json sentence_json(const Sentence& sentence) {
     return {{"id", text(sentence.id)},   {"level", text(sentence.level)}, {"says", text(sentence.says)},
             {"section", text(sentence.section)}, {"url", text(sentence.url)}, {"endpoint", text(sentence.endpoint)}};
@@ -131,60 +127,70 @@ Json broken_json(const RunResult& run) {
     return array;
 }
 
-/// Each edition as a run of it alone would report it, and the verdict of every case in every edition.
-void add_editions(const RunResult& run, Json& document) {
-    document["editions"] = Json::array();
-    for (const auto& edition : run.editions)
-        document["editions"].push_back({{"edition", text(edition.edition)},
-                                        {"conforms", edition.conforms()},
-                                        {"counts", counts_json(edition.counts())},
-                                        {"cases", cases_json(edition.cases)},
-                                        {"sentences", sentences_json(edition.sentences)}});
+void cases_member(StreamedObject& object, const std::vector<CaseResult>& cases) {
+    object.array_member("cases", cases.size(), [&](std::size_t i) { return case_json(cases[i]); });
+}
+
+Json matrix_json(const RunResult& run) {
     auto matrix = Json::object();
     for (std::size_t i = 0; i < run.case_list().size(); ++i) {
         auto verdicts = Json::object();
         for (const auto* result : detail::row_of(run, i)) verdicts[text(run.edition_of(*result)).get<std::string>()] = detail::state_of(*result);
         matrix[text(run.case_list()[i].id).get<std::string>()] = std::move(verdicts);
     }
-    document["matrix"] = std::move(matrix);
+    return matrix;
+}
+
+/// Each edition as a run of it alone would report it, and the verdict of every case in every edition.
+void add_editions(const RunResult& run, StreamedObject& document) {
+    document.objects_member("editions", run.editions.size(), [&](std::size_t i, StreamedObject& object) {
+        const auto& edition = run.editions[i];
+        object.member("edition", text(edition.edition));
+        object.member("conforms", edition.conforms());
+        object.member("counts", counts_json(edition.counts()));
+        cases_member(object, edition.cases);
+        object.member("sentences", sentences_json(edition.sentences));
+    });
+    document.member("matrix", matrix_json(run));
     auto conforming = Json::array();
     for (const auto index : detail::conforming_editions(run)) conforming.push_back(text(run.editions[index].edition));
-    document["conforming_editions"] = std::move(conforming);
-    document["shared"] = {{"units", run.sharing.units}, {"exchanges", run.sharing.exchanges}, {"judgements", run.sharing.judgements}};
+    document.member("conforming_editions", conforming);
+    document.member("shared", {{"units", run.sharing.units}, {"exchanges", run.sharing.exchanges}, {"judgements", run.sharing.judgements}});
 }
 
 }  // namespace
 
 void write_json(const RunResult& run, std::ostream& out) {
-    Json document;
-    document["tool_version"] = text(run.tool_version);
-    document["target"] = text(run.target);
-    document["edition"] = text(run.edition);
-    document["edition_source"] = text(run.edition_source);
-    document["advertised_editions"] = lines(run.advertised_editions);
-    document["edition_note"] = text(run.edition_note);
-    document["profile"] = text(run.profile);
-    document["seed"] = text(run.seed);
-    document["properties"] = pairs(run.properties);
+    StreamedObject document(out, 0);
+    document.member("tool_version", text(run.tool_version));
+    document.member("target", text(run.target));
+    document.member("edition", text(run.edition));
+    document.member("edition_source", text(run.edition_source));
+    document.member("advertised_editions", lines(run.advertised_editions));
+    document.member("edition_note", text(run.edition_note));
+    document.member("profile", text(run.profile));
+    document.member("seed", text(run.seed));
+    document.member("properties", pairs(run.properties));
     auto warnings = run.warnings;
     for (const auto& arrival : run.unattributed) warnings.push_back(describe(arrival));
-    document["warnings"] = lines(warnings);
-    document["unattributed"] = Json::array();
+    document.member("warnings", lines(warnings));
+    auto unattributed = Json::array();
     for (const auto& arrival : run.unattributed)
-        document["unattributed"].push_back(
-            {{"what", text(arrival.what)}, {"carried", text(arrival.carried)}, {"reason", text(arrival.reason)}});
-    document["interrupted"] = run.interrupted;
-    document["started"] = time(run.started);
-    document["finished"] = time(run.finished);
-    document["seconds"] = seconds(run.started, run.finished);
-    document["planned"] = run.planned;
-    document["counts"] = counts_json(run.counts());
-    document["rate_limited"] = run.rate_limited;
-    document["cases"] = cases_json(run.cases);
-    document["sentences"] = sentences_json(run.sentences);
-    document["broken_sentences"] = broken_json(run);
+        unattributed.push_back({{"what", text(arrival.what)}, {"carried", text(arrival.carried)}, {"reason", text(arrival.reason)}});
+    document.member("unattributed", unattributed);
+    document.member("interrupted", run.interrupted);
+    document.member("started", time(run.started));
+    document.member("finished", time(run.finished));
+    document.member("seconds", seconds(run.started, run.finished));
+    document.member("planned", run.planned);
+    document.member("counts", counts_json(run.counts()));
+    document.member("rate_limited", run.rate_limited);
+    cases_member(document, run.cases);
+    document.member("sentences", sentences_json(run.sentences));
+    document.member("broken_sentences", broken_json(run));
     if (run.several_editions()) add_editions(run, document);
-    out << document.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+    document.close();
+    out << '\n';
 }
 
 }  // namespace mx3pid::reports

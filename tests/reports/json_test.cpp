@@ -104,3 +104,13 @@ TEST(Json, EmptyRunHasZeroCountsAndNoCases) {
     EXPECT_EQ(document["counts"]["total"], 0);
     EXPECT_EQ(document["interrupted"], true);
 }
+
+// The writer streams the document member by member and case by case; the text is still laid out as
+// the whole document dumped at once would be, for every shape of run.
+TEST(Json, IsLaidOutAsTheWholeDocumentDumpedAtOnce) {
+    for (const auto& run : {sample_run(), empty_run(), several_editions_run()}) {
+        const auto text = json_text(run);
+        const auto document = nlohmann::ordered_json::parse(text);
+        EXPECT_EQ(text, document.dump(2) + "\n");
+    }
+}
