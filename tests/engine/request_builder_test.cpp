@@ -117,7 +117,7 @@ TEST(Fixtures, ALaterRunWithAnotherSeedAsksEachCaseWithAGreaterSendAttempt) {
     const auto now = std::chrono::system_clock::now();
     const auto floor = send_attempt_floor(now), next_second = send_attempt_floor(now + std::chrono::seconds(1));
     const std::vector<std::string> ids = {"password/email/client_secret.shortest", "password/msisdn/client_secret.shortest",
-                                          "register/email/valid", "account/3pid/msisdn/resend"};
+                                          "register/email/valid", "3pid/msisdn/resend"};
     std::set<std::int64_t> offsets;
     for (std::uint64_t earlier_seed = 1; earlier_seed <= 40; ++earlier_seed) {
         const FixtureFactory earlier(earlier_seed, profile, floor), later(earlier_seed * 7919 + 3, profile, next_second);
