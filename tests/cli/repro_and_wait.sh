@@ -40,7 +40,7 @@ set -e
 echo "ok: mx3pid repro reproduced register/email/valid against builtin:no-sid, and its curl line did too, with the mocks held"
 
 # 2. A free port for a homeserver that is not there yet.
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(python3 "$source_dir/tests/support/free_port.py")
 "$bin/mx3pid" --homeserver "http://127.0.0.1:$port" --wait-for-server 60 --identity-listen 127.0.0.1:0 --smtp-listen 127.0.0.1:0 \
   --filter register/email/body-not-json --spec v1.11 > "$work/wait.out" 2> "$work/wait.err" &
 waiting=$!

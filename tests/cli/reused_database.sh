@@ -13,11 +13,13 @@ hs=
 stop_reference() { [ -z "$hs" ] || { kill "$hs" 2> /dev/null; wait "$hs" 2> /dev/null || true; }; hs=; }
 trap 'stop_reference; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-# The profiles for the server and mx3pid: the mocks and the mail sink on free ports.
-listen="identity: {listen: \"127.0.0.1:$(free_port)\", decoy_listen: \"127.0.0.1:$(free_port)\"}
-smtp: {listen: \"127.0.0.1:$(free_port)\"}"
+# The profiles for the server and mx3pid: the mocks and the mail sink on free ports, outside the
+# ephemeral range, since each of the nine runs binds them again.
+mapfile -t ports < <(python3 "$source_dir/tests/support/free_port.py" 3)
+[ "${#ports[@]}" -eq 3 ] || fail "no three free ports below the ephemeral range"
+listen="identity: {listen: \"127.0.0.1:${ports[0]}\", decoy_listen: \"127.0.0.1:${ports[1]}\"}
+smtp: {listen: \"127.0.0.1:${ports[2]}\"}"
 {
   grep -v '^homeserver:' "$source_dir/cases/profiles/builtin-self.yaml"
   echo "$listen"

@@ -10,12 +10,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -71,18 +73,24 @@ inline sockaddr_in loopback(unsigned short port) {
     return address;
 }
 
-/// A loopback port that was free a moment ago: bound to port 0, read back, released.
+/// A loopback port that was free a moment ago, drawn at random below the ephemeral range: a port the
+/// kernel hands out to any parallel test's bind to port 0 or outgoing connection could be taken in
+/// the moment between this check and the child process binding it.
 inline unsigned short free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address = loopback(0);
-    socklen_t size = sizeof address;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-        if (fd >= 0) ::close(fd);
-        throw std::runtime_error("cannot find a free port");
+    int ephemeral_low = 32768;
+    std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> ephemeral_low;
+    const int high = std::max(ephemeral_low - 1, 2048), low = high < 11024 ? 1024 : 10000;
+    std::minstd_rand draw(std::random_device{}());
+    for (int attempt = 0; attempt < 2000; ++attempt) {
+        const auto port = static_cast<unsigned short>(low + static_cast<int>(draw() % (high - low + 1)));
+        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0) break;
+        sockaddr_in address = loopback(port);
+        const bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+        ::close(fd);
+        if (bound) return port;
     }
-    ::close(fd);
-    return ntohs(address.sin_port);
+    throw std::runtime_error("cannot find a free port below the ephemeral range");
 }
 
 /// A blocking loopback TCP connection for raw bytes; every wait bounded.
