@@ -382,7 +382,7 @@ private:
     /// What the run learned after its last case: 429s, stray side-channel arrivals, stale or wrong known failures.
     void close_run(const engine::Environment& environment, const suite::KnownFailures& known, reports::RunResult& run) {
         run.rate_limited = environment.rate_limited.load();
-        if (run.several_editions()) run.sharing = {environment.units_sent, environment.exchanges_sent, environment.judgements};
+        if (run.several_editions()) run.sharing = {environment.units_sent, environment.exchanges_sent, environment.judgements, environment.distinct_judgements};
         for (const auto& warning : environment.warnings) run.warnings.push_back("side channel: " + warning);
         run.unattributed = environment.unattributed;
         // The console printed its header before these were known: they go where the other late warnings go.
@@ -404,6 +404,7 @@ private:
                                                                  inputs_.catalogue, target_->identity(), target_->decoy(),
                                                                  target_->mailbox(), net::Client(client_), *fixtures_);
         environment->redact = !options_.no_redact;
+        environment->share_judgements = !options_.judge_every_edition;
         environment->jobs = options_.jobs;
         environment->id_server = target_->id_server(inputs_.profile);
         environment->grace = grace();

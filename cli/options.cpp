@@ -96,6 +96,9 @@ void define_run_options(CLI::App& app, Options& options) {
         ->envname("MX3PID_TIMEOUT");
     app.add_flag("--strict", options.strict, "a WARN, a skipped case or a case not run also fails the gate")->envname("MX3PID_STRICT");
     app.add_flag("--fail-fast", options.fail_fast, "stop at the first case that fails the gate; the rest are not run");
+    app.add_flag("--judge-every-edition", options.judge_every_edition,
+                 "with several editions, judge each on its own instead of once per set of editions that judge alike "
+                 "(slower; the verdicts are the same)");
     app.add_option("--seed", options.seed, "seed for generated addresses and secrets (printed on every run)");
     app.add_flag("-v,--verbose", options.verbose, "print every check");
     app.add_flag("-q,--quiet", options.quiet, "print a line only for a case that fails, errs or warns, then the recap");

@@ -34,6 +34,7 @@ struct Options {
     bool quiet = false;
     bool strict = false;
     bool fail_fast = false;
+    bool judge_every_edition = false;
     std::string color = "auto";
     std::string ci = "auto";
     bool version = false;

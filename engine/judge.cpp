@@ -43,7 +43,7 @@ bool attach(CheckResult& check, const std::vector<std::string>& cited, const Jud
             if (std::find(check.sentences.begin(), check.sentences.end(), id) != check.sentences.end()) kept.push_back(id);
         if (kept.empty() && own) {
             check.verdict = Verdict::pass;
-            check.actual += " (no sentence of " + judging.where.edition.name() + " asks otherwise here)";
+            check.actual += " (no sentence of this edition asks otherwise here)";
         }
     }
     check.freedoms = resolved.freedoms;

@@ -14,6 +14,7 @@
 #include "engine/detail/checks.hpp"
 #include "engine/detail/curl.hpp"
 #include "engine/detail/judged.hpp"
+#include "engine/detail/judging_classes.hpp"
 #include "engine/follow_up.hpp"
 #include "engine/judge.hpp"
 #include "engine/request_builder.hpp"
@@ -40,6 +41,9 @@ struct View {
     const suite::SelectedCase* selected = nullptr;
     reports::CaseResult result;                ///< the checks of the answers so far
     std::optional<std::string> unimplemented;  ///< why the endpoint looks unimplemented in this edition
+    /// The unit's earlier view that judges as this one does (the same case template, editions of one
+    /// judging class): its checks and verdict are copied here rather than judged again.
+    std::optional<std::size_t> leader;
 };
 
 /// Why a unit could not be judged in any of its editions.
@@ -72,6 +76,15 @@ struct UnitRun {
     }
 };
 
+std::vector<std::size_t> judging_classes_of(const std::vector<EditionCases>& editions, const Environment& env) {
+    std::vector<spec::Edition> run_editions;
+    for (const auto& edition : editions) run_editions.push_back(edition.edition);
+    auto classes = detail::judging_classes(run_editions, env.catalogue);
+    if (!env.share_judgements)
+        for (std::size_t e = 0; e < classes.size(); ++e) classes[e] = e;
+    return classes;
+}
+
 /// What the units of one run share, and what they learn about the server for each other.
 class RunState {
 public:
@@ -82,7 +95,8 @@ public:
           side(env.identity, env.decoy, env.mailbox, env.redact, env.fixtures.next_link_prefix()),
           basis{{env.id_server.empty() ? env.identity.authority() : env.id_server, env.identity.register_access_token()},
                 {env.decoy.authority(), env.decoy.register_access_token()}},
-          plan(plan_units(editions, env.homeserver, env.profile, basis)) {}
+          plan(plan_units(editions, env.homeserver, env.profile, basis)),
+          judging_class(judging_classes_of(editions, env)) {}
 
     Environment& env;
     const std::vector<EditionCases>& editions;
@@ -90,8 +104,9 @@ public:
     SideChannel side;
     RequestBasis basis;
     UnitPlan plan;
+    std::vector<std::size_t> judging_class;  ///< by edition: the first of the run's editions that judges as it does
     std::atomic<int> timeouts_in_a_row{0};
-    std::atomic<std::size_t> units_sent{0}, exchanges_sent{0}, judgements{0};
+    std::atomic<std::size_t> units_sent{0}, exchanges_sent{0}, judgements{0}, distinct_judgements{0};
 
     const spec::Edition& edition(std::size_t index) const { return editions[index].edition; }
     bool several_editions() const { return editions.size() > 1; }
@@ -333,13 +348,24 @@ void put_unsent(std::vector<View>& views, std::size_t case_index, Rows& rows,
                                     : unasked(std::move(view.result)));
 }
 
-/// The editions' views of `unit`, each knowing whether its endpoint was found unimplemented there.
+/// Two views judge alike from here on: one case template, editions of one judging class, and the
+/// endpoint found unimplemented in both or in neither (for the same reason). The earlier leads.
+bool judges_alike(const View& earlier, const View& later, const RunState& state) {
+    return !earlier.leader && earlier.selected->instance.source == later.selected->instance.source &&
+           state.judging_class[earlier.edition] == state.judging_class[later.edition] && earlier.unimplemented == later.unimplemented;
+}
+
+/// The editions' views of `unit`, each knowing whether its endpoint was found unimplemented there,
+/// and which earlier view judges for it.
 std::vector<View> views_of(const Unit& unit, RunState& state) {
     std::vector<View> views;
     for (auto e : unit.editions) {
         const auto& selected = state.editions[e].cases[unit.case_index];
         views.push_back({e, &selected, start_result(selected, state, e),
-                         state.unimplemented(e, std::string(selected.instance.endpoint->key))});
+                         state.unimplemented(e, std::string(selected.instance.endpoint->key)), std::nullopt});
+        auto& view = views.back();
+        for (std::size_t earlier = 0; earlier + 1 < views.size() && !view.leader; ++earlier)
+            if (judges_alike(views[earlier], view, state)) view.leader = earlier;
     }
     return views;
 }
@@ -434,12 +460,27 @@ void note_trouble(const Answer& answer, UnitRun& run, RunState& state) {
     if (answer.trouble == Answer::Trouble::timeout) ++state.timeouts_in_a_row;
 }
 
+/// A view whose leader judges for it takes the leader's checks so far, and learns with it that the
+/// endpoint looks unimplemented.
+void follow(View& view, const View& leader, RunState& state) {
+    view.result.checks = leader.result.checks;
+    if (leader.unimplemented && !view.unimplemented) {
+        view.unimplemented = leader.unimplemented;
+        state.mark_unimplemented(view.edition, view.result.endpoint, *leader.unimplemented);
+    }
+}
+
 /// Judges one answer in every edition still judging the unit; false when none is left (each found
 /// the endpoint unimplemented).
 bool judge_step(std::size_t step, const ReadResponse& answer, UnitRun& run, RunState& state) {
     bool judging = false;
     for (auto& view : run.views) {
         if (view.unimplemented) continue;
+        if (view.leader) {
+            follow(view, run.views[*view.leader], state);
+            judging = judging || !view.unimplemented;
+            continue;
+        }
         const auto& expected = view.selected->instance.source->steps[step];
         append_checks(view.result.checks, judge_answer(expected, answer, judging_for(view.selected->instance, state.env, state.edition(view.edition))));
         if (auto reason = unimplemented_reason(expected, answer)) {
@@ -457,6 +498,10 @@ bool judge_step(std::size_t step, const ReadResponse& answer, UnitRun& run, RunS
 void judge_rate_limits(UnitRun& run, std::size_t from, RunState& state) {
     for (auto& view : run.views) {
         if (view.unimplemented) continue;
+        if (view.leader) {
+            follow(view, run.views[*view.leader], state);
+            continue;
+        }
         const auto& edition = state.edition(view.edition);
         const auto judging = judging_for(view.selected->instance, state.env, edition);
         for (std::size_t i = from; i < run.exchanges.size(); ++i)
@@ -532,6 +577,28 @@ reports::CaseResult judge_view(View& view, const UnitRun& run, const Observation
     return result;
 }
 
+/// The verdict of a view whose leader judged for it: the leader's, with everything that led to it,
+/// under this view's edition (its citations its own). It is kept to be judged again in its own
+/// edition when something arrives late, as its leader is.
+reports::CaseResult judged_by_leader(View& view, const View& leader, const reports::CaseResult& led, RunState& state,
+                                     std::vector<Judged>& judged) {
+    auto result = std::move(view.result);
+    result.level = led.level;
+    result.verdict = led.verdict;
+    result.message = led.message;
+    result.checks = led.checks;
+    result.side_channel = led.side_channel;
+    result.not_run = led.not_run;
+    auto kept = std::find_if(judged.begin(), judged.end(), [&](const Judged& one) { return one.edition == leader.edition; });
+    if (kept != judged.end()) {
+        Judged own{view.edition, view.selected, judging_for(view.selected->instance, state.env, state.edition(view.edition)),
+                   kept->first_body, kept->first_sid, kept->secrets, kept->address, kept->answer_checks, kept->server_error,
+                   kept->served, kept->verdict};
+        judged.push_back(std::move(own));
+    }
+    return result;
+}
+
 /// Judges, in each of the unit's editions, what the side channel saw for it, completing its
 /// validation when asked; puts the verdicts. The unit's observation is closed.
 void finish(UnitRun run, RunState& state, Rows& rows) {
@@ -544,7 +611,9 @@ void finish(UnitRun run, RunState& state, Rows& rows) {
     std::vector<Judged> judged;
     std::vector<std::pair<std::size_t, reports::CaseResult>> results;
     for (auto& view : run.views) {
-        auto result = judge_view(view, run, seen, follow, state, judged);
+        auto result = view.leader ? judged_by_leader(view, run.views[*view.leader], results[*view.leader].second, state, judged)
+                                  : judge_view(view, run, seen, follow, state, judged);
+        if (!view.leader) ++state.distinct_judgements;
         const bool last = &view == &run.views.back();
         result.exchanges = last ? std::move(run.exchanges) : run.exchanges;
         result.curl = curl;
@@ -765,12 +834,14 @@ std::vector<std::vector<reports::CaseResult>> run_editions(const std::vector<Edi
     environment.units_sent = state.units_sent;
     environment.exchanges_sent = state.exchanges_sent;
     environment.judgements = state.judgements;
+    environment.distinct_judgements = state.distinct_judgements;
     auto unattributed = state.side.unattributed();
     environment.unattributed.insert(environment.unattributed.end(), unattributed.begin(), unattributed.end());
     if (trace::on(trace::Level::info))
         trace::write(trace::Level::info, "run: done; " + std::to_string(state.units_sent.load()) + " units sent (" +
                                              std::to_string(state.exchanges_sent.load()) + " exchanges) for " +
-                                             std::to_string(state.judgements.load()) + " judgements; " +
+                                             std::to_string(state.judgements.load()) + " results (" +
+                                             std::to_string(state.distinct_judgements.load()) + " judged, the rest shared); " +
                                              std::to_string(unattributed.size()) + " side-channel arrivals credited to no case");
     return results;
 }

@@ -63,6 +63,10 @@ struct Environment {
     std::size_t units_sent = 0;      ///< execution units that sent a request (set when the run ends)
     std::size_t exchanges_sent = 0;  ///< HTTP exchanges of those units, follow-ups and 429s included
     std::size_t judgements = 0;      ///< case results judged on a unit's answers, over every edition
+    std::size_t distinct_judgements = 0;  ///< of those, judged for themselves: the rest copy an edition that judges alike
+    /// Editions that judge alike (engine/detail/judging_classes.hpp) share one judgement of each
+    /// unit; false judges every edition on its own (to check that sharing changes no verdict).
+    bool share_judgements = true;
 };
 
 /// What the checks of `instance` are judged against in `edition` (one of the run's): the catalogue,

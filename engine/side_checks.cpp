@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/detail/checks.hpp"
+#include "engine/detail/edition_thresholds.hpp"
 #include "suite/check_plan.hpp"
 #include "spec/grammar.hpp"
 #include "spec/utf8.hpp"
@@ -159,7 +160,7 @@ private:
         return failed(check::identity_fields, expected, actual, {"is.request.email.defined_keys", "is.request.msisdn.defined_keys"});
     }
 
-    bool since(std::string_view name) const { return !(edition_ < *spec::Edition::parse(name)); }
+    bool since(detail::Threshold threshold) const { return detail::since(edition_, threshold); }
 
     void wrong(std::string what, std::initializer_list<const char*> sentences) {
         if (std::find(wrong_.begin(), wrong_.end(), what) == wrong_.end()) wrong_.push_back(std::move(what));
@@ -168,9 +169,10 @@ private:
     }
 
     void judge_path(bool v2, bool v2_seen) {
-        if (!since("r0.6.0") && v2) wrong("the v2 API, which this edition's identity service lacks", {"is.request.path.v1"});
-        if (since("r0.6.0") && !since("v1.1") && !v2 && !v2_seen) wrong("the deprecated v1 API without trying v2 first", {"is.v1_deprecation.v2_first"});
-        if (since("v1.1") && !v2) wrong("the v1 API, which this edition no longer has", {"is.request.path"});
+        const bool v2_era = since(detail::Threshold::identity_v2), v1_gone = since(detail::Threshold::identity_v1_removed);
+        if (!v2_era && v2) wrong("the v2 API, which this edition's identity service lacks", {"is.request.path.v1"});
+        if (v2_era && !v1_gone && !v2 && !v2_seen) wrong("the deprecated v1 API without trying v2 first", {"is.v1_deprecation.v2_first"});
+        if (v1_gone && !v2) wrong("the v1 API, which this edition no longer has", {"is.request.path"});
     }
 
     void judge_token(const mock_identity::ReceivedRequest& request) {

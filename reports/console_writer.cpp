@@ -219,7 +219,8 @@ void write_causes_and_counts(const RunResult& run, std::ostream& out, const Cons
     if (run.several_editions()) {
         const auto& shared = run.sharing;
         out << "\nexchanges shared between editions: " << shared.units << " execution units (" << shared.exchanges
-            << " HTTP exchanges) judged " << shared.judgements << " times\n";
+            << " HTTP exchanges) for " << shared.judgements << " results, " << shared.distinct_judgements
+            << " of them judged and the rest shared by editions that judge alike\n";
         line = std::to_string(run.editions.size()) + " editions, " + line + "; conform: " + detail::conforming_text(run);
     }
     const bool conformant = counts.failed + counts.not_implemented + counts.errors + counts.xpassed == 0 && !run.interrupted;

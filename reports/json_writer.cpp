@@ -155,7 +155,8 @@ void add_editions(const RunResult& run, StreamedObject& document) {
     auto conforming = Json::array();
     for (const auto index : detail::conforming_editions(run)) conforming.push_back(text(run.editions[index].edition));
     document.member("conforming_editions", conforming);
-    document.member("shared", {{"units", run.sharing.units}, {"exchanges", run.sharing.exchanges}, {"judgements", run.sharing.judgements}});
+    document.member("shared", {{"units", run.sharing.units}, {"exchanges", run.sharing.exchanges}, {"judgements", run.sharing.judgements},
+                                  {"distinct_judgements", run.sharing.distinct_judgements}});
 }
 
 }  // namespace

@@ -147,6 +147,8 @@ struct Sharing {
     std::size_t units = 0;       ///< execution units that sent a request
     std::size_t exchanges = 0;   ///< their HTTP exchanges, validation follow-ups and 429s included
     std::size_t judgements = 0;  ///< case results judged on those exchanges, over every edition
+    /// Of those, judged for themselves; each of the rest is a judgement of an edition that judges alike, reported again.
+    std::size_t distinct_judgements = 0;
 };
 
 struct RunResult {

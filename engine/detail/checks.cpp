@@ -1,4 +1,5 @@
 #include "engine/detail/checks.hpp"
+#include "engine/detail/edition_thresholds.hpp"
 
 #include <algorithm>
 
@@ -150,7 +151,7 @@ CheckResult check_sid(const ReadResponse& answer) {
 }
 
 std::optional<CheckResult> check_submit_url(const ReadResponse& answer, const spec::Edition& edition) {
-    if (edition < *spec::Edition::parse("r0.5.0")) return std::nullopt;
+    if (!since(edition, Threshold::submit_url)) return std::nullopt;
     const auto& body = answer.body;
     const std::string wanted = "none, or submit_url: an absolute URI";
     if (!body.is_object() || !body.contains("submit_url")) return passed(check::submit_url, wanted, "none");
@@ -164,7 +165,7 @@ std::optional<CheckResult> check_submit_url(const ReadResponse& answer, const sp
 }
 
 CheckResult check_rate_limit(const reports::HttpExchange& exchange, const spec::Edition& edition) {
-    const bool header_era = !(edition < *spec::Edition::parse("v1.10"));
+    const bool header_era = since(edition, Threshold::retry_after_header);
     const std::string wanted = std::string("M_LIMIT_EXCEEDED, ") +
                                (header_era ? "a Retry-After header" : "retry_after_ms") + ", retry_after_ms an integer if given";
     std::vector<std::string> wrong, breaks;
@@ -225,7 +226,7 @@ std::vector<std::string> lacking(const std::string& header, const std::vector<st
 
 CheckResult check_cors(const net::Response& response, const spec::Edition& edition) {
     static const std::vector<std::string> methods{"GET", "POST", "PUT", "DELETE", "OPTIONS"};
-    const std::vector<std::string> headers = edition.is_v1()
+    const std::vector<std::string> headers = since(edition, Threshold::v1_cors_headers)
                                                  ? std::vector<std::string>{"X-Requested-With", "Content-Type", "Authorization"}
                                                  : std::vector<std::string>{"Origin", "X-Requested-With", "Content-Type", "Accept",
                                                                             "Authorization"};

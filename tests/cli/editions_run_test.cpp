@@ -1,6 +1,8 @@
 // --spec all and --spec FIRST..LAST from the command line: every edition judged in one run, the
 // exit code over all of them, known failures that name editions, and --filter and --jobs.
 #include <gtest/gtest.h>
+#include <algorithm>
+#include <regex>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
@@ -134,3 +136,56 @@ TEST(SeveralEditions, ABackwardSpanIsAUsageError) {
     EXPECT_EQ(result.code, 2);
     EXPECT_NE(result.err.find("v1.5 is older than v1.6"), std::string::npos) << result.err;
 }
+
+namespace {
+
+/// What a case's judgement in one edition says, with what differs between two runs by chance
+/// (ports, the mock's sids, send_attempt's clock) made alike.
+std::string judged_text(const Json& result) {
+    static const std::regex chance(R"(127\.0\.0\.1:\d+|mockis-\d+-\w+|(send_attempt\W{1,3})\d+)");
+    Json kept;
+    for (const char* key : {"id", "verdict", "level", "message", "checks", "side_channel", "not_run", "spec"})
+        if (result.contains(key)) kept[key] = result[key];
+    return std::regex_replace(kept.dump(), chance, "$1*");
+}
+
+}  // namespace
+
+class SharedJudgements : public ::testing::TestWithParam<const char*> {};
+
+// Editions that judge alike share one judgement of each unit; judged each on its own, every
+// edition gives every case the same verdict, checks, levels and messages.
+TEST_P(SharedJudgements, GiveWhatEveryEditionJudgedOnItsOwnGives) {
+    TempDir dir;
+    const auto shared = (dir.path() / "shared.json").string(), own = (dir.path() / "own.json").string();
+    const std::string homeserver = std::string("builtin:") + GetParam();
+    const auto once = run({"--homeserver", homeserver, "--spec", "all", "--seed", "7", "--quiet", "--json", shared});
+    const auto each = run({"--homeserver", homeserver, "--spec", "all", "--seed", "7", "--quiet", "--json", own, "--judge-every-edition"});
+    EXPECT_EQ(once.code, each.code) << once.err << each.err;
+    const auto a = Json::parse(read(shared)), b = Json::parse(read(own));
+    EXPECT_EQ(a["matrix"], b["matrix"]);
+    EXPECT_EQ(a["shared"]["judgements"], b["shared"]["judgements"]);
+    EXPECT_EQ(b["shared"]["distinct_judgements"], b["shared"]["judgements"]) << "--judge-every-edition shares no judgement";
+    EXPECT_LT(a["shared"]["distinct_judgements"].get<int>() * 3, a["shared"]["judgements"].get<int>() * 2)
+        << "editions that judge alike share their judgements";
+    ASSERT_EQ(a["editions"].size(), b["editions"].size());
+    std::size_t compared = 0;
+    for (std::size_t e = 0; e < a["editions"].size(); ++e) {
+        const auto &left = a["editions"][e]["cases"], &right = b["editions"][e]["cases"];
+        ASSERT_EQ(left.size(), right.size());
+        for (std::size_t c = 0; c < left.size(); ++c, ++compared)
+            ASSERT_EQ(judged_text(left[c]), judged_text(right[c])) << a["editions"][e]["edition"] << " " << left[c]["id"];
+    }
+    EXPECT_GT(compared, 4000u);
+}
+
+// The reference; a fault on the answer (no sid); faults and freedoms the judge's own edition
+// thresholds decide (the identity API's version, CORS headers, Retry-After, submit_url); mail sent late.
+INSTANTIATE_TEST_SUITE_P(Builtin, SharedJudgements,
+                         ::testing::Values("reference", "no-sid", "identity-v1-only", "identity-v2-too-early", "no-cors-headers",
+                                           "rate-limited-malformed", "submit-url-relative", "forwards-malformed"),
+                         [](const auto& info) {
+                             std::string name = info.param;
+                             std::replace(name.begin(), name.end(), '-', '_');
+                             return name;
+                         });
