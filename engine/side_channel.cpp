@@ -62,7 +62,7 @@ json parameters_of(const mock_identity::ReceivedRequest& request) {
 bool carries_token(const smtp_sink::ReceivedMail& mail) { return mail.validation || !mail.bare_token.empty(); }
 
 bool is_request_token(const mock_identity::ReceivedRequest& request) {
-    return request.path.find("/requestToken") != std::string::npos;
+    return request.request_token.has_value();
 }
 
 std::size_t Observation::tokens_delivered() const {

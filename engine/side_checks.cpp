@@ -6,7 +6,6 @@
 #include "engine/detail/edition_thresholds.hpp"
 #include "suite/check_plan.hpp"
 #include "spec/grammar.hpp"
-#include "spec/utf8.hpp"
 
 namespace mx3pid::engine {
 namespace {
@@ -113,9 +112,7 @@ CheckResult check_sid_matches(spec::Validation validation, const Observation& se
 /// the API version, the access token and where it goes, the body's form, encoding and keys.
 class IdentityRequestJudge {
 public:
-    IdentityRequestJudge(const Judging& judging, const json& sent) : edition_(judging.where.edition), mode_(judging.where.mode), sent_(sent) {
-        medium_ = judging.where.endpoint->medium;
-    }
+    IdentityRequestJudge(const Judging& judging, const json& sent) : edition_(judging.where.edition), mode_(judging.where.mode), sent_(sent) {}
 
     /// The identity server request check, then the identity server fields check.
     std::vector<CheckResult> judge(const std::vector<mock_identity::ReceivedRequest>& requests) {
@@ -127,20 +124,19 @@ private:
         bool v2_seen = false;
         std::size_t judged = 0;
         for (const auto& request : requests) {
-            if (!is_request_token(request)) continue;
+            if (!request.request_token) continue;
+            const auto& reading = *request.request_token;
             ++judged;
-            const bool v2 = request.path.rfind("/_matrix/identity/v2/", 0) == 0;
-            const bool v1 = request.path.rfind("/_matrix/identity/api/v1/", 0) == 0;
-            if (!v1 && !v2) {
+            if (reading.api == mock_identity::IdentityApi::unknown) {
                 wrong("an identity API path no edition has (" + detail::one_line(request.path, 60) + ")",
                       {"is.request.path.v1", "is.request.path.r0_6", "is.request.path"});
-                judge_body(request);
-                continue;
+            } else {
+                const bool v2 = reading.api == mock_identity::IdentityApi::v2;
+                judge_path(v2, v2_seen);
+                v2_seen = v2_seen || v2;
+                if (v2) judge_token(reading);
             }
-            judge_path(v2, v2_seen);
-            v2_seen = v2_seen || v2;
-            if (v2) judge_token(request);
-            judge_body(request);
+            for (const auto& deviation : reading.deviations) judge_deviation(deviation);
         }
         judged_ = judged;
         const std::string expected = "requestToken by this edition's identity API, authenticated as it asks, with a JSON object body";
@@ -175,63 +171,36 @@ private:
         if (v1_gone && !v2) wrong("the v1 API, which this edition no longer has", {"is.request.path"});
     }
 
-    void judge_token(const mock_identity::ReceivedRequest& request) {
-        std::optional<std::string> header_token, query_token;
-        for (const auto& [name, value] : request.headers)
-            if (spec::ascii_lower(name) == "authorization" && spec::ascii_lower(value).rfind("bearer ", 0) == 0)
-                header_token = value.substr(7);
-        for (const auto& [name, value] : net::parse_form(request.query))
-            if (name == "access_token" && !query_token) query_token = value;
-        if (!header_token && !query_token) return wrong("a v2 request with no access token", {"is.request.auth_required"});
-        if (!header_token) wrong("the access token in the query, not an Authorization header", {"is.auth.header.r0_6", "is.auth.header"});
-        const auto token = header_token ? *header_token : *query_token;
-        if (mode_ == spec::Validation::proxy && sent_.contains("id_access_token") && sent_["id_access_token"].is_string() &&
-            token != sent_["id_access_token"].get<std::string>())
+    /// Was the token the homeserver presented the client's? (Whether there was one, and where, the mock read.)
+    void judge_token(const mock_identity::RequestTokenReading& reading) {
+        if (!reading.access_token || mode_ != spec::Validation::proxy) return;
+        auto given = sent_.is_object() ? sent_.find("id_access_token") : sent_.end();
+        if (given != sent_.end() && given->is_string() && *reading.access_token != given->get<std::string>())
             wrong("a token other than the client's id_access_token",
                   {"cs.request.id_access_token.presented.r0_6", "cs.request.id_access_token.presented"});
     }
 
-    void judge_body(const mock_identity::ReceivedRequest& request) {
-        std::string type;
-        for (const auto& [name, value] : request.headers)
-            if (spec::ascii_lower(name) == "content-type") type = spec::ascii_lower(value.substr(0, value.find(';')));
-        while (!type.empty() && type.back() == ' ') type.pop_back();
-        std::string text = request.raw_body;
-        if (!spec::is_valid_utf8(text)) {
-            wrong("a body that is not UTF-8", {"is.api.utf8.r0", "is.api.utf8"});
-            for (auto& c : text)
-                if (static_cast<unsigned char>(c) >= 0x80) c = '?';  // judged as it would read in UTF-8
-        }
-        if (type == "application/x-www-form-urlencoded") return judge_keys(parameters_of(request));  // a freedom: is.request.form_encoded
-        auto body = json::parse(text, nullptr, false);
-        if (body.is_discarded() || !body.is_object()) {
-            wrong("a body that is not a JSON object",
-                  {"is.api.request_object", "is.request.email.required_keys", "is.request.msisdn.required_keys"});
+    /// What each way the mock saw the call depart from the identity API breaks.
+    void judge_deviation(const mock_identity::Deviation& deviation) {
+        using Kind = mock_identity::DeviationKind;
+        const auto what = mock_identity::describe(deviation);
+        switch (deviation.kind) {
+        case Kind::body_not_utf8: return wrong(what, {"is.api.utf8.r0", "is.api.utf8"});
+        case Kind::body_not_object:
+            return wrong(what, {"is.api.request_object", "is.request.email.required_keys", "is.request.msisdn.required_keys"});
+        case Kind::json_mislabelled: return wrong(what, {"is.api.json.r0", "is.api.request_content_type"});
+        case Kind::missing_key: return wrong(what, {"is.request.email.required_keys", "is.request.msisdn.required_keys"});
+        case Kind::no_access_token: return wrong(what, {"is.request.auth_required"});
+        case Kind::access_token_in_query: return wrong(what, {"is.auth.header.r0_6", "is.auth.header"});
+        case Kind::undefined_key:
+            if (std::find(undefined_.begin(), undefined_.end(), deviation.detail) == undefined_.end())
+                undefined_.push_back(deviation.detail);
             return;
         }
-        if (type != "application/json") wrong("JSON sent as " + (type.empty() ? std::string("no Content-Type") : type),
-                                               {"is.api.json.r0", "is.api.request_content_type"});
-        judge_keys(body);
-    }
-
-    void judge_keys(const json& body) {
-        std::vector<const char*> keys{"client_secret", "send_attempt"};
-        if (medium_ == spec::Medium::email) keys.push_back("email");
-        else keys.insert(keys.end(), {"country", "phone_number"});
-        for (const char* key : keys)
-            if (!body.is_object() || !body.contains(key))
-                wrong(std::string("no ") + key, {"is.request.email.required_keys", "is.request.msisdn.required_keys"});
-        if (!body.is_object()) return;
-        keys.push_back("next_link");
-        for (const auto& [key, value] : body.items())
-            if (std::find(keys.begin(), keys.end(), key) == keys.end() &&
-                std::find(undefined_.begin(), undefined_.end(), key) == undefined_.end())
-                undefined_.push_back(key);
     }
 
     spec::Edition edition_;
     spec::Validation mode_;
-    spec::Medium medium_ = spec::Medium::email;
     const json& sent_;
     std::vector<std::string> wrong_, breaks_;
     std::vector<std::string> undefined_;  ///< keys the identity API does not define for requestToken

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mock_identity/request_reading.hpp"
 #include "net/tls.hpp"
 
 namespace mx3pid::mock_identity {
@@ -32,6 +33,7 @@ struct ReceivedRequest {
     nlohmann::json body;           ///< the JSON or form-encoded body (or query for GET) as an object; null if unparseable
     int status = 0;                ///< what the mock answered
     std::chrono::system_clock::time_point received_at;
+    std::optional<RequestTokenReading> request_token;  ///< set for any path naming requestToken
 };
 
 /// A validation message the mock would have delivered (an email or an SMS).

@@ -8,19 +8,6 @@
 #include "mock_identity/detail/address.hpp"
 
 namespace mx3pid::mock_identity::detail {
-namespace {
-
-bool is_form(const net::Request& request) {
-    auto type = request.header("Content-Type");
-    if (!type) return false;
-    std::string media = type->substr(0, type->find(';'));
-    media.erase(std::remove_if(media.begin(), media.end(), [](unsigned char c) { return std::isspace(c); }),
-                media.end());
-    std::transform(media.begin(), media.end(), media.begin(), [](unsigned char c) { return std::tolower(c); });
-    return media == "application/x-www-form-urlencoded";
-}
-
-}  // namespace
 
 int json_depth(std::string_view text) {
     int depth = 0;
@@ -53,9 +40,19 @@ nlohmann::json form_object(std::string_view encoded) {
     return object;
 }
 
+std::string media_type(const net::Request& request) {
+    auto type = request.header("Content-Type");
+    if (!type) return {};
+    std::string media = type->substr(0, type->find(';'));
+    media.erase(std::remove_if(media.begin(), media.end(), [](unsigned char c) { return std::isspace(c); }),
+                media.end());
+    std::transform(media.begin(), media.end(), media.begin(), [](unsigned char c) { return std::tolower(c); });
+    return media;
+}
+
 Body read_body(const net::Request& request) {
     if (request.method == "GET") return {BodyKind::query, form_object(request.query()), true};
-    if (is_form(request)) return {BodyKind::form, form_object(request.body), true};
+    if (media_type(request) == form_media_type) return {BodyKind::form, form_object(request.body), true};
     if (request.body.empty() || json_depth(request.body) > max_json_depth) return {BodyKind::json, nullptr, false};
     auto value = nlohmann::json::parse(request.body, nullptr, false);
     if (value.is_discarded()) return {BodyKind::json, nullptr, false};

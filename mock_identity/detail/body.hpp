@@ -1,5 +1,8 @@
 #pragma once
 // Decoding what a client sent (a JSON body, a form body or a query string) into one JSON value.
+#include <string>
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 #include "net/message.hpp"
@@ -19,6 +22,10 @@ struct Body {
 };
 
 inline constexpr int max_json_depth = 64;
+inline constexpr std::string_view form_media_type = "application/x-www-form-urlencoded";
+
+/// The Content-Type's media type, lower case and without blanks or parameters; empty when there is none.
+std::string media_type(const net::Request& request);
 
 Body read_body(const net::Request& request);
 

@@ -11,6 +11,7 @@
 #include "spec/grammar.hpp"
 #include "spec/phone.hpp"
 #include "mock_identity/detail/body.hpp"
+#include "mock_identity/detail/reading.hpp"
 
 namespace mx3pid::mock_identity::detail {
 namespace {
@@ -102,27 +103,10 @@ std::int64_t send_attempt_param(const json& object, BodyKind kind) {
     throw invalid;
 }
 
-std::optional<std::string> access_token(const net::Request& request) {
-    if (auto authorization = request.header("Authorization")) {
-        std::string_view value = *authorization;
-        constexpr std::string_view scheme = "bearer ";
-        if (value.size() < scheme.size()) return std::nullopt;
-        for (std::size_t i = 0; i < scheme.size(); ++i)
-            if (std::tolower(static_cast<unsigned char>(value[i])) != scheme[i]) return std::nullopt;
-        value.remove_prefix(scheme.size());
-        while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-        while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-        return std::string(value);
-    }
-    json query = form_object(request.query());
-    if (auto found = query.find("access_token"); found != query.end()) return found->get<std::string>();
-    return std::nullopt;
-}
-
 void check_access_token(const Context& context) {
-    auto token = access_token(context.request);
-    if (!token || token->empty()) throw ApiError{401, "M_UNAUTHORIZED", "an access token is required"};
-    if (!context.state.knows_access_token(*token)) throw ApiError{401, "M_UNAUTHORIZED", "unknown access token"};
+    auto token = presented_token(context.request);
+    if (!token || token->value.empty()) throw ApiError{401, "M_UNAUTHORIZED", "an access token is required"};
+    if (!context.state.knows_access_token(token->value)) throw ApiError{401, "M_UNAUTHORIZED", "unknown access token"};
 }
 
 // --- endpoints --------------------------------------------------------------------------------------
@@ -266,7 +250,8 @@ net::Response register_account(Context& context) {
 }
 
 net::Response account(Context& context) {
-    auto user = context.state.account_of(access_token(context.request).value_or(""));
+    auto token = presented_token(context.request);
+    auto user = context.state.account_of(token ? token->value : "");
     return json_response(200, {{"user_id", user.value_or("")}});
 }
 
@@ -310,7 +295,7 @@ net::Response list_messages(Context& context) {
 }
 
 net::Response logout(Context& context) {
-    if (auto token = access_token(context.request)) context.state.forget_access_token(*token);
+    if (auto token = presented_token(context.request)) context.state.forget_access_token(token->value);
     return json_response(200, json::object());
 }
 
@@ -423,6 +408,7 @@ net::Response handle(State& state, const net::Request& request) {
         } catch (const ApiError& error) {
             response = error_response(error.status, error.errcode, error.message);
         }
+        if (names_request_token(request.path())) record.request_token = read_request_token(request, body);
         record.body = std::move(body.value);
     } catch (const std::exception&) {
         response = error_response(500, "M_UNKNOWN", "internal error in the mock identity server");

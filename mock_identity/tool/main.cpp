@@ -11,6 +11,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "mock_identity/detail/body.hpp"
+#include "mock_identity/detail/reading.hpp"
 #include "mock_identity/detail/router.hpp"
 #include "mock_identity/detail/state.hpp"
 #include "net/server.hpp"
@@ -58,10 +60,16 @@ std::string utc_now() {
     return text;
 }
 
-// The path only: queries may carry client secrets and tokens.
+// The path only: queries may carry client secrets and tokens. A requestToken call is followed by
+// each way it departs from the identity API, for a person pointing a homeserver at the tool.
 void log_request(const net::Request& request, const net::Response& response) {
     std::string line = utc_now() + " " + request.peer + " " + request.method + " " + request.path() + " -> " +
                        std::to_string(response.status) + " (" + std::to_string(request.body.size()) + " bytes in)\n";
+    if (mock_identity::detail::names_request_token(request.path())) {
+        auto reading = mock_identity::detail::read_request_token(request, mock_identity::detail::read_body(request));
+        for (const auto& deviation : reading.deviations)
+            line += "  departs from the identity API: " + mock_identity::describe(deviation) + "\n";
+    }
     for (auto& c : line)
         if ((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f) c = '?';
     std::fputs(line.c_str(), stderr);

@@ -1,9 +1,9 @@
 // Cases that prove delivery: a server that validates email itself, answers every valid request 200
 // and mails nothing (builtin:self-no-mail) fails every email case whose request is valid at full
 // depth — the boundary values (the longest and shortest secret, integers past 32 bits), a body
-// without Content-Type, and an id_server without id_access_token, which it may serve — on the checks
-// that look for the delivered token; the reference passes the same cases. (An untrusted id_server,
-// which it may ignore, is not yet judged on its delivery.)
+// without Content-Type, an id_server without id_access_token, which it may serve, and an untrusted
+// id_server, which it may ignore — on the checks that look for the delivered token; the reference
+// passes the same cases.
 #include <map>
 #include <regex>
 #include <set>
@@ -32,7 +32,7 @@ denied: {email: someone@denied.example, msisdn: {country: US, phone_number: "202
 /// them and deliver a token (or, where it may refuse, deliver one when it serves).
 bool valid_request(const std::string& kind) {
     static const std::set<std::string> hand_written{"valid", "valid-no-id_server", "valid-no-next_link", "no-content-type", "repeat",
-                                                    "resend", "client_secret-255", "id_access_token-missing"};
+                                                    "resend", "client_secret-255", "id_access_token-missing", "untrusted-id_server"};
     static const std::regex derived(R"(client_secret\.(shortest|longest)|send_attempt\.[0-9]+|body\.no-content-type)");
     return hand_written.count(kind) || std::regex_match(kind, derived);
 }
@@ -80,10 +80,10 @@ TEST_P(SilentServer, FailsEveryValidEmailRequestOnItsDeliveryAndTheReferencePass
         EXPECT_TRUE(delivery_failed) << id << " fails, but not on its delivery: " << one["message"];
     }
     // Every kind above ran on each of the three email endpoints: nothing was left out unseen.
-    for (const char* kind : {"valid", "client_secret-255", "id_access_token-missing", "client_secret.longest",
+    for (const char* kind : {"valid", "client_secret-255", "id_access_token-missing", "untrusted-id_server", "client_secret.longest",
                              "client_secret.shortest", "send_attempt.2147483648", "send_attempt.9007199254740991"})
         EXPECT_TRUE(kinds.count(kind)) << kind << " did not run";
-    EXPECT_GE(judged, 3 * 11) << "valid email requests judged";
+    EXPECT_GE(judged, 3 * 12) << "valid email requests judged";
 }
 
 // v1.11: every kind; r0.6.1: before the v3 paths and a JSON body without Content-Type.

@@ -180,7 +180,7 @@ TEST_P(SharedJudgements, GiveWhatEveryEditionJudgedOnItsOwnGives) {
 }
 
 // The reference; a fault on the answer (no sid); faults and freedoms the judge's own edition
-// thresholds decide (the identity API's version, CORS headers, Retry-After, submit_url); mail sent late.
+// thresholds decide (the identity API's version, CORS headers, Retry-After, submit_url); a malformed body forwarded (a freedom).
 INSTANTIATE_TEST_SUITE_P(Builtin, SharedJudgements,
                          ::testing::Values("reference", "no-sid", "identity-v1-only", "identity-v2-too-early", "no-cors-headers",
                                            "rate-limited-malformed", "submit-url-relative", "forwards-malformed"),

@@ -114,7 +114,8 @@ TEST(Tool, ServesUntilSigterm) {
 
 /// Starts the tool with `arguments`, asks one email token, stops it, and returns its log and what
 /// GET /_mx3pid/messages listed.
-std::pair<std::string, nlohmann::json> log_of_one_token(std::vector<std::string> arguments) {
+std::pair<std::string, nlohmann::json> log_of_one_token(std::vector<std::string> arguments,
+                                                         nlohmann::json extra = nlohmann::json::object()) {
     arguments.insert(arguments.begin(), {"--listen", "127.0.0.1:0"});
     Child child = spawn(arguments);
     EXPECT_GT(child.pid, 0);
@@ -124,8 +125,9 @@ std::pair<std::string, nlohmann::json> log_of_one_token(std::vector<std::string>
         return {};
     }
     Client client(line->substr(std::string("mx3pid-identity listening on ").size()));
-    auto asked = client.post(std::string(mx3pid::mock_identity::testing::v1) + "/validate/email/requestToken",
-                             {{"client_secret", "handsecret"}, {"email", "by.hand@a.example"}, {"send_attempt", 1}});
+    nlohmann::json body = {{"client_secret", "handsecret"}, {"email", "by.hand@a.example"}, {"send_attempt", 1}};
+    body.update(extra);
+    auto asked = client.post(std::string(mx3pid::mock_identity::testing::v1) + "/validate/email/requestToken", body);
     EXPECT_EQ(asked.status, 200) << asked.body;
     auto listed = nlohmann::json::parse(client.get("/_mx3pid/messages").body, nullptr, false);
     kill(child.pid, SIGTERM);
@@ -144,6 +146,15 @@ TEST(Tool, LogsEachTokenItWouldHaveSentHidingTheToken) {
               std::string::npos) << log;
     EXPECT_EQ(log.find(message["token"].get<std::string>()), std::string::npos) << log;
     EXPECT_NE(log.find("--show-tokens"), std::string::npos) << log;
+}
+
+TEST(Tool, LogsHowARequestTokenCallDepartsFromTheIdentityApi) {
+    auto [plain, ignored] = log_of_one_token({});
+    EXPECT_EQ(plain.find("departs from"), std::string::npos) << plain;
+    auto [log, listed] = log_of_one_token({}, {{"id_server", "id.example"}});
+    EXPECT_EQ(listed["messages"].size(), 1u) << "a key the API does not define is ignored, not refused";
+    EXPECT_NE(log.find("requestToken -> 200 ("), std::string::npos) << log;
+    EXPECT_NE(log.find("\n  departs from the identity API: a key the identity API does not define: id_server\n"), std::string::npos) << log;
 }
 
 TEST(Tool, ShowTokensPutsTheTokenInTheLog) {
