@@ -14,13 +14,16 @@ std::mt19937_64 generator(std::uint64_t seed, std::size_t index, std::uint64_t p
     return std::mt19937_64(sequence);
 }
 
-/// A number below 998 that only the case ID decides (FNV-1a), so that the same case asks with the
-/// same offset above the floor whatever the seed.
-std::int64_t send_attempt_offset(std::string_view case_id) {
+/// FNV-1a: a hash that is the same on every platform and in every build.
+std::uint64_t stable_hash(std::string_view text) {
     std::uint64_t hash = 14695981039346656037ull;
-    for (unsigned char c : case_id) hash = (hash ^ c) * 1099511628211ull;
-    return static_cast<std::int64_t>(hash % 998);
+    for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
+    return hash;
 }
+
+/// A number below 998 that only the case ID decides, so that the same case asks with the same
+/// offset above the floor whatever the seed.
+std::int64_t send_attempt_offset(std::string_view case_id) { return static_cast<std::int64_t>(stable_hash(case_id) % 998); }
 
 }  // namespace
 
@@ -57,6 +60,7 @@ CaseFixtures FixtureFactory::for_case(std::size_t index, const std::string& case
     fixtures.client_secret = "mx3pid-";
     for (int i = 0; i < 24; ++i) fixtures.client_secret += alphabet[random() % 62];
     fixtures.send_attempt = first_send_attempt_ + send_attempt_offset(case_id);
+    fixtures.entropy = stable_hash(run_tag_ + "/" + case_id);
     std::string path;
     for (char c : case_id) path += c == '/' ? '-' : c;
     fixtures.next_link = next_link_prefix() + path;
@@ -66,6 +70,7 @@ CaseFixtures FixtureFactory::for_case(std::size_t index, const std::string& case
 CaseFixtures FixtureFactory::for_unit(std::size_t index, const std::string& case_id, std::size_t ordinal) const {
     auto fixtures = for_case(index, case_id);
     if (ordinal > 0) fixtures.next_link += "." + std::to_string(ordinal + 1);
+    fixtures.entropy += ordinal;
     return fixtures;
 }
 

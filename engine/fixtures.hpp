@@ -23,6 +23,9 @@ struct CaseFixtures {
     std::string client_secret;
     std::string next_link;
     std::int64_t send_attempt = 0;  ///< never 1, so a server that resets it is seen
+    /// What the case's derived values are drawn from: the same for the same seed and case, one more
+    /// for each later unit of the case, so that a one-character secret differs between its units.
+    std::uint64_t entropy = 0;
 };
 
 /// The least send_attempt a run started at `now` gives its cases: one more every second (counted
@@ -41,7 +44,8 @@ public:
     CaseFixtures for_case(std::size_t index, const std::string& case_id) const;
     /// The fixtures of one of a case's execution units (engine/units.hpp) at `index` in the run:
     /// for the case's first unit (`ordinal` 0) for_case's; a later unit's next_link ends with
-    /// ".N" (N = ordinal + 1) after the case ID, so that it is the unit's own.
+    /// ".N" (N = ordinal + 1) after the case ID, so that it is the unit's own, and its entropy is
+    /// for_case's plus `ordinal`.
     CaseFixtures for_unit(std::size_t index, const std::string& case_id, std::size_t ordinal) const;
     /// What every next_link this factory makes starts with: the run's own, unique to it.
     std::string next_link_prefix() const;

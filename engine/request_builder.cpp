@@ -53,7 +53,7 @@ net::Request build_request(const spec::Endpoint& endpoint, const suite::RequestS
         auto valid = step;
         valid.derived.reset();
         const auto body = json::parse(build_request(endpoint, valid, values, context).body);
-        auto derived = suite::apply_input(*step.derived, body, std::hash<std::string>{}(values.client_secret + values.next_link));
+        auto derived = suite::apply_input(*step.derived, body, values.entropy);
         request.body = std::move(derived.text);
         if (!derived.content_type)
             std::erase_if(request.headers, [](const auto& header) { return header.first == "Content-Type"; });

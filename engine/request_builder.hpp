@@ -31,6 +31,7 @@ struct CaseValues {
     std::string client_secret;
     std::string next_link;
     std::int64_t send_attempt = 0;
+    std::uint64_t entropy = 0;  ///< what derived values are drawn from (CaseFixtures::entropy)
 };
 
 /// What a request depends on of the edition it is built for: editions that spell requests alike

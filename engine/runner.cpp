@@ -379,7 +379,7 @@ UnitRun begin(const Unit& unit, std::vector<View> views, Address address, RunSta
     const auto& instance = run.instance();
     run.secrets = detail::Secrets(env.redact);
     const auto generated = env.fixtures.for_unit(unit.id, instance.id, unit.ordinal);
-    run.values = {std::move(address), generated.client_secret, generated.next_link, generated.send_attempt};
+    run.values = {std::move(address), generated.client_secret, generated.next_link, generated.send_attempt, generated.entropy};
     run.validation = env.profile.validation_for(instance.endpoint->medium);
     CaseIdentity identity{run.label, run.values.address, {run.values.client_secret}, run.values.next_link, {}};
     if (auto shared = shared_address_name(instance); !shared.empty()) identity.shared_fixture = "the profile's " + shared + " address";

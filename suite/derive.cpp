@@ -381,8 +381,9 @@ std::string resized(const DerivedInput& input, const std::string& base, std::uin
     Random random(entropy ^ length);
     std::string value = base.substr(0, std::min(base.size(), length));
     while (value.size() < length) value += alphabet[random.next() % alphabet.size()];
-    // The shortest value is fresh too: a character of its own, not the base's first.
-    if (length < base.size()) value[length - 1] = alphabet[random.next() % alphabet.size()];
+    // The shortest value is fresh too: a character of its own, not the base's first, and the
+    // entropy's own, so that consecutive entropies (a case's units in one run) differ.
+    if (length < base.size()) value[length - 1] = alphabet[entropy % alphabet.size()];
     return dump(json(value));
 }
 

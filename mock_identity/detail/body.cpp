@@ -1,5 +1,6 @@
 #include "mock_identity/detail/body.hpp"
 
+#include "spec/json_text.hpp"
 #include "spec/utf8.hpp"
 
 #include <algorithm>
@@ -8,28 +9,6 @@
 #include "mock_identity/detail/address.hpp"
 
 namespace mx3pid::mock_identity::detail {
-
-int json_depth(std::string_view text) {
-    int depth = 0;
-    int deepest = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            deepest = std::max(deepest, ++depth);
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return deepest;
-}
 
 nlohmann::json form_object(std::string_view encoded) {
     auto object = nlohmann::json::object();
@@ -53,7 +32,7 @@ std::string media_type(const net::Request& request) {
 Body read_body(const net::Request& request) {
     if (request.method == "GET") return {BodyKind::query, form_object(request.query()), true};
     if (media_type(request) == form_media_type) return {BodyKind::form, form_object(request.body), true};
-    if (request.body.empty() || json_depth(request.body) > max_json_depth) return {BodyKind::json, nullptr, false};
+    if (request.body.empty() || spec::json_depth(request.body) > max_json_depth) return {BodyKind::json, nullptr, false};
     auto value = nlohmann::json::parse(request.body, nullptr, false);
     if (value.is_discarded()) return {BodyKind::json, nullptr, false};
     return {BodyKind::json, std::move(value), true};

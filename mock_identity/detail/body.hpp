@@ -32,7 +32,4 @@ Body read_body(const net::Request& request);
 /// An object of strings from form or query text; the first of repeated names wins, invalid UTF-8 is replaced.
 nlohmann::json form_object(std::string_view encoded);
 
-/// The deepest nesting of arrays and objects in JSON text (strings skipped), without parsing it.
-int json_depth(std::string_view text);
-
 }  // namespace mx3pid::mock_identity::detail

@@ -30,6 +30,8 @@ struct ConcealInUse : Stages {
     }
 };
 
+net::Response not_json_refusal(Stages& stages) { return stages.error(400, "M_NOT_JSON", "the body is not JSON as this server reads it"); }
+
 /// A missing required key is answered 400 M_UNKNOWN, not with a code whose definition fits.
 struct MissingParamUnknown : Stages {
     std::optional<net::Response> check_fields(Exchange& x) override {
@@ -130,6 +132,13 @@ std::vector<Variant> conformant_freedoms() {
          .basis = "v1.6, Common error codes: M_UNRECOGNIZED with 405 for a wrong method is said from v1.6; before, no "
                   "sentence says what a request with the wrong method gets",
          .uses = {"cs.gap.wrong_method.r0"}, .make = make<WrongMethod400>},
+        {.name = "strict-json-body", .behaviour = c,
+         .description = "refuses a body with a byte-order mark, a name repeated in an object, or more than 64 levels of "
+                        "nesting (400 M_NOT_JSON)",
+         .profiles = {"builtin", "builtin-delegate", "builtin-self"},
+         .basis = "v1.11, API Standards: the baseline is JSON, and RFC 8259 lets a parser ignore or refuse a byte-order "
+                  "mark, read repeated names its own way and limit nesting (cs.gap.body.tolerated)",
+         .uses = {"cs.gap.body.tolerated"}, .make = make<StrictJsonBody<not_json_refusal>>},
         {.name = "forwards-form-encoded", .behaviour = c,
          .description = "sends the identity server its parameters form-encoded, not as JSON",
          .profiles = {"builtin", "builtin-delegate"},

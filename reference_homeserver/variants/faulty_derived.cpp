@@ -1,14 +1,15 @@
 // Faulty variants only derived inputs catch (suite/derive, cases/11-derived.yaml): a grammar check
 // that a line terminator, a NUL, Unicode word characters or an off-by-one length gets past, or that
-// looks at the length alone; JSON parsers that take what JSON is not;
+// looks at the length alone; JSON parsers that take what JSON is not, or crash on deep nesting;
 // send_attempt stored too narrowly or read loosely; a next_link of another type dropped.
-#include "reference_homeserver/variants/families.hpp"
+#include "reference_homeserver/variants/shared.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include "spec/edition.hpp"
 #include "spec/grammar.hpp"
+#include "spec/json_text.hpp"
 #include "spec/utf8.hpp"
 
 namespace mx3pid::reference_homeserver::family {
@@ -166,6 +167,19 @@ struct Utf8Replaced : Stages {
     }
 };
 
+/// A recursive-descent parser whose stack gives out past 512 levels of nesting: the crash escapes as a 500.
+struct DeepNestingCrashes : Stages {
+    std::optional<net::Response> parse_body(Exchange& x) override {
+        if (spec::json_depth(x.request.body) > 512) return error(500, "M_UNKNOWN", "maximum recursion depth exceeded");
+        return Stages::parse_body(x);
+    }
+};
+
+/// What a web framework's body parser answers before the handler runs: its own JSON, not Matrix's error.
+net::Response framework_error(Stages&) {
+    return net::Response::json(400, R"({"message":"Unexpected token in JSON at position 0","statusCode":400})");
+}
+
 // --- send_attempt -----------------------------------------------------------------------------------
 
 /// Keeps send_attempt in a 32-bit column: a larger value fails the insert, and the error escapes as a 500.
@@ -252,6 +266,13 @@ std::vector<Variant> faulty_derived() {
          .kills = {breaks(json_object())}, .make = make<ReadsFirstJsonValue>},
         {.name = "utf8-replaced", .description = "decodes a body that is not UTF-8 with U+FFFD for what is ill-formed, and goes on",
          .kills = {breaks({"cs.request.body.object", "cs.api.request_object", "cs.api.json_baseline", "cs.api.utf8*"})}, .make = make<Utf8Replaced>},
+        {.name = "deep-nesting-500", .description = "parses the body recursively: nesting past 512 levels crashes it into a 500",
+         .kills = {breaks({"cs.api.json_baseline"})}, .editions = ">= r0.4.0", .make = make<DeepNestingCrashes>},
+        {.name = "strict-json-framework-error",
+         .description = "refuses a byte-order mark, a repeated name or deep nesting in its framework's body parser, "
+                        "whose 400 has neither errcode nor error",
+         .kills = {breaks({"cs.error.both_keys*"})}, .editions = ">= r0.4.0",
+         .make = make<StrictJsonBody<framework_error>>},
         {.name = "send-attempt-int32", .description = "keeps send_attempt in 32 bits: a larger one fails with 500",
          .kills = {breaks(unserved({"cs.request.send_attempt.type"}))}, .make = make<SendAttemptInt32>},
         {.name = "send-attempt-as-double", .description = "reads send_attempt as a double: 3.0000000000000001 is taken for 3",

@@ -95,7 +95,8 @@ std::vector<Variant> forwarding_faulty() {
         // where id_access_token is left out (a 400 the case allows, with a code it does not).
         {.name = "forwards-stripped", .description = "forwards to the identity server without client_secret and next_link",
          .kills = {breaks(stripped_validation()), breaks({"is.request.*.required_keys"}),
-                   breaks({"cs.error.code.missing_param*", "cs.error.code.bad_json*", "cs.error.code.invalid_param*"}, ">= r0.6.0")},
+                   breaks({"cs.error.code.missing_param*", "cs.error.code.bad_json*", "cs.error.code.invalid_param*"}, ">= r0.6.0"),
+                   breaks({"cs.error.code.bad_json*", "cs.error.code.not_json*"}, ">= r0.4.0 < r0.6.0")},
          .make = make<ForwardsStripped>},
     };
 }

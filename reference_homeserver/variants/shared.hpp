@@ -1,13 +1,26 @@
 #pragma once
-// Stages more than one family builds on: a submit_url of the homeserver's own that passes the code
-// on to the identity server, keys the identity API does not define sent to the identity server, and
-// a refusal of an id_server naming another identity server.
+// Stages more than one family builds on: a strict JSON parser, a submit_url of the homeserver's own
+// that passes the code on to the identity server, keys the identity API does not define sent to the
+// identity server, and a refusal of an id_server naming another identity server.
 #include <string>
 #include <string_view>
 
 #include "reference_homeserver/variants/families.hpp"
 
 namespace mx3pid::reference_homeserver::family {
+
+/// What RFC 8259 lets a parser refuse, refused: a leading byte-order mark, a name repeated in one
+/// object, more than 64 levels of nesting.
+bool strict_parser_refuses(const std::string& text);
+
+/// Refuses a body a strict parser refuses with what `Refusal` makes; reads others as the reference does.
+template <net::Response (*Refusal)(detail::Stages&)>
+struct StrictJsonBody : detail::Stages {
+    std::optional<net::Response> parse_body(detail::Exchange& x) override {
+        if (strict_parser_refuses(x.request.body)) return Refusal(*this);
+        return Stages::parse_body(x);
+    }
+};
 
 inline constexpr std::string_view passing_on_path = "/_matrix/client/unstable/mx3pid/msisdn/submit";
 

@@ -109,6 +109,20 @@ TEST(Fixtures, ALaterRunWithTheSameSeedAsksWithGreaterSendAttempts) {
     EXPECT_EQ(FixtureFactory(7, profile).for_case(0, "a").send_attempt, FixtureFactory(7, profile, 2).for_case(0, "a").send_attempt);
 }
 
+// The units of one case in a run draw their derived values from consecutive entropies, reproducible
+// from the seed; another case or another seed draws elsewhere.
+TEST(Fixtures, ACaseUnitsDrawConsecutiveEntropies) {
+    mx3pid::suite::Profile profile;
+    profile.fresh_email_domain = "allowed.example";
+    const FixtureFactory run(7, profile), again(7, profile), other_seed(8, profile);
+    const auto first = run.for_unit(3, "password/email/client_secret.shortest", 0);
+    for (std::size_t ordinal = 1; ordinal < 5; ++ordinal)
+        EXPECT_EQ(run.for_unit(9 + ordinal, "password/email/client_secret.shortest", ordinal).entropy, first.entropy + ordinal);
+    EXPECT_EQ(again.for_unit(3, "password/email/client_secret.shortest", 0).entropy, first.entropy);
+    EXPECT_NE(other_seed.for_unit(3, "password/email/client_secret.shortest", 0).entropy, first.entropy);
+    EXPECT_NE(run.for_unit(3, "password/msisdn/client_secret.shortest", 0).entropy, first.entropy);
+}
+
 // Two runs in a row draw different seeds; where their secrets still meet (a one-character secret sent
 // to a bound address the profile names), the later run's request must still be a new send attempt.
 TEST(Fixtures, ALaterRunWithAnotherSeedAsksEachCaseWithAGreaterSendAttempt) {

@@ -1,5 +1,6 @@
 #include "mock_identity/detail/address.hpp"
 #include "mock_identity/detail/body.hpp"
+#include "spec/json_text.hpp"
 
 #include <gtest/gtest.h>
 
@@ -27,10 +28,10 @@ TEST(Msisdn, PhoneNumberNormalised) {
 }
 
 TEST(Body, JsonDepthSkipsStrings) {
-    EXPECT_EQ(json_depth("{}"), 1);
-    EXPECT_EQ(json_depth(R"({"a":[{"b":1}]})"), 3);
-    EXPECT_EQ(json_depth(R"({"a":"[[[[\"[["})"), 1);
-    EXPECT_EQ(json_depth("1"), 0);
+    EXPECT_EQ(mx3pid::spec::json_depth("{}"), 1);
+    EXPECT_EQ(mx3pid::spec::json_depth(R"({"a":[{"b":1}]})"), 3);
+    EXPECT_EQ(mx3pid::spec::json_depth(R"({"a":"[[[[\"[["})"), 1);
+    EXPECT_EQ(mx3pid::spec::json_depth("1"), 0);
 }
 
 TEST(Body, FormObjectKeepsTheFirstValueAndRepairsUtf8) {

@@ -99,6 +99,18 @@ TEST(Derive, LengthsAtAndPastTheLimitsAreFreshForEachCase) {
     EXPECT_FALSE(mx3pid::spec::opaque_id_grammar().fits(past));
 }
 
+// A case's units in one run draw consecutive entropies: their one-character secrets must all differ,
+// or a later unit repeats an earlier one's session at the identity server they share.
+TEST(Derive, TheShortestSecretDiffersForConsecutiveEntropies) {
+    const auto shortest = inputs("client_secret", InputFamily::boundaries).at(0);
+    ASSERT_EQ(shortest.name, "shortest");
+    std::set<std::string> secrets;
+    const std::uint64_t base = 0x9e3779b97f4a7c15ull;
+    for (std::uint64_t ordinal = 0; ordinal < 20; ++ordinal)
+        secrets.insert(json::parse(apply_input(shortest, valid_email_body(), base + ordinal).text).at("client_secret").get<std::string>());
+    EXPECT_EQ(secrets.size(), 20u);
+}
+
 TEST(Derive, WrongTypesAreEveryTypeButTheFields) {
     std::set<std::string> names;
     for (const auto& input : inputs("send_attempt", InputFamily::types)) {
